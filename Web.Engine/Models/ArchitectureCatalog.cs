@@ -1,0 +1,15 @@
+namespace Clap2Diffusion.Engine.Models;
+
+/// <summary>Every architecture that <c>keys</c> and <c>check-weights</c> know by name.</summary>
+public static class ArchitectureCatalog
+{
+    public static IReadOnlyList<Architecture> All { get; } =
+    [
+    ];
+
+    public static IEnumerable<string> Names => All.Select(a => a.Name);
+
+    public static Architecture Find(string name) =>
+        All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new InputException($"unknown model '{name}'; valid names: {string.Join(", ", Names)}");
+}
