@@ -37,7 +37,10 @@ public sealed class ClapAudioEncoder : nn.Module<Tensor, ClapAudioModelOutput>
 
     public override ClapAudioModelOutput forward(Tensor input_features) => Encode(input_features);
 
-    /// <param name="inputFeatures">(B, 1, frames ≤ 1024, num_mel_bins) log-mel features, as ClapFeatureExtractor makes them.</param>
+    /// <param name="inputFeatures">
+    /// (B, 1, frames ≤ 1024, num_mel_bins) log-mel features, as ClapFeatureExtractor makes them, on the encoder's
+    /// device and dtype (the models above it move them there).
+    /// </param>
     /// <param name="observe">Called with each intermediate tensor (see <see cref="StageNames"/>); the tensor is only valid during the call.</param>
     public ClapAudioModelOutput Encode(Tensor inputFeatures, Action<string, Tensor>? observe = null)
     {

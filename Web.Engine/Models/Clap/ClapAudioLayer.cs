@@ -56,7 +56,7 @@ public sealed class ClapAudioLayer : nn.Module<Tensor, Tensor>
         var grid = layernorm_before.forward(hidden).view(batch, height, width, channels);
         if (shiftSize > 0)
             grid = grid.roll([-shiftSize, -shiftSize], [1, 2]);
-                var tokens = windowSize * windowSize;
+        var tokens = windowSize * windowSize;
         var windows = WindowPartition(grid, windowSize).view(-1, tokens, channels);
         var mask = shiftMask is null
             ? null
@@ -71,7 +71,7 @@ public sealed class ClapAudioLayer : nn.Module<Tensor, Tensor>
         return (residual + mlp).MoveToOuterDisposeScope();
     }
 
-    /// <summary>(B, H, W, C) → (B·H/W·W/W, W, W, C): windows row-major over the grid, tokens row-major inside.</summary>
+    /// <summary>(B, H, W, C) → (B·(H/w)·(W/w), w, w, C) for window side w: windows row-major over the grid, tokens row-major inside.</summary>
     public static Tensor WindowPartition(Tensor grid, int windowSize)
     {
         var (batch, height, width, channels) = (grid.shape[0], grid.shape[1], grid.shape[2], grid.shape[3]);
@@ -90,9 +90,9 @@ public sealed class ClapAudioLayer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The SW-MSA mask, (windows, W·W, W·W) flattened: after the cyclic shift, tokens that came from different
-    /// bands of the grid (<c>[0, −W)</c>, <c>[−W, −shift)</c>, <c>[−shift, end)</c> on each axis) must not attend to
-    /// each other, so their pair gets −100.
+    /// The SW-MSA mask, (windows, w·w, w·w) flattened for window side w: after the cyclic shift, tokens that came
+    /// from different bands of the grid (<c>[0, −w)</c>, <c>[−w, −shift)</c>, <c>[−shift, end)</c> on each axis) must
+    /// not attend to each other, so their pair gets −100.
     /// </summary>
     public static float[] ShiftMask(int height, int width, int windowSize, int shiftSize)
     {

@@ -66,7 +66,7 @@ public sealed class ClapAudioSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
         var v = value.forward(windows).view(count, tokens, numHeads, headSize).transpose(1, 2);
 
         var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize);
-        var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1).to_type(ScalarType.Int64))
+        var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1))
             .view(tokens, tokens, numHeads).permute(2, 0, 1);
         scores = scores + bias.unsqueeze(0);
         if (shiftMask is not null)

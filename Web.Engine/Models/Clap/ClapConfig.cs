@@ -35,6 +35,27 @@ public sealed record ClapConfig
 
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "clap";
 
+    /// <summary>
+    /// <c>laion/clap-htsat-unfused</c> (spec §5.1): HTSAT-tiny audio, RoBERTa-base text, 512-d projections.
+    /// These equal the class defaults; spelled out so the published model does not move if a default does.
+    /// </summary>
+    public static ClapConfig HtsatUnfused { get; } = new()
+    {
+        ProjectionDim = 512,
+        ProjectionHiddenAct = "relu",
+        TextConfig = new ClapTextConfig
+        {
+            VocabSize = 50265, HiddenSize = 768, NumHiddenLayers = 12, NumAttentionHeads = 12, IntermediateSize = 3072,
+            HiddenAct = "gelu", MaxPositionEmbeddings = 514, TypeVocabSize = 1, LayerNormEps = 1e-12, PadTokenId = 1,
+        },
+        AudioConfig = new ClapAudioConfig
+        {
+            SpecSize = 256, NumMelBins = 64, WindowSize = 8, PatchSize = [4, 4], PatchStride = [4, 4],
+            PatchEmbedsHiddenSize = 96, Depths = [2, 2, 6, 2], NumAttentionHeads = [4, 8, 16, 32], HiddenSize = 768,
+            HiddenAct = "gelu", MlpRatio = 4.0, LayerNormEps = 1e-5, QkvBias = true, EnableFusion = false,
+        },
+    };
+
     public void Validate(string source)
     {
         if (ProjectionDim < 1)
