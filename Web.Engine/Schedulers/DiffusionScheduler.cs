@@ -20,7 +20,8 @@ public abstract class DiffusionScheduler : IDisposable
 
     protected DiffusionScheduler(SchedulerConfig config, bool rescaleBetasZeroSnr, bool zeroSnrFinalAlphaCumprod = false)
     {
-        Config = config;
+        // The stored config names this class, as diffusers' from_config records it.
+        Config = config with { ClassName = GetType().Name };
         NumTrainTimesteps = config.NumTrainTimesteps;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -37,6 +38,7 @@ public abstract class DiffusionScheduler : IDisposable
         timesteps = empty(0, ScalarType.Int64).DetachFromDisposeScope();
     }
 
+    /// <summary>The config this scheduler was built from, with <c>_class_name</c> set to its class.</summary>
     public SchedulerConfig Config { get; }
 
     /// <summary>The upstream class name (<c>DDIMScheduler</c>, …).</summary>
