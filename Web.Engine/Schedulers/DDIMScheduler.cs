@@ -121,7 +121,7 @@ public sealed class DDIMScheduler : DiffusionScheduler
     public override Tensor AddNoise(Tensor originalSamples, Tensor noise, Tensor timesteps) =>
         AlphaSchedule.AddNoise(this, originalSamples, noise, timesteps);
 
-    /// <summary>The v-prediction target v = √ᾱ_t·ε − √(1−ᾱ_t)·x₀ (Salimans and Ho 2022, §4).</summary>
+    /// <summary>The v-prediction target v = √ᾱ_t·ε − √(1−ᾱ_t)·x₀ (Salimans and Ho 2022, arXiv:2202.00512).</summary>
     public Tensor GetVelocity(Tensor sample, Tensor noise, Tensor timesteps) =>
         AlphaSchedule.Velocity(this, sample, noise, timesteps);
 

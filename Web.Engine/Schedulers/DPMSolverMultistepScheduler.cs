@@ -117,8 +117,8 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
             lower_order_nums++;
         prev_sample = prev_sample.to_type(model_output.dtype);
         StepIndex = step_index + 1;
-        scope.MoveToOuter(prev_sample);
-        return new SchedulerOutput(prev_sample);
+        scope.MoveToOuter(prev_sample, model_output);
+        return new SchedulerOutput(prev_sample, model_output);
     }
 
     /// <summary>x₀ from the model output at σ (for ε: x₀ = (x − σ_t·ε)/α_t), optionally thresholded.</summary>
@@ -136,7 +136,7 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
             : x0_pred;
     }
 
-    /// <summary>DPM-Solver++(1), which is DDIM: eq. (5) of the DPM-Solver++ paper; the SDE variant adds noise.</summary>
+    /// <summary>DPM-Solver++(1), which is DDIM written in λ; the SDE variant adds fresh noise.</summary>
     private Tensor FirstOrderUpdate(Tensor m0, Tensor sample, Tensor? noise, int step_index)
     {
         var (alpha_t, sigma_t, _, sigma_s0, h) = Interval(step_index);

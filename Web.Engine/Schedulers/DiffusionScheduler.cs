@@ -56,7 +56,7 @@ public abstract class DiffusionScheduler : IDisposable
     /// <summary>ᾱ as float32 values, for the scalar arithmetic of a step.</summary>
     protected float[] AlphasCumprodValues { get; }
 
-    /// <summary>The timesteps to feed the model, in order (Int64 or Float32, as in diffusers).</summary>
+    /// <summary>The timesteps to feed the model, in order: Int64 (DDIM, PNDM, DPM-Solver), Float32 (Euler, LMS) or Float64 (LMS with Karras σ), as in diffusers.</summary>
     public Tensor Timesteps => timesteps;
 
     /// <summary>The same timesteps as doubles (exact for both dtypes); pass these to <see cref="Step"/>.</summary>

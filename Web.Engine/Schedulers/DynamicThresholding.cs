@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Clap2Diffusion.Engine.Schedulers;
 
 /// <summary>
-/// Imagen's dynamic thresholding (Saharia et al. 2022, arXiv:2205.11487, §2.3): per sample, take s as the
+/// Imagen's dynamic thresholding (Saharia et al. 2022, arXiv:2205.11487): per sample, take s as the
 /// given percentile of |x₀|, clamp s to [1, sample_max_value], clip x₀ to [−s, s] and divide by s.
 /// Meant for pixel-space models; latent models such as SD leave it off.
 /// </summary>

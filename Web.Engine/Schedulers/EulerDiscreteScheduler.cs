@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace Clap2Diffusion.Engine.Schedulers;
 
 /// <summary>
-/// Euler's method on the probability-flow ODE dx/dσ = (x − x₀(x, σ))/σ (Karras et al. 2022,
-/// arXiv:2206.00364, Algorithm 2, with optional "churn"), a port of diffusers 0.27.2
+/// Euler's method on the probability-flow ODE dx/dσ = (x − x₀(x, σ))/σ: the sampler of Karras et al.
+/// 2022 (arXiv:2206.00364, Algorithm 2) with Euler steps only and optional "churn", a port of diffusers 0.27.2
 /// <c>EulerDiscreteScheduler</c>.
 /// </summary>
 public sealed class EulerDiscreteScheduler : DiffusionScheduler
@@ -70,7 +70,8 @@ public sealed class EulerDiscreteScheduler : DiffusionScheduler
         var x = sample.to_type(ScalarType.Float32);
         double sigma = SigmaValues[step_index];
 
-        // 1. Churn: raise the noise level to σ̂ = σ(1 + γ) by adding fresh noise.
+        // 1. Churn: raise the noise level to σ̂ = σ(1 + γ) by adding fresh noise. diffusers draws (and
+        // multiplies by 0) noise even when γ = 0; skipping that draw changes only the generator's position.
         var gamma = STmin <= sigma && sigma <= STmax ? Math.Min(SChurn / (SigmaValues.Length - 1), Math.Sqrt(2) - 1) : 0.0;
         var sigma_hat = sigma * (gamma + 1);
         if (gamma > 0)

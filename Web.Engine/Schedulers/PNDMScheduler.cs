@@ -121,7 +121,7 @@ public sealed class PNDMScheduler : DiffusionScheduler
         return prev_sample;
     }
 
-    /// <summary>One linear multistep step (PLMS) with the Adams-Bashforth weights of eq. (12).</summary>
+    /// <summary>One linear multistep step (PLMS): Adams-Bashforth weights, (55, −59, 37, −9)/24 at full order.</summary>
     private Tensor StepPlms(Tensor model_output, int timestep, Tensor sample)
     {
         if (!Config.SkipPrkSteps && ets.Count < 3)

@@ -27,6 +27,7 @@ public sealed record SchedulerConfig
     /// <summary><c>linear</c>, <c>scaled_linear</c> or <c>squaredcos_cap_v2</c>.</summary>
     [JsonPropertyName("beta_schedule")] public string BetaSchedule { get; init; } = "linear";
     [JsonPropertyName("trained_betas")] public double[]? TrainedBetas { get; init; }
+    /// <summary>Zero terminal SNR (Lin et al. 2023); DDIM, Euler, Euler ancestral and DPM-Solver honour it, PNDM and LMS ignore it, as upstream.</summary>
     [JsonPropertyName("rescale_betas_zero_snr")] public bool RescaleBetasZeroSnr { get; init; }
 
     /// <summary><c>epsilon</c>, <c>v_prediction</c> or <c>sample</c>.</summary>

@@ -95,6 +95,23 @@ public sealed class DPMSolverMultistepSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Step_returns_the_data_prediction_it_integrates()
+    {
+        using var scope = NewDisposeScope();
+        using var scheduler = new DPMSolverMultistepScheduler(SchedulerFixture.Sd15Config());
+        scheduler.SetTimesteps(20);
+        var sample = randn(1, 4, 8, 8);
+        var eps = randn(1, 4, 8, 8);
+
+        var output = scheduler.Step(eps, scheduler.TimestepValues[0], sample);
+
+        // x₀ = (x − σ_t·ε)/α_t with α_t = 1/√(σ²+1), σ_t = σ·α_t.
+        double sigma = scheduler.Sigmas![0].item<float>();
+        var alpha_t = 1 / Math.Sqrt(sigma * sigma + 1);
+        TensorAssert.Close(output.PredOriginalSample!, (sample - sigma * alpha_t * eps) / alpha_t, atol: 1e-5);
+    }
+
+    [Fact]
     public void Every_training_step_can_be_an_inference_step()
     {
         using var scheduler = new DPMSolverMultistepScheduler(TestConfig());
