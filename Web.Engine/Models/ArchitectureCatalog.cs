@@ -5,6 +5,7 @@ public static class ArchitectureCatalog
 {
     public static IReadOnlyList<Architecture> All { get; } =
     [
+        new("fid-inception", "pytorch-fid FID InceptionV3 (torchvision Inception3 keys, 1008 classes, no aux head)", device => new Inception.Inception3(device)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
