@@ -75,10 +75,10 @@ internal sealed class TorchPickleHost(string source) : IPickleHost
 
     public object? PersistentLoad(object? id)
     {
-        if (id is not object?[] { Length: 5 or 6 } fields || fields[0] is not string kind)
-            throw Refused("a persistent id is not a ('storage', type, key, location, size[, view]) tuple");
-        if (kind != "storage")
+        if (id is object?[] { Length: > 0 } tuple && tuple[0] is string kind && kind != "storage")
             throw Refused($"a persistent id names a '{kind}'; only storages are supported (a pickled module, not a state dict?)");
+        if (id is not object?[] { Length: 5 or 6 } fields)
+            throw Refused("a persistent id is not a ('storage', type, key, location, size[, view]) tuple");
         if (fields[1] is not TorchStorageType type || fields[2] is not string key || fields[3] is not string
             || fields[4] is not long count || count < 0)
             throw Refused("a storage's persistent id does not hold (type, key, location, element count)");
