@@ -15,7 +15,8 @@ public sealed class PytorchFidPreprocessingTests
 
         using var prepared = PytorchFidPreprocessing.Instance.Prepare(images);
 
-        Assert.True(prepared.equal(expected).item<bool>());
+        using var same = prepared.eq(expected).all();
+        Assert.True(same.item<bool>());
     }
 
     [Fact]
