@@ -18,14 +18,21 @@ public static class LegacyTorchPickle
     private const long FormatVersion = 1001;
     private static readonly byte[] ZipSignature = [0x50, 0x4b, 0x03, 0x04];
 
-    /// <summary>True when the file starts like a legacy torch checkpoint (a protocol-2+ pickle of the magic number).</summary>
+    /// <summary>
+    /// True when the file starts like a legacy torch checkpoint: PROTO, for protocol 4 and later a FRAME, then the
+    /// magic number as a LONG1.
+    /// </summary>
     public static bool LooksLegacy(string path)
     {
         if (!File.Exists(path))
             return false;
-        Span<byte> start = stackalloc byte[3];
+        Span<byte> start = stackalloc byte[12];
         using var stream = File.OpenRead(path);
-        return stream.Read(start) == 3 && start[0] == 0x80 && start[1] is >= 2 and <= 5 && start[2] == 0x8a;
+        var read = stream.Read(start);
+        if (read < 3 || start[0] != 0x80 || start[1] is < 2 or > 5)
+            return false;
+        var first = start[2] == 0x95 ? 11 : 2;
+        return read > first && start[first] == 0x8a;
     }
 
     /// <summary>Reads the state dict into a <see cref="Checkpoint"/>, for strict loading like any other weights.</summary>

@@ -106,6 +106,20 @@ public sealed class InceptionNetworkParityTests(GeneratedFidWeights weights, ITe
         Assert.Equal(0.001, network.Mixed_7c.branch_pool.bn.eps);
     }
 
+    [Fact]
+    public void Convert_verb_warns_when_the_hash_in_the_file_name_does_not_match_the_content()
+    {
+        var misnamed = weights.File(FidInceptionWeights.UpstreamFileName);
+        if (!File.Exists(misnamed))
+            File.CreateSymbolicLink(misnamed, weights.PthPath);
+
+        var (code, json, error) = Cli.EngineCliTests.Run("convert-fid-weights", "--input", misnamed, "--output", weights.File("misnamed.safetensors"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("\"name_hash_matches\":false", json);
+        Assert.Contains("may not be the file pytorch-fid publishes", error);
+    }
+
     private void Check(SafeTensorsFile file, string name, Tensor actual)
     {
         using var expected = file.Load(name);

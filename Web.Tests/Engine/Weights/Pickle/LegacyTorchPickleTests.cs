@@ -54,6 +54,31 @@ public sealed class LegacyTorchPickleTests : IDisposable
     }
 
     [Fact]
+    public void Protocol_4_framing_is_recognised_and_read()
+    {
+        var sample = Sample();
+        var magic = new PickleBytes().Proto().Long1(LegacyTorchFile.MagicLittleEndian).Stop().ToArray();
+        byte[] framedMagic = [0x80, 4, 0x95, (byte)(magic.Length - 2), 0, 0, 0, 0, 0, 0, 0, .. magic[2..]];
+        var path = Write([.. framedMagic, .. sample[magic.Length..]]);
+
+        Assert.True(LegacyTorchPickle.LooksLegacy(path));
+        foreach (var (_, tensor) in LegacyTorchPickle.ReadStateDict(path))
+            tensor.Dispose();
+    }
+
+    [Fact]
+    public void Safetensors_and_short_files_do_not_look_legacy()
+    {
+        var safetensors = folder.File("w.safetensors");
+        using (var weight = ones(2))
+            SafeTensorsWriter.Save(safetensors, [("w", weight)]);
+
+        Assert.False(LegacyTorchPickle.LooksLegacy(safetensors));
+        Assert.False(LegacyTorchPickle.LooksLegacy(Write([0x80, 2])));
+        Assert.False(LegacyTorchPickle.LooksLegacy(folder.File("missing.pth")));
+    }
+
+    [Fact]
     public void Opens_as_a_checkpoint_that_loads_strictly()
     {
         var path = Write(LegacyTorchFile.File(
