@@ -1,0 +1,70 @@
+using Clap2Diffusion.Engine.Weights;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Parity;
+
+/// <summary>
+/// Collects the comparisons of one fixture run: resolves each tolerance (built-in, scaled by the reference, or
+/// overridden), reports every comparison as it is made, and keeps our outputs under the reference names when asked.
+/// </summary>
+public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? report = null) : IDisposable
+{
+    private readonly List<TensorComparison> comparisons = [];
+    private readonly List<(string Name, Tensor Tensor)> outputs = [];
+
+    public ParityOptions Options { get; } = options;
+
+    public IReadOnlyList<TensorComparison> Comparisons => comparisons;
+
+    public int Failures => comparisons.Count(c => !c.Passed);
+
+    /// <summary>Compares our tensor with the reference of that name in <paramref name="file"/>.</summary>
+    public TensorComparison Compare(ReferenceFile file, string name, Tensor ours, ParityTolerance tolerance)
+    {
+        using var reference = file.Load(name);
+        return Compare(file.QualifiedName(name), ours, reference, tolerance);
+    }
+
+    /// <summary>Compares our tensor with a reference already in hand (a slice, a derived value).</summary>
+    public TensorComparison Compare(string name, Tensor ours, Tensor reference, ParityTolerance tolerance, bool keep = true)
+    {
+        var atol = Options.Atol ?? tolerance.AtolFor(reference);
+        var rtol = Options.Rtol ?? tolerance.Rtol;
+        var comparison = TensorComparison.Compare(name, ours, reference, atol, rtol);
+        comparisons.Add(comparison);
+        if (keep)
+            Keep(name, ours, reference.dtype);
+        report?.Invoke(comparison);
+        return comparison;
+    }
+
+    /// <summary>Keeps our output for <see cref="SaveOutputs"/>, in the reference's dtype, replacing one of the same name.</summary>
+    public void Keep(string name, Tensor ours, ScalarType dtype)
+    {
+        if (!Options.KeepOutputs)
+            return;
+        var copy = ours.detach().cpu().to_type(dtype).clone().contiguous().DetachFromDisposeScope();
+        var index = outputs.FindIndex(o => o.Name == name);
+        if (index < 0)
+        {
+            outputs.Add((name, copy));
+            return;
+        }
+        outputs[index].Tensor.Dispose();
+        outputs[index] = (name, copy);
+    }
+
+    public void SaveOutputs(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!Options.KeepOutputs)
+            throw new InvalidOperationException("this run was not asked to keep its outputs");
+        SafeTensorsWriter.Save(path, outputs, metadata);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, tensor) in outputs)
+            tensor.Dispose();
+        outputs.Clear();
+    }
+}
