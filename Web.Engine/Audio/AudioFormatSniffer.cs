@@ -50,8 +50,14 @@ internal static class AudioFormatSniffer
     {
         var segments = data[26];
         var packet = data[Math.Min(data.Length, 27 + segments)..];
-        if (packet.Length >= 7 && packet[0] == 1 && packet[1..7].SequenceEqual("vorbis"u8))
-            return new SniffedFormat(SniffedKind.OggVorbis, 0, "Ogg Vorbis");
+        if (packet.Length >= 12 && packet[0] == 1 && packet[1..7].SequenceEqual("vorbis"u8))
+        {
+            // NVorbis 0.10.5 scrambles surround streams from the reference encoder (its multi-submap
+            // channel mappings), so only mono and stereo stay in-process.
+            return packet[11] <= 2
+                ? new SniffedFormat(SniffedKind.OggVorbis, 0, "Ogg Vorbis")
+                : new SniffedFormat(SniffedKind.ForFfmpeg, 0, $"Ogg Vorbis ({packet[11]} channels)");
+        }
         if (packet.Length >= 8 && packet[..8].SequenceEqual("OpusHead"u8))
             return new SniffedFormat(SniffedKind.ForFfmpeg, 0, "Ogg Opus");
         if (packet.Length >= 5 && packet[0] == 0x7F && packet[1..5].SequenceEqual("FLAC"u8))

@@ -94,6 +94,7 @@ public sealed class AudioDecoderFormatTests(ITestOutputHelper output) : IDisposa
         { "aac-adts", 44100, 1, ["-c:a", "aac", "-f", "adts", "out.aac"] },
         { "aiff-s16", 44100, 2, ["-c:a", "pcm_s16be", "out.aiff"] },
         { "ogg-flac", 44100, 2, ["-c:a", "flac", "-f", "ogg", "out.oga"] },
+        { "vorbis-surround-5.1", 48000, 6, ["-c:a", "libvorbis", "out.ogg"] },
     };
 
     [Theory]
