@@ -81,7 +81,7 @@ internal static class ExternalAudioTools
         catch (System.ComponentModel.Win32Exception error)
         {
             throw new InvalidOperationException(
-                $"'{tool}' is needed to make the audio test files; install it (apt-get install ffmpeg sox flac) or run scripts/test.sh", error);
+                $"'{tool}' is needed to make the audio test files; install it (apt-get install ffmpeg sox flac; scripts/test.sh does it) or run scripts/test.sh", error);
         }
         using (process)
         {
