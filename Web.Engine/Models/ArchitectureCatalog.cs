@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Models.Clap;
+
 namespace Clap2Diffusion.Engine.Models;
 
 /// <summary>Every architecture that <c>keys</c> and <c>check-weights</c> know by name.</summary>
@@ -5,6 +7,8 @@ public static class ArchitectureCatalog
 {
     public static IReadOnlyList<Architecture> All { get; } =
     [
+        new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
+        new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
