@@ -9,9 +9,12 @@ namespace Clap2Diffusion.Engine.Audio;
 /// </summary>
 public static class AudioDecoder
 {
-    public const string SupportedFormats =
-        "WAV (PCM 8/16/24/32-bit, float 32/64-bit, A-law, µ-law), FLAC, MP3 and Ogg Vorbis; with ffmpeg installed also " +
-        "Opus, AAC, M4A/MP4, WebM/Matroska, AIFF and the other formats ffmpeg reads";
+    /// <summary>What is decoded without ffmpeg.</summary>
+    public const string InProcessFormats = "WAV (PCM 8/16/24/32-bit, float 32/64-bit, A-law, µ-law), FLAC, MP3 and mono/stereo Ogg Vorbis";
+
+    /// <summary>Everything, for messages that tell a user what to upload.</summary>
+    public const string SupportedFormats = InProcessFormats +
+        "; with ffmpeg installed also Opus, AAC, M4A/MP4, WebM/Matroska, AIFF, surround Vorbis and the other formats ffmpeg reads";
 
     public static AudioClip DecodeFile(string path, AudioDecoderOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -91,12 +94,12 @@ public static class AudioDecoder
         var ffmpeg = FfmpegDecoder.Locate(options.FfmpegPath);
         if (ffmpeg is null)
             throw new AudioFormatException(origin, known
-                ? $"{description} audio needs ffmpeg, which is not installed (without it: {SupportedFormats.Split("; with")[0]})"
+                ? $"{description} audio needs ffmpeg, which is not installed (without it: {InProcessFormats})"
                 : $"not a recognised audio format (supported: {SupportedFormats})");
         if (path is not null)
             return FfmpegDecoder.Decode(ffmpeg, path, origin, description, options.Limits, cancellationToken);
 
-        var temporary = Path.Combine(Path.GetTempPath(), $"c2d-audio-{Guid.NewGuid():N}");
+        var temporary = Path.Combine(Path.GetTempPath(), $"c2d-ffmpeg-input-{Guid.NewGuid():N}");
         try
         {
             File.WriteAllBytes(temporary, data);

@@ -32,8 +32,50 @@ public sealed class AudioDecoderBehaviourTests : IDisposable
         var error = Assert.Throws<AudioFormatException>(() => AudioDecoder.DecodeFile(opus, WithoutFfmpeg));
 
         Assert.Contains("Ogg Opus audio needs ffmpeg, which is not installed", error.Message);
-        Assert.Contains("FLAC, MP3 and Ogg Vorbis", error.Message);
+        Assert.Contains("FLAC, MP3 and mono/stereo Ogg Vorbis", error.Message);
         Assert.StartsWith("clip.opus: ", error.Message);
+    }
+
+    [Fact]
+    public void Surround_vorbis_goes_to_ffmpeg_because_nvorbis_scrambles_it()
+    {
+        var ogg = folder.File("surround.ogg");
+        Ffmpeg(["-i", Tone("source.wav", channels: 6), "-c:a", "libvorbis", ogg]);
+
+        var error = Assert.Throws<AudioFormatException>(() => AudioDecoder.DecodeFile(ogg, WithoutFfmpeg));
+        var clip = AudioDecoder.DecodeFile(ogg);
+
+        Assert.Contains("Ogg Vorbis (6 channels) audio needs ffmpeg", error.Message);
+        Assert.Equal(AudioContainer.Ffmpeg, clip.Source.Container);
+        Assert.Equal(6, clip.Source.Channels);
+    }
+
+    [Fact]
+    public void Uploads_decode_like_files_including_through_ffmpeg()
+    {
+        var opus = folder.File("clip.opus");
+        Ffmpeg(["-i", Tone("source.wav"), "-c:a", "libopus", opus]);
+        var flac = folder.File("clip.flac");
+        Sox([Tone("source2.wav"), flac]);
+
+        foreach (var path in new[] { opus, flac })
+        {
+            using var upload = new MemoryStream(File.ReadAllBytes(path));
+            Assert.Equal(AudioDecoder.DecodeFile(path).Samples, AudioDecoder.Decode(upload, "upload").Samples);
+        }
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "c2d-ffmpeg-input-*"));
+    }
+
+    [Fact]
+    public void An_ffmpeg_run_past_its_time_limit_is_stopped()
+    {
+        var opus = folder.File("clip.opus");
+        Ffmpeg(["-i", Tone("source.wav"), "-c:a", "libopus", opus]);
+        var options = new AudioDecoderOptions { Limits = new AudioLimits { FfmpegTimeout = TimeSpan.FromMilliseconds(1) } };
+
+        var error = Assert.Throws<AudioFormatException>(() => AudioDecoder.DecodeFile(opus, options));
+
+        Assert.Contains("ffmpeg did not finish decoding this Ogg Opus file within", error.Message);
     }
 
     [Fact]
