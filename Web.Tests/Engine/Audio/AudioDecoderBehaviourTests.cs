@@ -104,6 +104,22 @@ public sealed class AudioDecoderBehaviourTests : IDisposable
         Assert.Equal(24000, clip.Samples.Length);
     }
 
+    [Fact]
+    public void Tags_around_a_flac_stream_are_skipped()
+    {
+        var flac = folder.File("tagged.flac");
+        Sox([Tone("source.wav"), flac]);
+        var plain = File.ReadAllBytes(flac);
+        byte[] id3v2 = [(byte)'I', (byte)'D', (byte)'3', 3, 0, 0, 0, 0, 0, 20, .. new byte[20]];
+        var id3v1 = new byte[128];
+        "TAG"u8.CopyTo(id3v1);
+
+        var clip = AudioDecoder.Decode([.. id3v2, .. plain, .. id3v1], "tagged.flac", WithoutFfmpeg);
+
+        Assert.Equal(AudioDecoder.Decode(plain, "plain.flac", WithoutFfmpeg).Samples, clip.Samples);
+        Assert.False(clip.Source.Truncated);
+    }
+
     [Theory]
     [InlineData("notes.mp3")]
     [InlineData("notes.wav")]

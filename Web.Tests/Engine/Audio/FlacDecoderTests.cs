@@ -6,7 +6,8 @@ namespace Clap2Diffusion.Tests.Engine.Audio;
 
 /// <summary>
 /// FLAC features no encoder at hand produces on demand (escape-coded partitions, 5-bit Rice parameters, wasted
-/// bits on a side channel, side/right stereo), in frames built bit by bit here from the format specification.
+/// bits on a side channel, side/right stereo, variable-blocksize sample numbering), in frames built bit by bit
+/// here from the format specification.
 /// </summary>
 public sealed class FlacDecoderTests
 {
@@ -53,6 +54,7 @@ public sealed class FlacDecoderTests
         for (var i = 0; i < 16; i++)
             w.Bits(0, 8);
 
+        // Both frames use the variable-blocksize strategy: the coded number is the first sample's index.
         // Frame 0, mid/side. Mid: FIXED order 2, residual coding method 1 (5-bit parameters), partition order 1:
         // partition 0 escape-coded in 7 raw bits, partition 1 Rice parameter 3. Side: VERBATIM, 2 wasted bits.
         int[] midWarmUp = [100, 110];
@@ -60,7 +62,7 @@ public sealed class FlacDecoderTests
         int[] riced = [3, -4, 0, 17, -20, 1, -1, 2];
         int[] sideStored = [-300, 250, 0, 7, -1, 1, 4095, -4096, 12, -13, 99, -99, 3, -3, 0, 1];
         var frame0 = w.StartFrame();
-        w.Bits(0x3FFE, 14).Bits(0, 1).Bits(0, 1).Bits(6, 4).Bits(0, 4).Bits(10, 4).Bits(4, 3).Bits(0, 1).Bits(0, 8).Bits(15, 8);
+        w.Bits(0x3FFE, 14).Bits(0, 1).Bits(1, 1).Bits(6, 4).Bits(0, 4).Bits(10, 4).Bits(4, 3).Bits(0, 1).Bits(0, 8).Bits(15, 8);
         w.Crc8(frame0);
         w.Bits(0, 1).Bits(8 + 2, 6).Bits(0, 1);
         foreach (var s in midWarmUp)
@@ -93,12 +95,12 @@ public sealed class FlacDecoderTests
             right.Add((m - side[i]) >> 1);
         }
 
-        // Frame 1, side/right, frame number 1. Side: CONSTANT in 17 bits. Right: FIXED order 0, coding method 0,
+        // Frame 1, side/right, starting at sample 16. Side: CONSTANT in 17 bits. Right: FIXED order 0, coding method 0,
         // partition order 2 with Rice parameters 0, 2, 14 (escape is 15 here) and 1.
         const int constantSide = -65536;
         int[] rightResidual = [0, -1, 1, 0, 9, -9, 30, 31, -32768, 32767, 1000, -1000, 2, -2, 1, 0];
         var frame1 = w.StartFrame();
-        w.Bits(0x3FFE, 14).Bits(0, 1).Bits(0, 1).Bits(6, 4).Bits(0, 4).Bits(9, 4).Bits(4, 3).Bits(0, 1).Bits(1, 8).Bits(15, 8);
+        w.Bits(0x3FFE, 14).Bits(0, 1).Bits(1, 1).Bits(6, 4).Bits(0, 4).Bits(9, 4).Bits(4, 3).Bits(0, 1).Bits(16, 8).Bits(15, 8);
         w.Crc8(frame1);
         w.Bits(0, 1).Bits(0, 6).Bits(0, 1).Signed(constantSide, 17);
         w.Bits(0, 1).Bits(8, 6).Bits(0, 1).Bits(0, 2).Bits(2, 4);
