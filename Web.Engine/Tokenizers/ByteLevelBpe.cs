@@ -39,8 +39,6 @@ public sealed class ByteLevelBpe
         this.unknownId = unknownId;
     }
 
-    public int MergeCount => ranks.Count;
-
     /// <summary>GPT-2's reversible map from the 256 byte values to printable Unicode symbols.</summary>
     public static char SymbolOf(byte value) => ByteToSymbol[value];
 
@@ -67,42 +65,65 @@ public sealed class ByteLevelBpe
         return ids;
     }
 
-    /// <summary>The BPE tokens (strings) of a piece already written as byte symbols.</summary>
+    /// <summary>
+    /// The BPE tokens (strings) of a piece already written as byte symbols. Same result as the reference
+    /// loop (find the lowest-ranked adjacent pair, merge all its occurrences left to right, repeat), but with
+    /// a linked list and a priority queue, so a long word costs n·log n rather than n².
+    /// </summary>
     public IReadOnlyList<string> Merge(string symbols)
     {
-        if (symbols.Length == 0)
+        var n = symbols.Length;
+        if (n == 0)
             return [];
-        var word = new List<string>(symbols.Length);
-        foreach (var symbol in symbols)
-            word.Add(symbol.ToString());
-        word[^1] += endOfWord;
+        var tokens = new string[n];
+        var next = new int[n];
+        var previous = new int[n];
+        var alive = new bool[n];
+        for (var i = 0; i < n; i++)
+            (tokens[i], next[i], previous[i], alive[i]) = (symbols[i].ToString(), i + 1 < n ? i + 1 : -1, i - 1, true);
+        tokens[n - 1] += endOfWord;
 
-        while (word.Count > 1)
+        // Candidates ordered by rank, then position: one pass of the reference loop is one run of equal ranks.
+        var queue = new PriorityQueue<(int Node, string First, string Second), (int Rank, int Node)>();
+        void Offer(int node)
         {
-            var best = int.MaxValue;
-            string first = "", second = "";
-            for (var i = 0; i + 1 < word.Count; i++)
-                if (ranks.TryGetValue((word[i], word[i + 1]), out var rank) && rank < best)
-                    (best, first, second) = (rank, word[i], word[i + 1]);
-            if (best == int.MaxValue)
-                break;
-
-            var merged = new List<string>(word.Count);
-            for (var i = 0; i < word.Count;)
-            {
-                if (i + 1 < word.Count && word[i] == first && word[i + 1] == second)
-                {
-                    merged.Add(first + second);
-                    i += 2;
-                }
-                else
-                {
-                    merged.Add(word[i]);
-                    i++;
-                }
-            }
-            word = merged;
+            if (node >= 0 && next[node] >= 0 && ranks.TryGetValue((tokens[node], tokens[next[node]]), out var rank))
+                queue.Enqueue((node, tokens[node], tokens[next[node]]), (rank, node));
         }
+        for (var i = 0; i + 1 < n; i++)
+            Offer(i);
+
+        var merged = new List<int>();
+        while (queue.TryPeek(out _, out var head))
+        {
+            merged.Clear();
+            while (queue.TryPeek(out var pair, out var priority) && priority.Rank == head.Rank)
+            {
+                queue.Dequeue();
+                var node = pair.Node;
+                // Skip candidates an earlier merge of this pass consumed or changed.
+                if (!alive[node] || next[node] < 0 || tokens[node] != pair.First || tokens[next[node]] != pair.Second)
+                    continue;
+                var absorbed = next[node];
+                tokens[node] = pair.First + pair.Second;
+                alive[absorbed] = false;
+                next[node] = next[absorbed];
+                if (next[node] >= 0)
+                    previous[next[node]] = node;
+                merged.Add(node);
+            }
+            // Pairs formed by this pass compete only from the next pass on, as in the reference loop.
+            foreach (var node in merged)
+                if (alive[node])
+                {
+                    Offer(previous[node]);
+                    Offer(node);
+                }
+        }
+
+        var word = new List<string>();
+        for (var node = 0; node >= 0; node = next[node])
+            word.Add(tokens[node]);
         return word;
     }
 
