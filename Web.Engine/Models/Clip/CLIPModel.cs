@@ -35,8 +35,8 @@ public sealed class CLIPModel : nn.Module
     /// <summary>Loads a transformers <c>CLIPModel</c> folder strictly, for inference.</summary>
     public static CLIPModel FromPretrained(string folder, ComputeTarget? target = null)
     {
-        var config = CLIPConfig.Read(PretrainedFolder.ConfigPath(folder));
-        return PretrainedFolder.Load(folder, target, device => new CLIPModel(config, device));
+        var config = CLIPConfig.Read(ModelFolder.ConfigPath(folder));
+        return PretrainedLoader.Load(folder, target, device => new CLIPModel(config, device));
     }
 
     /// <summary>The text tower's pooled output projected into the shared space, not normalised: [batch, projection_dim].</summary>

@@ -29,8 +29,8 @@ public sealed class CLIPTextModel : nn.Module
     /// </summary>
     public static CLIPTextModel FromPretrained(string folder, ComputeTarget? target = null)
     {
-        var config = CLIPConfig.ReadText(PretrainedFolder.ConfigPath(folder));
-        return PretrainedFolder.Load(folder, target, device => new CLIPTextModel(config, device));
+        var config = CLIPConfig.ReadText(ModelFolder.ConfigPath(folder));
+        return PretrainedLoader.Load(folder, target, device => new CLIPTextModel(config, device));
     }
 
     public BaseModelOutputWithPooling forward(Tensor input_ids, Tensor? attention_mask = null, bool output_hidden_states = false) =>
