@@ -16,8 +16,8 @@ public static partial class PythonHtml
     public static string Unescape(string text) =>
         text.Contains('&') ? CharacterReference().Replace(text, match => Replace(match.Groups[1].Value)) : text;
 
-    /// <summary>The character a numeric reference stands for under HTML5's rules.</summary>
-    public static string FromNumber(string digits, bool hexadecimal)
+    // The character a numeric reference stands for under HTML5's rules.
+    private static string FromNumber(string digits, bool hexadecimal)
     {
         var value = ParseBounded(digits, hexadecimal);
         if (value is >= 0x80 and <= 0x9F)
@@ -54,7 +54,7 @@ public static partial class PythonHtml
         long value = 0;
         foreach (var digit in digits)
         {
-            value = value * (hexadecimal ? 16 : 10) + Convert.ToInt32(digit.ToString(), 16);
+            value = value * (hexadecimal ? 16 : 10) + (char.IsAsciiDigit(digit) ? digit - '0' : (digit | 0x20) - 'a' + 10);
             if (value > 0x10FFFF)
                 return 0x110000;
         }
