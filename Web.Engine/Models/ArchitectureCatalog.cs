@@ -13,6 +13,7 @@ public static class ArchitectureCatalog
         new("clip-vit-b32", "openai/clip-vit-base-patch32 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitBasePatch32, device)),
         new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
         new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),
+        new("fid-inception", "pytorch-fid FID InceptionV3 (torchvision Inception3 keys, 1008 classes, no aux head)", device => new Inception.Inception3(device)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
