@@ -10,6 +10,7 @@ public static class ParityKinds
         new SchedulersParity(),
         new ClapTinyParity(),
         new FidParity(),
+        new ClapFeaturesParity(),
     ];
 
     /// <summary>The kind whose files and metadata the folder holds.</summary>

@@ -12,6 +12,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
     [InlineData("diffusers/schedulers", "schedulers", 186)]
     [InlineData("transformers/clap_tiny", "clap_tiny", 26)]
     [InlineData("fid", "fid", 64)]
+    [InlineData("clap-features", "clap-features", 30)]
     public void Every_tensor_of_a_shared_fixture_passes(string leaf, string kind, int tensors)
     {
         var (code, lines, error) = ParityFixtures.Run(log, "--fixture", ParityFixtures.Leaf(leaf));
@@ -110,7 +111,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Empty(lines);
         Assert.Contains("not a parity fixture folder of a known kind", error);
-        foreach (var kind in new[] { "schedulers:", "clap_tiny:", "fid:" })
+        foreach (var kind in new[] { "schedulers:", "clap_tiny:", "fid:", "clap-features:" })
             Assert.Contains(kind, error);
         Assert.DoesNotContain("   at ", error);
     }
