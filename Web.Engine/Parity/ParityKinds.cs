@@ -8,9 +8,12 @@ public static class ParityKinds
     public static IReadOnlyList<IParityKind> All { get; } =
     [
         new SchedulersParity(),
-        new ClapTinyParity(),
+        new ClapParity(),
         new FidParity(),
         new ClapFeaturesParity(),
+        new ClipTextParity(),
+        new ClipParity(),
+        new ClipTokenizerParity(),
     ];
 
     /// <summary>The kind whose files and metadata the folder holds.</summary>

@@ -7,10 +7,11 @@ namespace Clap2Diffusion.Engine.Parity;
 /// Collects the comparisons of one fixture run: resolves each tolerance (built-in, scaled by the reference, or
 /// overridden), reports every comparison as it is made, and keeps our outputs under the reference names when asked.
 /// </summary>
-public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? report = null) : IDisposable
+public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? report = null, Action<string>? note = null) : IDisposable
 {
     private readonly List<TensorComparison> comparisons = [];
     private readonly List<(string Name, Tensor Tensor)> outputs = [];
+    private readonly List<string> notes = [];
 
     public ParityOptions Options { get; } = options;
 
@@ -34,6 +35,24 @@ public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? r
         comparisons.Add(comparison);
         if (keep)
             Keep(name, ours, reference.dtype);
+        report?.Invoke(comparison);
+        return comparison;
+    }
+
+    /// <summary>What a kind said about its coverage (references it does not compare, and why).</summary>
+    public IReadOnlyList<string> Notes => notes;
+
+    public void Note(string message)
+    {
+        notes.Add(message);
+        note?.Invoke(message);
+    }
+
+    /// <summary>A reference our implementation never produced (an intermediate no hook reported): a failure.</summary>
+    public TensorComparison NotProduced(string name)
+    {
+        var comparison = new TensorComparison(name + "(not-produced)", double.NaN, double.NaN, 0, 0, false, false);
+        comparisons.Add(comparison);
         report?.Invoke(comparison);
         return comparison;
     }

@@ -33,7 +33,7 @@ public static class ParityVerb
         using var folder = new FixtureFolder(fixturePath);
         var kind = ParityKinds.Recognise(folder);
         cli.Error.WriteLine($"{folder.Path}: {kind.Name} fixture");
-        using var run = new ParityRun(options, comparison => cli.Out.WriteLine(comparison));
+        using var run = new ParityRun(options, comparison => cli.Out.WriteLine(comparison), note => cli.Error.WriteLine($"note: {note}"));
         kind.Run(folder, run);
         if (run.Comparisons.Count == 0)
             throw new InputException($"{folder.Path} is a {kind.Name} fixture but holds nothing to compare");

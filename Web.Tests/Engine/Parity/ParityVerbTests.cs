@@ -10,9 +10,12 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
 {
     [Theory]
     [InlineData("diffusers/schedulers", "schedulers", 186)]
-    [InlineData("transformers/clap_tiny", "clap_tiny", 26)]
+    [InlineData("transformers/clap_tiny", "clap", 26)]
     [InlineData("fid", "fid", 64)]
     [InlineData("clap-features", "clap-features", 30)]
+    [InlineData("transformers/clip_text_tiny", "clip_text", 8)]
+    [InlineData("transformers/clip_tiny", "clip", 14)]
+    [InlineData("clip-tokenizer", "clip-tokenizer", 30)]
     public void Every_tensor_of_a_shared_fixture_passes(string leaf, string kind, int tensors)
     {
         var (code, lines, error) = ParityFixtures.Run(log, "--fixture", ParityFixtures.Leaf(leaf));
@@ -75,7 +78,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
 
         Assert.Equal(ExitCodes.Success, code);
         using var ours = SafeTensorsFile.Open(outputs);
-        Assert.Equal("clap_tiny", ours.Metadata["kind"]);
+        Assert.Equal("clap", ours.Metadata["kind"]);
         Assert.Equal(lines.Select(line => line.Split(' ')[0]).Order(), ours.Names.Order());
         using var audio = SafeTensorsFile.Open(Path.Combine(copy, "io_audio.safetensors"));
         using var expected = audio.Load("audio_features");
@@ -111,7 +114,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Empty(lines);
         Assert.Contains("not a parity fixture folder of a known kind", error);
-        foreach (var kind in new[] { "schedulers:", "clap_tiny:", "fid:", "clap-features:" })
+        foreach (var kind in new[] { "schedulers:", "clap:", "fid:", "clap-features:", "clip_text:", "clip:", "clip-tokenizer:" })
             Assert.Contains(kind, error);
         Assert.DoesNotContain("   at ", error);
     }
@@ -128,6 +131,28 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Contains("fixture folder not found", missingError);
         Assert.Equal(ExitCodes.BadInput, negative);
         Assert.Contains("--atol must be a finite number", negativeError);
+    }
+
+    [Fact]
+    public void Token_ids_are_compared_exactly_and_the_uncompared_ftfy_cases_are_named()
+    {
+        using var temp = new TempFolder("parity-tokens");
+        var copy = Path.Combine(temp.Path, "tokenizer");
+        ParityFixtures.CopyFolder(ParityFixtures.Leaf("clip-tokenizer"), copy);
+        var cases = Path.Combine(copy, "cases.jsonl");
+        var lines = File.ReadAllLines(cases);
+        var first = lines.Select((line, index) => (line, index)).First(l => l.line.Contains("\"a photo of a cat\"", StringComparison.Ordinal));
+        lines[first.index] = first.line.Replace("[49406, 320, 1125,", "[49406, 320, 1126,", StringComparison.Ordinal);
+        Assert.NotEqual(first.line, lines[first.index]);
+        File.WriteAllLines(cases, lines);
+
+        var (code, report, error) = ParityFixtures.Run(log, "--fixture", copy);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.EndsWith("exact FAIL", ParityFixtures.LineOf(report, "cases/plain"));
+        Assert.Single(report, line => line.EndsWith(" FAIL", StringComparison.Ordinal));
+        Assert.Contains("cases/mojibake.ftfy: 15 cases not compared", error);
+        Assert.Contains("ftfy-dependent cases compared: 36 of 51", error);
     }
 
     [Fact]

@@ -10,13 +10,13 @@ namespace Clap2Diffusion.Engine.Parity.Kinds;
 /// (absolute, with rtol 1e-4): BatchNorm 1e-5; image, patches and stages 1e-3; final norm 5e-4; pooled outputs,
 /// embeddings and text tensors 1e-4; logits 1e-3; integer tensors exact.
 /// </summary>
-public sealed class ClapTinyParity : IParityKind
+public sealed class ClapParity : IParityKind
 {
     private const string AudioFile = "io_audio.safetensors";
     private const string TextFile = "io_text.safetensors";
     private const double Rtol = 1e-4;
 
-    public string Name => "clap_tiny";
+    public string Name => "clap";
 
     public string Layout => $"transformers CLAP: {AudioFile} and {TextFile} whose 'weights' metadata names a ClapModel folder";
 
