@@ -10,6 +10,7 @@ namespace Clap2Diffusion.Engine.Parity;
 public sealed class FixtureFolder : IDisposable
 {
     private readonly Dictionary<string, SafeTensorsFile?> opened = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReferenceFile> references = new(StringComparer.Ordinal);
 
     public FixtureFolder(string path)
     {
@@ -57,7 +58,19 @@ public sealed class FixtureFolder : IDisposable
     public SafeTensorsFile Open(string file) =>
         TryOpen(file) ?? throw new InputException($"{PathOf(file)} is missing or is not a readable safetensors file");
 
-    public ReferenceFile Reference(string file, string prefix = "") => new(Open(file), prefix);
+    /// <summary>A file of reference tensors; every view of one file shares the record of what was read.</summary>
+    public ReferenceFile Reference(string file, string prefix = "")
+    {
+        if (!references.TryGetValue(file, out var reference))
+            references[file] = reference = new ReferenceFile(Open(file), prefix, new HashSet<string>(StringComparer.Ordinal));
+        return reference.Prefix == prefix ? reference : reference.WithPrefix(prefix);
+    }
+
+    /// <summary>Tensors of the reference files that nothing read: neither an input nor compared.</summary>
+    public IEnumerable<(string File, IReadOnlyList<string> Names)> Unread() =>
+        references.OrderBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => (r.Key, (IReadOnlyList<string>)r.Value.Unread.ToList()))
+            .Where(r => r.Item2.Count > 0);
 
     /// <summary>A metadata entry of a file, or null when the file or the entry is absent.</summary>
     public string? MetadataOf(string file, string key) =>

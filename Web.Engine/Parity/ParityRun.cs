@@ -19,6 +19,9 @@ public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? r
 
     public int Failures => comparisons.Count(c => !c.Passed);
 
+    /// <summary>What a kind said about its coverage (references it does not compare, and why).</summary>
+    public IReadOnlyList<string> Notes => notes;
+
     /// <summary>Compares our tensor with the reference of that name in <paramref name="file"/>.</summary>
     public TensorComparison Compare(ReferenceFile file, string name, Tensor ours, ParityTolerance tolerance)
     {
@@ -39,9 +42,7 @@ public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? r
         return comparison;
     }
 
-    /// <summary>What a kind said about its coverage (references it does not compare, and why).</summary>
-    public IReadOnlyList<string> Notes => notes;
-
+    /// <summary>Tells the user something about the coverage of this run (printed on stderr by the verb).</summary>
     public void Note(string message)
     {
         notes.Add(message);
@@ -62,6 +63,7 @@ public sealed class ParityRun(ParityOptions options, Action<TensorComparison>? r
     {
         if (!Options.KeepOutputs)
             return;
+        using var scope = NewDisposeScope();
         var copy = ours.detach().cpu().to_type(dtype).clone().contiguous().DetachFromDisposeScope();
         var index = outputs.FindIndex(o => o.Name == name);
         if (index < 0)

@@ -35,6 +35,8 @@ public static class ParityVerb
         cli.Error.WriteLine($"{folder.Path}: {kind.Name} fixture");
         using var run = new ParityRun(options, comparison => cli.Out.WriteLine(comparison), note => cli.Error.WriteLine($"note: {note}"));
         kind.Run(folder, run);
+        foreach (var (file, names) in folder.Unread())
+            cli.Error.WriteLine($"note: {file}: not compared: {string.Join(", ", names)}");
         if (run.Comparisons.Count == 0)
             throw new InputException($"{folder.Path} is a {kind.Name} fixture but holds nothing to compare");
 

@@ -6,7 +6,7 @@ namespace Clap2Diffusion.Engine.Parity.Kinds;
 /// <summary>
 /// pytorch-fid's statistics and <c>calculate_frechet_distance</c>, case by case (<c>x.features1</c> … <c>x.distance</c>).
 /// Tolerances from the README, chosen by the data so other seeds fit: rank-deficient sets (N &lt; d) 1e-5, identical
-/// sets 1e-8, otherwise 1e-6, for pytorch-fid's distance and for the eps-free symmetric route alike; the statistics
+/// sets 1e-8, otherwise 1e-6, for pytorch-fid's distance and for the symmetric routes with and without ε alike; the statistics
 /// 1e-12·max(1, absmax); the fallback flag exactly.
 /// </summary>
 internal static class FrechetCases
@@ -41,6 +41,9 @@ internal static class FrechetCases
         var rankDeficient = Math.Min(file.Load($"{name}.features1").shape[0], file.Load($"{name}.features2").shape[0]) <= mu1.Length;
         var distanceTolerance = rankDeficient ? 1e-5 : Math.Abs(reference) < 1e-6 ? 1e-8 : 1e-6;
         run.Compare(file, $"{name}.distance", Scalar(pytorchFid.Distance), ParityTolerance.Absolute(distanceTolerance));
+        // With the fallback, ours is the symmetric route on the ε-shifted covariances: the reference's eigh route with the same ε.
+        if (file.Contains($"{name}.distance_eigh_same_eps"))
+            run.Compare(file, $"{name}.distance_eigh_same_eps", Scalar(pytorchFid.Distance), ParityTolerance.Absolute(distanceTolerance));
         if (file.Contains($"{name}.distance_eigh_no_eps"))
             run.Compare(file, $"{name}.distance_eigh_no_eps", Scalar(noEps.Distance), ParityTolerance.Absolute(distanceTolerance));
         if (file.Contains($"{name}.fallback_triggered"))
