@@ -1,13 +1,14 @@
 using System.Reflection;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Engine;
 
 /// <summary>Whether the database and the backend are ready, and the backend's description with the CPU caps applied.</summary>
-public sealed class EngineState(IOptions<QueueOptions> options)
+public sealed class EngineState(IOptions<QueueOptions> options, IOptions<StorageOptions> storage)
 {
-    private volatile EngineStatus _status = new(false, "The engine is starting.", null, AppVersion);
+    private volatile EngineStatus? _status;
     private volatile BackendInfo? _backend;
 
     public static string AppVersion { get; } =
@@ -17,18 +18,18 @@ public sealed class EngineState(IOptions<QueueOptions> options)
 
     public bool DatabaseReady { get; private set; }
 
-    public EngineStatus Status => _status;
+    public EngineStatus Status => _status ?? new(false, "The engine is starting.", null, AppVersion, storage.Value.MaxAudioSeconds);
 
     public BackendInfo? Backend => _backend;
 
     public void MarkDatabaseReady() => DatabaseReady = true;
 
-    public void MarkUnavailable(string problem) => _status = new(false, problem, null, AppVersion);
+    public void MarkUnavailable(string problem) => _status = new(false, problem, null, AppVersion, storage.Value.MaxAudioSeconds);
 
     public void MarkReady(BackendInfo backend)
     {
         _backend = backend;
-        _status = new(true, null, Capped(backend, options.Value), AppVersion);
+        _status = new(true, null, Capped(backend, options.Value), AppVersion, storage.Value.MaxAudioSeconds);
     }
 
     private static EngineInfo Capped(BackendInfo backend, QueueOptions caps)
