@@ -89,3 +89,15 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 }
+
+public static class StudioFactoryExtensions
+{
+    /// <summary>Waits until a factory without a backend has migrated and given up on the engine.</summary>
+    public static async Task<StudioFactory> ReadyEngineLessAsync(this StudioFactory factory)
+    {
+        var state = factory.Get<EngineState>();
+        await StudioApi.WaitUntilAsync(() => state.DatabaseReady && state.Status.Problem?.Contains("No generation backend") == true,
+            "the app reports its missing backend");
+        return factory;
+    }
+}
