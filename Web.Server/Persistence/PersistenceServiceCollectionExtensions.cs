@@ -14,7 +14,8 @@ public static class PersistenceServiceCollectionExtensions
             options.UseSqlite(provider.GetRequiredService<StoragePaths>().ConnectionString));
         services.AddSingleton<ContentStore>();
         services.AddHostedService<DatabaseMigrator>();
-        services.AddHostedService<RetentionSweeper>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionSweeper>());
         return services;
     }
 }
