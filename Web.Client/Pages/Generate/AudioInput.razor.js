@@ -34,6 +34,8 @@ export function attach(root, dotnet, options) {
     input.value = '';
     if (file) accept(root, file, file.name);
   }, { signal });
+  // Tells people and page tests alike that the input is live (the page is interactive).
+  root.setAttribute('data-ready', 'true');
 }
 
 export function detach(root) {

@@ -55,19 +55,28 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
     /// <summary>A client that identifies itself with <c>X-Client-Id</c>, as scripts do.</summary>
     public HttpClient ClientFor(string clientId)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Add("X-Client-Id", clientId);
         return client;
     }
 
-    /// <summary>The Kestrel address after <c>UseKestrel(0)</c> and <c>StartServer()</c>.</summary>
+    /// <summary>Serves the app with Kestrel on a free loopback port, for a real browser; clients then talk to it there.</summary>
+    public StudioFactory ServeOverKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        ClientOptions.BaseAddress = KestrelAddress;
+        return this;
+    }
+
+    /// <summary>The Kestrel address once <see cref="ServeOverKestrel"/> has started the server.</summary>
     public Uri KestrelAddress =>
         new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
             .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
 
     public async Task<StudioFactory> ReadyAsync()
     {
-        using var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
