@@ -36,7 +36,30 @@ public sealed class EngineWorker(IServiceProvider services, EngineState state, E
                 continue;
             }
 
-            await runner.RunAsync(backend, job, stoppingToken);
+            try
+            {
+                await runner.RunAsync(backend, job, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The runner handles the engine's failures; this is the server's own (the database, the disk).
+                // Record it on the job if we can, and keep the queue going.
+                logger.LogError(exception, "Job {JobId}: the server could not record its outcome", job.Id);
+                await TryMarkFailedAsync(job.Id, exception);
+            }
+        }
+    }
+
+    private async Task TryMarkFailedAsync(Guid jobId, Exception exception)
+    {
+        try
+        {
+            await store.FinishAsync(jobId, Client.Contracts.JobState.Failed,
+                $"The server could not record this job's result: {exception.Message}", 0, CancellationToken.None);
+        }
+        catch (Exception again)
+        {
+            logger.LogError(again, "Job {JobId} stays marked running until the next restart re-queues it", jobId);
         }
     }
 
