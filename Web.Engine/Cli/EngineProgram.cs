@@ -36,6 +36,8 @@ public static class EngineProgram
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
         KeysVerb.Create(cli),
+        ConvertFidWeightsVerb.Create(cli),
+        FidDistanceVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
