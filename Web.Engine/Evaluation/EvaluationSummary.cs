@@ -17,6 +17,9 @@ public static class EvaluationSummary
     public const string AlignmentRankMetric = "alignment/rank";
     public const string SecondsMetric = "seconds";
 
+    /// <summary>Demo world: how often the pipeline's assigned relation is the case's true one (with the case's own audio).</summary>
+    public const string RelationAgreementMetric = "relation/agreement";
+
     public static string AccuracyMetric(string attribute) => $"accuracy/{attribute}";
 
     public static string? RelationName(PromptAudioRelation? relation) => relation?.ToString().ToLowerInvariant();
@@ -99,6 +102,9 @@ public static class EvaluationSummary
         yield return (ClipScoreMetric, r => r.ClipScore);
         yield return (AlignmentMetric, r => r.Alignment);
         yield return (AlignmentRankMetric, r => r.AlignmentRank);
+        yield return (RelationAgreementMetric, r => r.Case.Relation is { } truth && r.AssignedRelation is { } assigned && r.Variant != PairVariant.ShuffledAudio
+            ? (assigned == truth ? 1 : 0)
+            : null);
         if (includeSeconds)
             yield return (SecondsMetric, r => r.Seconds);
     }

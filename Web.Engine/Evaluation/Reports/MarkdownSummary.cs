@@ -82,6 +82,14 @@ public static class MarkdownSummary
                 Number(g[EvaluationSummary.AlignmentRankMetric], "0.000")]));
         }
 
+        var agreement = report.Groups.Where(g => g.Variant == PairVariant.Audio.Name() && g[EvaluationSummary.RelationAgreementMetric] is not null).ToList();
+        if (agreement.Count > 0)
+        {
+            text.AppendLine("## Relations the pipeline assigned (audio variant)").AppendLine();
+            Table(text, ["scope", "n", "agrees with the case's relation (%)"], agreement.Select(g => (IEnumerable<string>)[g.Scope, Count(g.Cases),
+                Percent(g[EvaluationSummary.RelationAgreementMetric])]));
+        }
+
         if (report.Distances.Count > 0)
         {
             text.AppendLine("## Distances to the reference set").AppendLine();

@@ -37,6 +37,10 @@ public sealed class EvaluationRunTests
             Assert.Equal(1 - empty, run.Report.Comparison("complementary", Accuracy(level), PairVariant.Audio, PairVariant.TextOnly)!.Difference.Mean, 12);
             Assert.Equal(empty - 1, run.Report.Comparison("complementary", Accuracy(level), PairVariants.NullingVariant(level), PairVariant.Audio)!.Difference.Mean, 12);
         }
+        // The double assigns relations by the demo world's definitions, so it agrees with every case; shuffled audio is not scored.
+        Assert.Equal(1.0, run.Mean("all", PairVariant.Audio, EvaluationSummary.RelationAgreementMetric), 12);
+        Assert.Null(run.Report.Group("all", PairVariant.TextOnly)![EvaluationSummary.RelationAgreementMetric]);
+        Assert.Null(run.Report.Group("all", PairVariant.ShuffledAudio)![EvaluationSummary.RelationAgreementMetric]);
         // Matching prompts name the audio's elements, so text alone is already right there.
         Assert.Equal(1.0, run.Mean("matching", PairVariant.TextOnly, Accuracy(SceneAccuracy.Scene)), 12);
         // Adapters switched off in the down blocks lose the foreground in this double's routing, and only that.
