@@ -61,7 +61,8 @@ internal static class ClipAlignment
         var rows = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var chunk in texts.Chunk(TextBatch))
         {
-            using var features = clip.TextFeatures(chunk);
+            using var scope = NewDisposeScope();
+            var features = clip.TextFeatures(chunk);
             var values = features.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             var width = values.Length / chunk.Length;
             for (var i = 0; i < chunk.Length; i++)

@@ -132,6 +132,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
     // The measures that need the pixels, taken while the case's images are in memory.
     private void Measure(EvaluationCase evaluationCase, List<ImageRecord> records, List<RgbImage> images)
     {
+        using var scope = NewDisposeScope();
         if (measures.Scenes is not null)
         {
             var predictions = measures.Scenes.Read(images);
@@ -145,7 +146,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
         if (measures.Clip is not null)
             foreach (var group in SameSize(images))
             {
-                using var embeddings = measures.Clip.ImageFeatures(group.Select(i => images[i]).ToList());
+                var embeddings = measures.Clip.ImageFeatures(group.Select(i => images[i]).ToList());
                 var rows = embeddings.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
                 var width = rows.Length / group.Count;
                 for (var k = 0; k < group.Count; k++)
@@ -154,7 +155,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
         if (measures.Features is not null)
             foreach (var group in SameSize(images))
             {
-                using var features = measures.Features.Extract(group.Select(i => images[i]).ToList());
+                var features = measures.Features.Extract(group.Select(i => images[i]).ToList());
                 var rows = features.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
                 var width = rows.Length / group.Count;
                 for (var k = 0; k < group.Count; k++)

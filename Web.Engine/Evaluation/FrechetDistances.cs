@@ -71,7 +71,8 @@ internal static class FrechetDistances
             missing += images.Count(i => i is null);
             foreach (var group in images.OfType<RgbImage>().GroupBy(i => (i.Width, i.Height)))
             {
-                using var features = space.Extract(group.ToList());
+                using var scope = NewDisposeScope();
+                var features = space.Extract(group.ToList());
                 rows.AddRange(features.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray());
                 count += (int)features.shape[0];
                 width = (int)features.shape[1];
