@@ -39,6 +39,7 @@ public static class EngineProgram
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
         ParityVerb.Create(cli),
+        EvaluateVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
