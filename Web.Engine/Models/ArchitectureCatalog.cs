@@ -1,3 +1,6 @@
+using Clap2Diffusion.Engine.Models.Autoencoders;
+using Clap2Diffusion.Engine.Models.Unets;
+
 namespace Clap2Diffusion.Engine.Models;
 
 /// <summary>Every architecture that <c>keys</c> and <c>check-weights</c> know by name.</summary>
@@ -5,6 +8,8 @@ public static class ArchitectureCatalog
 {
     public static IReadOnlyList<Architecture> All { get; } =
     [
+        new("sd15-unet", "Stable Diffusion 1.5 UNet (diffusers UNet2DConditionModel)", device => new UNet2DConditionModel(UNet2DConditionModelConfig.StableDiffusion15, device)),
+        new("sd15-vae", "Stable Diffusion 1.5 VAE (diffusers AutoencoderKL)", device => new AutoencoderKL(AutoencoderKLConfig.StableDiffusion15, device)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
