@@ -36,6 +36,7 @@ public static class EngineProgram
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
         KeysVerb.Create(cli),
+        CheckWeightsVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Engine.Weights.Layouts;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Autoencoders;
@@ -46,6 +47,7 @@ public sealed partial class AutoencoderKL : nn.Module
 
     public static AutoencoderKL FromPretrained(string folder, ComputeTarget target, string? weightsFile = null)
     {
+        WeightFiles.RequireFolder(folder);
         var config = AutoencoderKLConfig.Read(folder);
         return PretrainedLoader.Load(folder, target, device => new AutoencoderKL(config, device),
             weightsFile: weightsFile, translation: LegacyAttentionNames);

@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Engine.Weights.Layouts;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -118,6 +119,7 @@ public sealed class UNet2DConditionModel : nn.Module
     /// <param name="weightsFile">A weights file (or shard index) other than the usual names, relative to the folder.</param>
     public static UNet2DConditionModel FromPretrained(string folder, ComputeTarget target, string? weightsFile = null)
     {
+        WeightFiles.RequireFolder(folder);
         var config = UNet2DConditionModelConfig.Read(folder);
         return PretrainedLoader.Load(folder, target, device => new UNet2DConditionModel(config, device), weightsFile: weightsFile);
     }

@@ -15,6 +15,15 @@ public static class WeightFiles
 
     public const string IndexSuffix = ".safetensors.index.json";
 
+    /// <summary>Fails with a helpful message unless <paramref name="folder"/> is an existing folder.</summary>
+    public static void RequireFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new InputException(File.Exists(folder)
+                ? SingleFileCheckpoint.Describe(folder) ?? $"{folder} is a file; a model folder was expected"
+                : $"model folder not found: {folder}");
+    }
+
     /// <summary>
     /// The safetensors files to load, in order.
     /// </summary>
@@ -24,10 +33,7 @@ public static class WeightFiles
     /// path is taken relative to <paramref name="folder"/>.</param>
     public static IReadOnlyList<string> Locate(string folder, string baseName, string? explicitFile = null)
     {
-        if (!Directory.Exists(folder))
-            throw new InputException(File.Exists(folder)
-                ? SingleFileCheckpoint.Describe(folder) ?? $"{folder} is a file; a model folder was expected"
-                : $"model folder not found: {folder}");
+        RequireFolder(folder);
 
         if (explicitFile is not null)
         {
