@@ -37,6 +37,7 @@ public static class EngineProgram
     [
         KeysVerb.Create(cli),
         CheckWeightsVerb.Create(cli),
+        BenchVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
