@@ -50,8 +50,6 @@ public sealed class Attention : nn.Module
         RegisterComponents();
     }
 
-    public long Heads => heads;
-
     /// <param name="hidden_states">[B, N, C] tokens, or a [B, C, H, W] feature map (VAE).</param>
     /// <param name="encoder_hidden_states">[B, M, D] context for cross-attention; null for self-attention.</param>
     public Tensor forward(Tensor hidden_states, Tensor? encoder_hidden_states = null)
