@@ -57,9 +57,15 @@ public sealed class UNetBenchSection : IBenchSection
         figures.Add(new("unet_gflops", achieved, "GFLOP/s"));
 
         log.WriteLine($"unet: {MatmulSize}x{MatmulSize} float32 matmul ceiling");
-        var (ceiling, _) = MatmulCeiling.Measure(MatmulSize, 1, Math.Max(3, options.Repeats), options.Seed);
-        figures.Add(new("matmul_gflops", ceiling, "GFLOP/s", $"{MatmulSize}x{MatmulSize} @ {MatmulSize}x{MatmulSize}"));
-        figures.Add(new("unet_vs_matmul", 100 * achieved / ceiling, "%", "target >= 60"));
+        var (ceiling, matmul) = MatmulCeiling.Measure(MatmulSize, 1, Math.Max(5, options.Repeats), options.Seed);
+        var bestCeiling = 2.0 * MatmulSize * MatmulSize * MatmulSize / (matmul.MinMs / 1000) / 1e9;
+        var bestAchieved = total / (call.MinMs / 1000) / 1e9;
+        figures.Add(new("matmul_gflops", ceiling, "GFLOP/s", $"{MatmulSize}x{MatmulSize} @ {MatmulSize}x{MatmulSize}, median"));
+        figures.Add(new("unet_vs_matmul", 100 * achieved / ceiling, "%", "medians; target >= 60"));
+        // On a shared machine other processes slow some runs; the fastest runs of each are the least disturbed.
+        figures.Add(new("unet_gflops_best", bestAchieved, "GFLOP/s", "fastest call"));
+        figures.Add(new("matmul_gflops_best", bestCeiling, "GFLOP/s", "fastest matmul"));
+        figures.Add(new("unet_vs_matmul_best", 100 * bestAchieved / bestCeiling, "%", "fastest runs"));
 
         log.WriteLine("unet: profiling one call by block type");
         foreach (var part in UNetProfile.Run(unet, sample, timestep, context, flops))
