@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Models.Layers;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class Attention : nn.Module
         this.residual_connection = residual_connection;
         this.rescale_output_factor = rescale_output_factor;
         if (norm_num_groups is { } groups)
-            group_norm = nn.GroupNorm(groups, query_dim, eps, affine: true, device: device);
+            group_norm = Norms.GroupNorm(groups, query_dim, eps, affine: true, device: device);
         var context_dim = cross_attention_dim ?? query_dim;
         to_q = nn.Linear(query_dim, inner_dim, hasBias: bias, device: device);
         to_k = nn.Linear(context_dim, inner_dim, hasBias: bias, device: device);

@@ -4,12 +4,15 @@ namespace Clap2Diffusion.Engine.Weights;
 
 /// <summary>
 /// One model's weights, possibly spread over several safetensors files (shards), indexed by the module
-/// key each tensor loads into.
+/// key each tensor loads into. Weights read from another format (a legacy torch pickle) are held in
+/// memory instead, through <see cref="FromTensors"/>.
 /// </summary>
 public sealed class Checkpoint : IDisposable
 {
     private readonly List<SafeTensorsFile> files = [];
-    private readonly Dictionary<string, (SafeTensorsFile File, SafeTensorInfo Info)> entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SafeTensorsFile? File, SafeTensorInfo Info)> entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> held = new(StringComparer.Ordinal);
+    private string? heldSource;
 
     private Checkpoint(KeyTranslation translation) => Translation = translation;
 
@@ -17,7 +20,7 @@ public sealed class Checkpoint : IDisposable
 
     public IReadOnlyList<SafeTensorsFile> Files => files;
 
-    public string Description => files.Count == 1 ? files[0].Path : $"{files.Count} files ({files[0].Path}, ...)";
+    public string Description => heldSource ?? (files.Count == 1 ? files[0].Path : $"{files.Count} files ({files[0].Path}, ...)");
 
     public IReadOnlyCollection<string> Keys => entries.Keys;
 
@@ -41,6 +44,34 @@ public sealed class Checkpoint : IDisposable
 
     public static Checkpoint Open(string path, KeyTranslation? translation = null) => Open([path], translation);
 
+    /// <summary>A checkpoint over tensors already in memory; it takes ownership of them and disposes them.</summary>
+    public static Checkpoint FromTensors(string source, IEnumerable<(string Name, Tensor Tensor)> tensors,
+        KeyTranslation? translation = null)
+    {
+        var checkpoint = new Checkpoint(translation ?? KeyTranslation.Identity) { heldSource = source };
+        try
+        {
+            foreach (var (name, tensor) in tensors)
+            {
+                var key = checkpoint.Translation.Rename(name);
+                if (!checkpoint.held.TryAdd(key, tensor))
+                {
+                    tensor.Dispose();
+                    throw new WeightsFormatException(source, $"tensor '{name}' loads into '{key}', which another tensor already provides");
+                }
+                var info = new SafeTensorInfo(name, SafeTensorsDType.NameOf(tensor.dtype), tensor.dtype, tensor.shape, 0,
+                    tensor.numel() * tensor.ElementSize);
+                checkpoint.entries.Add(key, (null, info));
+            }
+            return checkpoint;
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
     private void Add(SafeTensorsFile file)
     {
         files.Add(file);
@@ -49,7 +80,7 @@ public sealed class Checkpoint : IDisposable
             var key = Translation.Rename(info.Name);
             if (!entries.TryAdd(key, (file, info)))
                 throw new WeightsFormatException(file.Path,
-                    $"tensor '{info.Name}' loads into '{key}', which {entries[key].File.Path} already provides");
+                    $"tensor '{info.Name}' loads into '{key}', which {entries[key].File?.Path ?? Description} already provides");
         }
     }
 
@@ -61,8 +92,10 @@ public sealed class Checkpoint : IDisposable
 
     public Tensor Load(string key, ScalarType? dtype = null)
     {
+        if (held.TryGetValue(key, out var tensor))
+            return tensor.to_type(dtype ?? tensor.dtype, copy: true);
         var (file, info) = entries[key];
-        return file.Load(info.Name, dtype);
+        return file!.Load(info.Name, dtype);
     }
 
     /// <summary>Element types present, with how many tensors of each, e.g. "F16 x 686".</summary>
@@ -73,5 +106,7 @@ public sealed class Checkpoint : IDisposable
     {
         foreach (var file in files)
             file.Dispose();
+        foreach (var tensor in held.Values)
+            tensor.Dispose();
     }
 }

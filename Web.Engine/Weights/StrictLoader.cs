@@ -16,7 +16,12 @@ public static class StrictLoader
     public static IReadOnlyDictionary<string, long[]> ExpectedShapes(nn.Module module) =>
         module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
 
-    public static WeightsComparison Compare(IReadOnlyDictionary<string, long[]> expected, Checkpoint checkpoint)
+    /// <param name="belongsElsewhere">
+    /// Checkpoint keys that another module owns (the text half of a full CLAP file when only the audio half is
+    /// built, for one): neither loaded nor reported as unexpected.
+    /// </param>
+    public static WeightsComparison Compare(IReadOnlyDictionary<string, long[]> expected, Checkpoint checkpoint,
+        Func<string, bool>? belongsElsewhere = null)
     {
         var missing = new List<KeyProblem>();
         var unexpected = new List<KeyProblem>();
@@ -37,7 +42,7 @@ public static class StrictLoader
         }
         foreach (var key in checkpoint.Keys.OrderBy(k => k, StringComparer.Ordinal))
         {
-            if (expected.ContainsKey(key))
+            if (expected.ContainsKey(key) || belongsElsewhere?.Invoke(key) == true)
                 continue;
             if (DerivedBuffers.IsDerived(key))
                 ignored.Add(key);
@@ -48,10 +53,11 @@ public static class StrictLoader
     }
 
     /// <summary>Copies the checkpoint into the module, casting each tensor to the module's own dtype.</summary>
-    public static LoadReport Load(nn.Module module, Checkpoint checkpoint)
+    public static LoadReport Load(nn.Module module, Checkpoint checkpoint, Func<string, bool>? belongsElsewhere = null)
     {
         var targets = module.state_dict();
-        var comparison = Compare(targets.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal), checkpoint);
+        var comparison = Compare(targets.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal), checkpoint,
+            belongsElsewhere);
         if (!comparison.IsExactMatch)
             throw new WeightsMismatchException(checkpoint.Description, comparison);
 

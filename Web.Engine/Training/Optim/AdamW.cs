@@ -1,0 +1,113 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace Clap2Diffusion.Engine.Training.Optim;
+
+/// <summary>
+/// AdamW (Loshchilov &amp; Hutter, decoupled weight decay) with PyTorch's update order. Written here rather
+/// than taken from TorchSharp so its whole state (moments and step counts) can be saved to and restored from
+/// safetensors exactly, which bit-exact resumption needs.
+/// </summary>
+public sealed class AdamW : IDisposable
+{
+    private readonly List<(string Name, Parameter Parameter)> parameters;
+    private readonly Dictionary<string, (Tensor ExpAvg, Tensor ExpAvgSq)> moments = new(StringComparer.Ordinal);
+
+    public AdamW(IEnumerable<(string Name, Parameter Parameter)> parameters, double betas1 = 0.9, double betas2 = 0.999,
+        double eps = 1e-8, double weightDecay = 1e-2)
+    {
+        this.parameters = parameters.ToList();
+        Beta1 = betas1;
+        Beta2 = betas2;
+        Eps = eps;
+        WeightDecay = weightDecay;
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Eps { get; }
+
+    public double WeightDecay { get; }
+
+    /// <summary>Number of updates taken so far (bias corrections use it).</summary>
+    public long Step { get; private set; }
+
+    public IReadOnlyList<(string Name, Parameter Parameter)> Parameters => parameters;
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, parameter) in parameters)
+            parameter.grad?.zero_();
+    }
+
+    public void Update(double learningRate)
+    {
+        Step++;
+        var biasCorrection1 = 1 - Math.Pow(Beta1, Step);
+        var biasCorrection2 = 1 - Math.Pow(Beta2, Step);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in parameters)
+        {
+            var grad = parameter.grad;
+            if (grad is null)
+                continue;
+            if (!moments.TryGetValue(name, out var state))
+            {
+                state = (zeros_like(parameter).DetachFromDisposeScope(), zeros_like(parameter).DetachFromDisposeScope());
+                moments[name] = state;
+            }
+            using var scope = NewDisposeScope();
+            // 1. decoupled weight decay; 2. moment updates; 3. bias-corrected step.
+            parameter.mul_(1 - learningRate * WeightDecay);
+            state.ExpAvg.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+            state.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
+            var denominator = (state.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Eps);
+            parameter.addcdiv_(state.ExpAvg, denominator, value: -learningRate / biasCorrection1);
+        }
+    }
+
+    /// <summary>The state as named tensors plus the step count, for a checkpoint.</summary>
+    public (Dictionary<string, Tensor> Tensors, long Step) State()
+    {
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, (expAvg, expAvgSq)) in moments)
+        {
+            tensors[$"{name}.exp_avg"] = expAvg;
+            tensors[$"{name}.exp_avg_sq"] = expAvgSq;
+        }
+        return (tensors, Step);
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, long step)
+    {
+        foreach (var (_, (a, b)) in moments)
+        {
+            a.Dispose();
+            b.Dispose();
+        }
+        moments.Clear();
+        foreach (var (name, parameter) in parameters)
+        {
+            if (!tensors.TryGetValue($"{name}.exp_avg", out var expAvg) || !tensors.TryGetValue($"{name}.exp_avg_sq", out var expAvgSq))
+                continue;
+            if (!expAvg.shape.SequenceEqual(parameter.shape) || !expAvgSq.shape.SequenceEqual(parameter.shape))
+                throw new InputException($"optimizer state for '{name}' has shape [{string.Join(", ", expAvg.shape)}], the parameter [{string.Join(", ", parameter.shape)}]");
+            moments[name] = (expAvg.to(parameter.dtype, parameter.device).clone().DetachFromDisposeScope(),
+                expAvgSq.to(parameter.dtype, parameter.device).clone().DetachFromDisposeScope());
+        }
+        Step = step;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, (a, b)) in moments)
+        {
+            a.Dispose();
+            b.Dispose();
+        }
+        moments.Clear();
+    }
+}
