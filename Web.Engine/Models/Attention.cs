@@ -1,6 +1,6 @@
 using Clap2Diffusion.Engine.Models.Layers;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;

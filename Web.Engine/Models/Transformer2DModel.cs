@@ -1,6 +1,6 @@
 using Clap2Diffusion.Engine.Models.Layers;
-using TorchSharp.Modules;
 using Clap2Diffusion.Engine.Models.Unets;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;

@@ -1,9 +1,9 @@
 using Clap2Diffusion.Engine.Models.Layers;
-using TorchSharp.Modules;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Engine.Weights.Layouts;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Unets;
