@@ -40,6 +40,7 @@ public static class EngineProgram
         BenchVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
+        EvaluateVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
