@@ -36,6 +36,8 @@ public static class EngineProgram
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
         KeysVerb.Create(cli),
+        CheckWeightsVerb.Create(cli),
+        BenchVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
         ParityVerb.Create(cli),
