@@ -8,6 +8,8 @@ public static class ParityKinds
     public static IReadOnlyList<IParityKind> All { get; } =
     [
         new SchedulersParity(),
+        new UNetParity(),
+        new AutoencoderKLParity(),
         new ClapParity(),
         new FidParity(),
         new ClapFeaturesParity(),

@@ -10,6 +10,10 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
 {
     [Theory]
     [InlineData("diffusers/schedulers", "schedulers", 186)]
+    [InlineData("diffusers/unet_dummy", "unet", 13)]
+    [InlineData("diffusers/unet_mini", "unet", 21)]
+    [InlineData("diffusers/vae_dummy", "vae", 34)]
+    [InlineData("diffusers/vae_mini", "vae", 42)]
     [InlineData("transformers/clap_tiny", "clap", 26)]
     [InlineData("fid", "fid", 68)]
     [InlineData("clap-features", "clap-features", 30)]
@@ -115,7 +119,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Empty(lines);
         Assert.Contains("not a parity fixture folder of a known kind", error);
-        foreach (var kind in new[] { "schedulers:", "clap:", "fid:", "clap-features:", "clip_text:", "clip:", "clip-tokenizer:" })
+        foreach (var kind in new[] { "schedulers:", "unet:", "vae:", "clap:", "fid:", "clap-features:", "clip_text:", "clip:", "clip-tokenizer:" })
             Assert.Contains(kind, error);
         Assert.DoesNotContain("   at ", error);
     }
@@ -154,6 +158,33 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Single(report, line => line.EndsWith(" FAIL", StringComparison.Ordinal));
         Assert.Contains("cases/mojibake.ftfy: 15 cases not compared", error);
         Assert.Contains("ftfy-dependent cases compared: 36 of 51", error);
+    }
+
+    [Fact]
+    public void A_stored_intermediate_the_model_never_reports_fails_and_weights_resolve_beside_the_fixture()
+    {
+        using var temp = new TempFolder("parity-unet");
+        var copy = Path.Combine(temp.Path, "unet_dummy");
+        ParityFixtures.CopyFolder(ParityFixtures.Leaf("diffusers/unet_dummy"), copy);
+        var io = Path.Combine(copy, "io.safetensors");
+        var tensors = new List<(string, Tensor)>();
+        IReadOnlyDictionary<string, string> metadata;
+        using (var original = SafeTensorsFile.Open(io))
+        {
+            metadata = original.Metadata;
+            tensors.AddRange(original.Names.Select(name => (name, original.Load(name))));
+        }
+        tensors.Add(("intermediate.down_blocks.7", zeros(1)));
+        SafeTensorsWriter.Save(io, tensors, metadata);
+        foreach (var (_, tensor) in tensors)
+            tensor.Dispose();
+
+        var (code, lines, _) = ParityFixtures.Run(log, "--fixture", copy);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.EndsWith(" FAIL", ParityFixtures.LineOf(lines, "intermediate.down_blocks.7(not-produced)"));
+        Assert.EndsWith(" PASS", ParityFixtures.LineOf(lines, "output.sample"));
+        Assert.Single(lines, line => line.EndsWith(" FAIL", StringComparison.Ordinal));
     }
 
     [Fact]
