@@ -38,6 +38,8 @@ public static class EngineProgram
         KeysVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
+        CheckWeightsVerb.Create(cli),
+        BenchVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

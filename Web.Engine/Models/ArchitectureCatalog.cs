@@ -1,4 +1,6 @@
 using Clap2Diffusion.Engine.Models.Clap;
+using Clap2Diffusion.Engine.Models.Autoencoders;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Models;
 
@@ -10,6 +12,8 @@ public static class ArchitectureCatalog
         new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
         new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),
         new("fid-inception", "pytorch-fid FID InceptionV3 (torchvision Inception3 keys, 1008 classes, no aux head)", device => new Inception.Inception3(device)),
+        new("sd15-unet", "Stable Diffusion 1.5 UNet (diffusers UNet2DConditionModel)", device => new UNet2DConditionModel(UNet2DConditionModelConfig.StableDiffusion15, device)),
+        new("sd15-vae", "Stable Diffusion 1.5 VAE (diffusers AutoencoderKL)", device => new AutoencoderKL(AutoencoderKLConfig.StableDiffusion15, device)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
