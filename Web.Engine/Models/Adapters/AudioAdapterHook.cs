@@ -1,0 +1,26 @@
+using Clap2Diffusion.Engine.Models.Unets;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Models.Adapters;
+
+/// <summary>
+/// Plugs the adapters into one UNet forward pass. <paramref name="sampleScale"/> holds one factor per batch row,
+/// 0 for rows computed without audio (the unconditional and text-only rows of dual guidance) and 1 for rows with
+/// audio; levels whose strength is 0 are skipped entirely, so "no audio" is exactly the base UNet.
+/// </summary>
+public sealed class AudioAdapterHook(AudioAdapters adapters, HybridAudioTokens tokens, Tensor sampleScale, AudioStrength strength)
+    : ITransformerBlockHook
+{
+    public Tensor? AfterCrossAttention(TransformerBlockSite site, Tensor hiddenStates)
+    {
+        var adapter = adapters.For(site);
+        var levelStrength = strength.For(site.Level);
+        if (adapter is null || levelStrength == 0)
+            return null;
+        using var scope = NewDisposeScope();
+        var context = tokens.For(adapters.SourceFor(site.Level)).to(hiddenStates.dtype);
+        var addition = adapter.forward(hiddenStates, context);
+        var scale = (sampleScale.to(hiddenStates.dtype) * levelStrength).view(-1, 1, 1);
+        return (addition * scale).MoveToOuterDisposeScope();
+    }
+}
