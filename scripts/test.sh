@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium ffmpeg sox sound-theme-freedesktop)
+packages=(chromium ffmpeg sox flac sound-theme-freedesktop alsa-utils sound-icons)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Models.Clip;
 
 namespace Clap2Diffusion.Engine.Models;
 
@@ -9,6 +10,9 @@ public static class ArchitectureCatalog
 {
     public static IReadOnlyList<Architecture> All { get; } =
     [
+        new("clip-text-l14", "openai/clip-vit-large-patch14 text tower (transformers CLIPTextModel) = SD 1.5 text_encoder", device => new CLIPTextModel(CLIPTextConfig.ClipVitLargePatch14, device)),
+        new("clip-vit-l14", "openai/clip-vit-large-patch14 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitLargePatch14, device)),
+        new("clip-vit-b32", "openai/clip-vit-base-patch32 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitBasePatch32, device)),
         new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
         new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),
         new("fid-inception", "pytorch-fid FID InceptionV3 (torchvision Inception3 keys, 1008 classes, no aux head)", device => new Inception.Inception3(device)),

@@ -13,10 +13,11 @@ namespace Clap2Diffusion.Engine.Weights;
 /// </summary>
 public static class PretrainedLoader
 {
-    public static T Load<T>(string folder, ComputeTarget target, Func<Device, T> build,
+    public static T Load<T>(string folder, ComputeTarget? target, Func<Device, T> build,
         string weightsBaseName = WeightFiles.Diffusers, string? weightsFile = null, KeyTranslation? translation = null)
         where T : nn.Module
     {
+        target ??= ComputeTarget.Cpu;
         var files = WeightFiles.Locate(folder, weightsBaseName, weightsFile);
         var model = build(CPU);
         try
