@@ -35,6 +35,7 @@ public static class EngineProgram
 
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
+        GenerateVerb.Create(cli),
         KeysVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
