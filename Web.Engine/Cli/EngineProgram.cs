@@ -37,6 +37,7 @@ public static class EngineProgram
     [
         GenerateVerb.Create(cli),
         KeysVerb.Create(cli),
+        TrainVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
         CheckWeightsVerb.Create(cli),

@@ -128,6 +128,20 @@ public sealed class ClapConditioner : IDisposable
         return RelationRule.Classify(Anchors, evidence);
     }
 
+    /// <summary>SHA-256 over CLAP's loaded weights, to prove training left them untouched.</summary>
+    public string ParameterFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        TorchSharp.torch.nn.Module model = full is not null ? full : audioOnly!;
+        foreach (var (key, tensor) in model.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+            using var cpu = tensor.detach().cpu().contiguous();
+            hash.AppendData(cpu.bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     // The crop is part of the job's randomness: derived from its seed, independent of the latent noise stream.
     private static int CropSeed(long seed) => (int)((ulong)seed * 0x9E3779B97F4A7C15UL >> 33);
 

@@ -92,5 +92,19 @@ public sealed partial class ClapDiffusionPipeline
         Info = Info with { AdaptersFolder = null, AdaptersHash = null };
     }
 
+    /// <summary>
+    /// A pipeline over models someone else owns (the trainer's, for its sample images): disposing it leaves
+    /// them alone, and it shares their memory instead of loading a second copy.
+    /// </summary>
+    internal static ClapDiffusionPipeline Borrow(string modelFolder, CLIPTokenizer tokenizer, CLIPTextModel textEncoder, UNet2DConditionModel unet,
+        AutoencoderKL vae, SchedulerConfig schedulerConfig, PipelineSettings settings, ComputeTarget target, string modelHash,
+        ClapConditioner clap, AudioAdapters adapters) =>
+        new(modelFolder, tokenizer, textEncoder, unet, vae, schedulerConfig, settings, target, modelHash)
+        {
+            clap = clap,
+            adapters = adapters,
+            ownsComponents = false,
+        };
+
     private static string? Existing(string folder) => Directory.Exists(folder) ? folder : null;
 }

@@ -31,6 +31,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     private readonly LatentRgbFactors previewFactors;
     private ClapConditioner? clap;
     private AudioAdapters? adapters;
+    private bool ownsComponents = true;
 
     public ComputeTarget Target { get; }
 
@@ -177,6 +178,8 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
 
     public void Dispose()
     {
+        if (!ownsComponents)
+            return;
         textEncoder.Dispose();
         unet.Dispose();
         vae.Dispose();

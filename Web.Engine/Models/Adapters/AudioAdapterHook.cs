@@ -18,9 +18,11 @@ public sealed class AudioAdapterHook(AudioAdapters adapters, HybridAudioTokens t
         if (adapter is null || levelStrength == 0)
             return null;
         using var scope = NewDisposeScope();
-        var context = tokens.For(adapters.SourceFor(site.Level)).to(hiddenStates.dtype);
-        var addition = adapter.forward(hiddenStates, context);
-        var scale = (sampleScale.to(hiddenStates.dtype) * levelStrength).view(-1, 1, 1);
-        return (addition * scale).MoveToOuterDisposeScope();
+        // Mixed precision: a float16 UNet with float32 adapters computes the adapter in the adapters' dtype.
+        var dtype = adapter.gate.dtype;
+        var context = tokens.For(adapters.SourceFor(site.Level)).to(dtype);
+        var addition = adapter.forward(hiddenStates.to(dtype), context);
+        var scale = (sampleScale.to(dtype) * levelStrength).view(-1, 1, 1);
+        return (addition * scale).to(hiddenStates.dtype).MoveToOuterDisposeScope();
     }
 }
