@@ -1,20 +1,38 @@
+using Clap2Diffusion.Server.Api;
 using Clap2Diffusion.Server.Components;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Gallery;
+using Clap2Diffusion.Server.Health;
+using Clap2Diffusion.Server.Hubs;
+using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Uploads;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddHealthChecks();
+builder.Services.AddClientIdentity();
+builder.Services.AddPersistence();
+builder.Services.AddUploads();
+builder.Services.AddGallery();
+builder.Services.AddEngine();
+builder.Services.AddEngineHub();
+builder.Services.AddStudioApi();
+builder.Services.AddStudioHealthChecks();
 
 var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
+app.UseClientIdentity();
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapHealthChecks("/health");
+app.MapStudioHealthChecks();
+app.MapStudioApi();
+app.MapHub<EngineHub>(EngineHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly);

@@ -1,0 +1,44 @@
+namespace Clap2Diffusion.Client.Contracts;
+
+/// <summary>
+/// Everything one generation is asked to do. The studio, the HTTP API and the engine all speak this
+/// record, so a job repeats exactly from its stored copy (the seed included, see <see cref="Seed"/>).
+/// </summary>
+public sealed record GenerationSettings
+{
+    public string Prompt { get; init; } = "";
+
+    public string NegativePrompt { get; init; } = "";
+
+    public int Steps { get; init; } = 25;
+
+    public string Scheduler { get; init; } = "ddim";
+
+    /// <summary>Classifier-free guidance scale for the text condition.</summary>
+    public double TextGuidance { get; init; } = 7.5;
+
+    /// <summary>Guidance scale for the audio condition (dual guidance); ignored by text-only jobs.</summary>
+    public double AudioGuidance { get; init; } = 3.0;
+
+    /// <summary>Overall weight of the audio adapters (0 switches them off).</summary>
+    public double AudioStrength { get; init; } = 1.0;
+
+    /// <summary>Per-level weights of the audio adapters inside the UNet.</summary>
+    public AudioLevelStrengths AudioLevels { get; init; } = AudioLevelStrengths.Even;
+
+    /// <summary>
+    /// Null asks the server to draw one; it stores the drawn seed with the job before anything runs, so a job
+    /// re-queued after a restart makes the same image.
+    /// </summary>
+    public long? Seed { get; init; }
+
+    public int Width { get; init; } = 512;
+
+    public int Height { get; init; } = 512;
+}
+
+/// <summary>Weights of the audio adapters at the UNet's down, middle and up levels.</summary>
+public sealed record AudioLevelStrengths(double Down, double Mid, double Up)
+{
+    public static AudioLevelStrengths Even { get; } = new(1.0, 1.0, 1.0);
+}

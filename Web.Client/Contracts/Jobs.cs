@@ -1,0 +1,98 @@
+namespace Clap2Diffusion.Client.Contracts;
+
+/// <summary>A text-only image, or a pair: the audio-conditioned image and its same-seed text-only baseline.</summary>
+public enum JobKind
+{
+    TextOnly,
+    Pair,
+}
+
+public enum JobState
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    /// <summary>Withdrawn by its owner before it ran.</summary>
+    Cancelled,
+    /// <summary>Stopped by its owner while it ran; the queue went on to the next job.</summary>
+    Skipped,
+}
+
+/// <summary>How the audio-conditioned image of a pair relates to its text-only baseline.</summary>
+public enum PairRelation
+{
+    Matching,
+    Complementary,
+    Creative,
+    Contradictory,
+}
+
+/// <summary>A submission: the settings, and the caller's uploaded clip for a pair (none for a text-only image).</summary>
+public sealed record JobRequest(GenerationSettings Settings, Guid? AudioUploadId)
+{
+    public JobKind Kind => AudioUploadId is null ? JobKind.TextOnly : JobKind.Pair;
+}
+
+/// <summary>An uploaded clip as the pages and the API describe it.</summary>
+public sealed record AudioClip(Guid Id, string FileName, string Url, double DurationSeconds, int SampleRate, int Channels, long Bytes);
+
+/// <summary>Where a finished job's images are served; <see cref="AudioConditionedUrl"/> only for pairs.</summary>
+public sealed record JobImages(string TextOnlyUrl, string? AudioConditionedUrl)
+{
+    public IReadOnlyList<string> All => AudioConditionedUrl is null ? [TextOnlyUrl] : [TextOnlyUrl, AudioConditionedUrl];
+}
+
+public sealed record StageTiming(string Name, double Milliseconds);
+
+public sealed record JobTimings(double QueuedMs, double RunMs, IReadOnlyList<StageTiming> Stages);
+
+/// <summary>One job as its owner or any visitor sees it. <see cref="Position"/>: 0 while running, 1 for next, null when done.</summary>
+public sealed record JobStatus(
+    Guid Id,
+    bool IsMine,
+    JobKind Kind,
+    JobState State,
+    int? Position,
+    GenerationSettings Settings,
+    AudioClip? Audio,
+    JobImages? Images,
+    PairRelation? Relation,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    JobTimings? Timings,
+    ProgressEvent? LastProgress)
+{
+    public bool IsFinished => State is not (JobState.Queued or JobState.Running);
+}
+
+public enum SubmitProblem
+{
+    Invalid,
+    TooManyQueued,
+    RateLimited,
+    EngineUnavailable,
+    StorageFull,
+}
+
+/// <summary>Either a queued job (<see cref="JobId"/>) or the reason there is none.</summary>
+public sealed record SubmitResult(Guid? JobId, int Position, RunEstimate? Estimate, SubmitProblem? Problem, IReadOnlyList<string> Messages)
+{
+    public bool Accepted => JobId is not null;
+
+    public static SubmitResult Refused(SubmitProblem problem, params string[] messages) => new(null, 0, null, problem, messages);
+}
+
+/// <summary>How long a job would run, and how long it would wait behind the jobs already queued.</summary>
+public sealed record RunEstimate(TimeSpan Run, TimeSpan Wait, int JobsAhead);
+
+public enum OwnerActionResult
+{
+    Done,
+    NotFound,
+    NotOwner,
+    /// <summary>The job is in a state where the action means nothing (cancel a finished job, skip a queued one).</summary>
+    NotApplicable,
+}

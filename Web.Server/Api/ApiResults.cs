@@ -1,0 +1,34 @@
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Api;
+
+/// <summary>Problem responses whose <c>detail</c> is the sentence a person reads, and whose <c>errors</c> list each reason.</summary>
+public static class ApiResults
+{
+    public static IResult Problem(int status, string title, IReadOnlyList<string> messages) =>
+        Results.Problem(string.Join(" ", messages), statusCode: status, title: title,
+            extensions: new Dictionary<string, object?> { ["errors"] = messages });
+
+    public static IResult Refused(SubmitResult result) => result.Problem switch
+    {
+        SubmitProblem.Invalid => Problem(StatusCodes.Status400BadRequest, "The job is not valid", result.Messages),
+        SubmitProblem.TooManyQueued => Problem(StatusCodes.Status429TooManyRequests, "Too many jobs queued", result.Messages),
+        SubmitProblem.RateLimited => Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", result.Messages),
+        SubmitProblem.StorageFull => Problem(StatusCodes.Status507InsufficientStorage, "Storage is full", result.Messages),
+        _ => Problem(StatusCodes.Status503ServiceUnavailable, "The engine is not available", result.Messages),
+    };
+
+    public static IResult Owner(OwnerActionResult result, string notApplicable) => result switch
+    {
+        OwnerActionResult.Done => Results.NoContent(),
+        OwnerActionResult.NotFound => Problem(StatusCodes.Status404NotFound, "No such job", ["There is no job with this id."]),
+        OwnerActionResult.NotOwner => Problem(StatusCodes.Status403Forbidden, "Not your job", ["Only the job's owner may do this."]),
+        _ => Problem(StatusCodes.Status409Conflict, "Not possible now", [notApplicable]),
+    };
+}
+
+public sealed record SubmitResponse(Guid JobId, int Position, double EstimatedRunSeconds, double EstimatedWaitSeconds, string StatusUrl);
+
+public sealed record EstimateRequest(GenerationSettings Settings, JobKind Kind);
+
+public sealed record EstimateResponse(double RunSeconds, double WaitSeconds, int JobsAhead);

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Api;
+
+/// <summary>
+/// The multipart form of <c>POST /api/jobs</c>. Every field but <c>prompt</c> is optional and defaults to the
+/// engine's defaults. Send a clip as <c>audio</c> (16-bit PCM WAV), or the id of an earlier upload as
+/// <c>audioUploadId</c>, to make a pair; send neither for a text-only image.
+/// </summary>
+public sealed class SubmitJobForm
+{
+    public string Prompt { get; set; } = "";
+    public string? NegativePrompt { get; set; }
+    public int? Steps { get; set; }
+    public string? Scheduler { get; set; }
+    public double? TextGuidance { get; set; }
+    public double? AudioGuidance { get; set; }
+    public double? AudioStrength { get; set; }
+    public double? AudioStrengthDown { get; set; }
+    public double? AudioStrengthMid { get; set; }
+    public double? AudioStrengthUp { get; set; }
+    /// <summary>Omit for a random seed (the one drawn is reported with the job).</summary>
+    public long? Seed { get; set; }
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+    public IFormFile? Audio { get; set; }
+    public Guid? AudioUploadId { get; set; }
+
+    /// <summary>Reads the settings fields over <paramref name="defaults"/>; <paramref name="problems"/> names each unreadable field.</summary>
+    public static GenerationSettings ReadSettings(IFormCollection form, GenerationSettings defaults, List<string> problems)
+    {
+        var levels = defaults.AudioLevels;
+        return defaults with
+        {
+            Prompt = form["prompt"].ToString(),
+            NegativePrompt = form.TryGetValue("negativePrompt", out var negative) ? negative.ToString() : defaults.NegativePrompt,
+            Steps = Number(form, "steps", defaults.Steps, int.TryParse, problems),
+            Scheduler = form.TryGetValue("scheduler", out var scheduler) && scheduler.Count > 0 ? scheduler.ToString() : defaults.Scheduler,
+            TextGuidance = Number(form, "textGuidance", defaults.TextGuidance, double.TryParse, problems),
+            AudioGuidance = Number(form, "audioGuidance", defaults.AudioGuidance, double.TryParse, problems),
+            AudioStrength = Number(form, "audioStrength", defaults.AudioStrength, double.TryParse, problems),
+            AudioLevels = new AudioLevelStrengths(
+                Number(form, "audioStrengthDown", levels.Down, double.TryParse, problems),
+                Number(form, "audioStrengthMid", levels.Mid, double.TryParse, problems),
+                Number(form, "audioStrengthUp", levels.Up, double.TryParse, problems)),
+            Seed = form.ContainsKey("seed") && form["seed"].ToString().Length > 0
+                ? Number<long>(form, "seed", 0, long.TryParse, problems)
+                : null,
+            Width = Number(form, "width", defaults.Width, int.TryParse, problems),
+            Height = Number(form, "height", defaults.Height, int.TryParse, problems),
+        };
+    }
+
+    private delegate bool Parser<T>(string? text, NumberStyles style, IFormatProvider provider, out T value);
+
+    private static T Number<T>(IFormCollection form, string field, T fallback, Parser<T> parse, List<string> problems)
+    {
+        if (!form.TryGetValue(field, out var raw) || raw.ToString().Length == 0)
+            return fallback;
+        var style = typeof(T) == typeof(double) ? NumberStyles.Float : NumberStyles.Integer;
+        if (parse(raw.ToString(), style, CultureInfo.InvariantCulture, out var value))
+            return value;
+        problems.Add($"'{field}' must be a {(typeof(T) == typeof(double) ? "number" : "whole number")}, not '{Shorten(raw.ToString())}'.");
+        return fallback;
+    }
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>
+/// The one thread that touches the engine. Torch work is thread-affine (dispose scopes, no-grad state), and
+/// a circuit's or the thread pool's threads must never block on a denoising loop, so every backend call is
+/// handed to this thread and awaited from outside.
+/// </summary>
+public sealed class EngineThread : IDisposable
+{
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly Thread _thread;
+
+    public EngineThread()
+    {
+        _thread = new Thread(Loop) { Name = "c2d-engine", IsBackground = true };
+        _thread.Start();
+    }
+
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                completion.SetResult(work());
+            }
+            catch (Exception exception)
+            {
+                completion.SetException(exception);
+            }
+        });
+        return completion.Task;
+    }
+
+    public bool IsCurrentThread => Thread.CurrentThread == _thread;
+
+    private void Loop()
+    {
+        foreach (var item in _work.GetConsumingEnumerable())
+            item();
+    }
+
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(30));
+        _work.Dispose();
+    }
+}

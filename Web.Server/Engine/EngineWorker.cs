@@ -1,0 +1,97 @@
+using Clap2Diffusion.Server.Jobs;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>
+/// The machine's one job loop: recovers jobs a stop interrupted, asks the backend to describe itself, then
+/// takes queued jobs one at a time, oldest first, and runs each on the engine thread.
+/// </summary>
+public sealed class EngineWorker(IServiceProvider services, EngineState state, EngineThread engineThread, JobStore store,
+    JobRunner runner, QueueSignal signal, ILogger<EngineWorker> logger) : BackgroundService
+{
+    public const string NoBackendProblem =
+        "No generation backend is registered, so nothing can be generated. Register one in AddEngine() " +
+        "(Web.Server/Engine/EngineServiceCollectionExtensions.cs).";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await store.RecoverAfterRestartAsync(stoppingToken);
+        if (services.GetService<IGenerationBackend>() is not { } backend)
+        {
+            state.MarkUnavailable(NoBackendProblem);
+            logger.LogError("{Problem}", NoBackendProblem);
+            return;
+        }
+
+        if (!await DescribeAsync(backend))
+            return;
+        await store.PublishPositionsAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var job = await store.TakeNextAsync(stoppingToken);
+            if (job is null)
+            {
+                await WaitForWorkAsync(stoppingToken);
+                continue;
+            }
+
+            try
+            {
+                await runner.RunAsync(backend, job, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The runner handles the engine's failures; this is the server's own (the database, the disk).
+                // Record it on the job if we can, and keep the queue going.
+                logger.LogError(exception, "Job {JobId}: the server could not record its outcome", job.Id);
+                await TryMarkFailedAsync(job.Id, exception);
+            }
+        }
+    }
+
+    private async Task TryMarkFailedAsync(Guid jobId, Exception exception)
+    {
+        try
+        {
+            await store.FinishAsync(jobId, Client.Contracts.JobState.Failed,
+                $"The server could not record this job's result: {exception.Message}", 0, CancellationToken.None);
+        }
+        catch (Exception again)
+        {
+            logger.LogError(again, "Job {JobId} stays marked running until the next restart re-queues it", jobId);
+        }
+    }
+
+    private async Task<bool> DescribeAsync(IGenerationBackend backend)
+    {
+        try
+        {
+            var info = await engineThread.RunAsync(backend.Describe);
+            state.MarkReady(info);
+            logger.LogInformation("Engine ready: {Model} ({Device}), model {ModelHash}, adapters {AdapterHash}, audio {Audio}",
+                info.ModelName, info.Device, info.ModelHash, info.AdapterHash ?? "none", info.AudioConditioningAvailable);
+            if (!info.SafetyCheckerActive)
+                logger.LogWarning("The safety checker is OFF: generated images are not filtered");
+            return true;
+        }
+        catch (Exception exception)
+        {
+            state.MarkUnavailable($"The engine could not start: {exception.Message}");
+            logger.LogError(exception, "The engine could not start");
+            return false;
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the loop condition ends the worker.
+        }
+    }
+}

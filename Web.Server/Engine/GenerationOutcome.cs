@@ -1,0 +1,16 @@
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>What a finished job made. The PNGs carry their generation parameters, embedded by the engine.</summary>
+/// <param name="TextOnlyPng">The text-only image (for a pair, its same-seed baseline).</param>
+/// <param name="AudioConditionedPng">The audio-conditioned image of a pair; null for a text-only job.</param>
+/// <param name="Seed">The seed used (the one in the work's settings).</param>
+/// <param name="Relation">The relation class of the pair; null for a text-only job.</param>
+/// <param name="Stages">Where the time went (text encoding, audio encoding, denoising, decoding...).</param>
+public sealed record GenerationOutcome(
+    byte[] TextOnlyPng,
+    byte[]? AudioConditionedPng,
+    long Seed,
+    PairRelation? Relation,
+    IReadOnlyList<StageTiming> Stages);

@@ -1,0 +1,33 @@
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Identity;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Clap2Diffusion.Server.Hubs;
+
+/// <summary>
+/// Job notifications for clients outside Blazor. <c>Subscribe(jobId)</c> joins the job's group and replays its
+/// current state at once, so a late subscriber misses nothing; then <see cref="HubRelay"/> forwards every event.
+/// </summary>
+public sealed class EngineHub(IJobQueue queue) : Hub
+{
+    public const string Path = "/hubs/engine";
+
+    public static string Group(Guid jobId) => $"job:{jobId:N}";
+
+    public async Task Subscribe(Guid jobId)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(jobId));
+        var status = await queue.GetAsync(jobId, ClientIds.Of(Context.User!) ?? "", Context.ConnectionAborted);
+        JobEvent current = status switch
+        {
+            null => new FailedEvent(jobId, "There is no such job."),
+            { State: JobState.Queued or JobState.Running, LastProgress: { } progress } => progress,
+            { State: JobState.Queued or JobState.Running } => new QueuePositionEvent(jobId, status.Position ?? 0),
+            { State: JobState.Completed } => new CompletedEvent(jobId, status.Images?.All ?? [], status.Relation?.ToString().ToLowerInvariant()),
+            _ => new FailedEvent(jobId, status.Error ?? status.State.ToString()),
+        };
+        await HubMessages.SendAsync(Clients.Caller, current, Context.ConnectionAborted);
+    }
+
+    public Task Unsubscribe(Guid jobId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(jobId));
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine;
+using Clap2Diffusion.Server.Content;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Persistence.Entities;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Server.Jobs;
+
+/// <summary>Runs one taken job on the engine thread and records how it ended.</summary>
+public sealed class JobRunner(JobStore store, EngineThread engineThread, ContentStore content, ProgressBoard board, RunningJobs running,
+    JobEventBus events, IOptions<QueueOptions> options, ILogger<JobRunner> logger)
+{
+    public async Task RunAsync(IGenerationBackend backend, JobEntity job, CancellationToken stoppingToken)
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var handle = running.Start(job.Id, cancellation);
+        events.Publish(new QueuePositionEvent(job.Id, 0));
+        await store.PublishPositionsAsync(stoppingToken);
+        var waitedMs = (job.StartedAt!.Value - job.CreatedAt).TotalMilliseconds;
+        logger.LogInformation("Job {JobId} started after waiting {WaitedMs:0} ms (attempt {Attempt})", job.Id, waitedMs, job.Attempts);
+
+        var clock = Stopwatch.StartNew();
+        var settings = JobMapper.Settings(job);
+        var work = new GenerationWork(job.Id, job.Kind, settings,
+            job.Upload is null ? null : content.PathOf(job.Upload.ContentHash, "wav"));
+        var previews = new PreviewThrottle(options.Value.PreviewInterval);
+        try
+        {
+            var outcome = await engineThread.RunAsync(() =>
+                backend.Run(work, step => OnStep(job.Id, step, previews), cancellation.Token));
+            var runMs = clock.Elapsed.TotalMilliseconds;
+            CheckOutcome(job, outcome);
+            await store.CompleteAsync(job.Id, outcome.TextOnlyPng, outcome.AudioConditionedPng, outcome.Relation, outcome.Stages, runMs,
+                CancellationToken.None);
+            var finished = await store.FindAsync(job.Id, CancellationToken.None);
+            events.Publish(new CompletedEvent(job.Id, JobMapper.Images(finished!)?.All ?? [], JobMapper.RelationName(outcome.Relation)));
+            logger.LogInformation("Job {JobId} completed in {RunMs:0} ms: seed {Seed}, relation {Relation}, stages {Stages}",
+                job.Id, runMs, outcome.Seed, outcome.Relation?.ToString() ?? "none",
+                string.Join(", ", outcome.Stages.Select(s => $"{s.Name} {s.Milliseconds:0} ms")));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await store.RequeueAsync(job.Id, CancellationToken.None);
+            logger.LogInformation("Job {JobId} interrupted by shutdown after {RunMs:0} ms: queued again", job.Id, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (handle.SkipRequested)
+        {
+            await EndAsync(job.Id, JobState.Skipped, "Skipped by its owner.", clock);
+        }
+        catch (InputException exception)
+        {
+            await EndAsync(job.Id, JobState.Failed, exception.Message, clock);
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "Job {JobId} failed in the engine", job.Id);
+            await EndAsync(job.Id, JobState.Failed, $"The engine failed on this job: {exception.Message}", clock);
+        }
+        finally
+        {
+            running.End(job.Id);
+            board.Clear(job.Id);
+        }
+
+        await store.PublishPositionsAsync(CancellationToken.None);
+    }
+
+    private async Task EndAsync(Guid jobId, JobState state, string error, Stopwatch clock)
+    {
+        var runMs = clock.Elapsed.TotalMilliseconds;
+        await store.FinishAsync(jobId, state, error, runMs, CancellationToken.None);
+        events.Publish(new FailedEvent(jobId, error));
+        logger.LogInformation("Job {JobId} ended {State} after {RunMs:0} ms: {Error}", jobId, state, runMs, error);
+    }
+
+    private static void CheckOutcome(JobEntity job, GenerationOutcome outcome)
+    {
+        if (outcome.TextOnlyPng.Length == 0)
+            throw new InvalidOperationException("the backend returned no text-only image");
+        if (job.Kind == JobKind.Pair && (outcome.AudioConditionedPng is not { Length: > 0 } || outcome.Relation is null))
+            throw new InvalidOperationException("the backend returned a pair without its audio-conditioned image or relation");
+        if (job.Kind == JobKind.TextOnly && outcome.AudioConditionedPng is not null)
+            throw new InvalidOperationException("the backend returned an audio-conditioned image for a text-only job");
+    }
+
+    /// <summary>Called on the engine thread after every step: records progress and, when due, a preview.</summary>
+    private void OnStep(Guid jobId, GenerationStep step, PreviewThrottle previews)
+    {
+        string? previewUrl = null;
+        if (step.RenderPreview is { } render && previews.Due(step.Step == step.TotalSteps))
+        {
+            try
+            {
+                previewUrl = board.StorePreview(jobId, step.Step, render());
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Job {JobId}: the preview of step {Step} failed", jobId, step.Step);
+            }
+        }
+
+        var elapsedMs = (long)step.Elapsed.TotalMilliseconds;
+        var etaMs = step.Step > 0 ? elapsedMs * (step.TotalSteps - step.Step) / step.Step : 0;
+        var progress = new ProgressEvent(jobId, step.Step, step.TotalSteps, step.Timestep, elapsedMs, Math.Max(0, etaMs),
+            previewUrl ?? board.LatestPreviewUrl(jobId));
+        board.Report(progress);
+        events.Publish(progress);
+    }
+
+    private sealed class PreviewThrottle(TimeSpan interval)
+    {
+        private readonly Stopwatch _sinceLast = new();
+
+        public bool Due(bool last)
+        {
+            if (_sinceLast.IsRunning && _sinceLast.Elapsed < interval && !last)
+                return false;
+            _sinceLast.Restart();
+            return true;
+        }
+    }
+}

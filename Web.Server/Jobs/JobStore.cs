@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Content;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Server.Jobs;
+
+/// <summary>The queue's rows: every state change of a job is one short transaction here.</summary>
+public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, ContentStore content, JobEventBus events,
+    IOptions<QueueOptions> options, ILogger<JobStore> logger)
+{
+    public async Task AddAsync(JobEntity job, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<JobEntity?> FindAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking().Include(j => j.Upload).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+    }
+
+    public async Task<List<JobEntity>> ActiveOfAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking().Include(j => j.Upload)
+            .Where(j => j.OwnerId == ownerId && (j.State == JobState.Queued || j.State == JobState.Running))
+            .OrderBy(j => j.Number).ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> CountActiveAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.CountAsync(j => j.OwnerId == ownerId && (j.State == JobState.Queued || j.State == JobState.Running),
+            cancellationToken);
+    }
+
+    /// <summary>The queued jobs in the order they will run, with the running job (if any) first.</summary>
+    public async Task<List<JobEntity>> WaitingLineAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking()
+            .Where(j => j.State == JobState.Queued || j.State == JobState.Running)
+            .OrderBy(j => j.State == JobState.Running ? 0 : 1).ThenBy(j => j.Number)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>1 for the next job to run; 0 while running; null once finished.</summary>
+    public async Task<int?> PositionAsync(JobEntity job, CancellationToken cancellationToken)
+    {
+        if (job.State == JobState.Running)
+            return 0;
+        if (job.State != JobState.Queued)
+            return null;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return 1 + await db.Jobs.CountAsync(j => j.State == JobState.Queued && j.Number < job.Number, cancellationToken);
+    }
+
+    public async Task PublishPositionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var queued = await db.Jobs.Where(j => j.State == JobState.Queued).OrderBy(j => j.Number).Select(j => j.Id)
+            .ToListAsync(cancellationToken);
+        for (var i = 0; i < queued.Count; i++)
+            events.Publish(new QueuePositionEvent(queued[i], i + 1));
+    }
+
+    /// <summary>Marks the first queued job as running and returns it; null when the queue is empty.</summary>
+    public async Task<JobEntity?> TakeNextAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        while (true)
+        {
+            var next = await db.Jobs.AsNoTracking().Include(j => j.Upload)
+                .Where(j => j.State == JobState.Queued).OrderBy(j => j.Number).FirstOrDefaultAsync(cancellationToken);
+            if (next is null)
+                return null;
+            var now = DateTime.UtcNow;
+            var taken = await db.Jobs.Where(j => j.Id == next.Id && j.State == JobState.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+            if (taken == 1)
+            {
+                next.State = JobState.Running;
+                next.StartedAt = now;
+                next.Attempts++;
+                return next;
+            }
+        }
+    }
+
+    /// <summary>Withdraws a job that has not started; false when it already has (or never was queued).</summary>
+    public async Task<bool> CancelQueuedAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        return await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Error, "Cancelled by its owner."), cancellationToken) == 1;
+    }
+
+    public async Task FinishAsync(Guid jobId, JobState state, string? error, double runMs, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        await db.Jobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Error, error).SetProperty(j => j.RunMs, runMs), cancellationToken);
+    }
+
+    /// <summary>Puts a job the server stopped in the middle of back at its place in the queue.</summary>
+    public async Task RequeueAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Jobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Queued).SetProperty(j => j.StartedAt, (DateTime?)null),
+                cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a finished job's images and marks it completed. Each image is stored and referenced under the
+    /// content store's gate, so a concurrent deletion of an identical image cannot take this job's file.
+    /// </summary>
+    public async Task CompleteAsync(Guid jobId, byte[] textOnlyPng, byte[]? audioPng, PairRelation? relation,
+        IReadOnlyList<StageTiming> stages, double runMs, CancellationToken cancellationToken)
+    {
+        await content.PutAsync(textOnlyPng, "png", async hash =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Jobs.Where(j => j.Id == jobId)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.TextOnlyImage, hash), cancellationToken);
+        }, cancellationToken);
+        if (audioPng is not null)
+        {
+            await content.PutAsync(audioPng, "png", async hash =>
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                await db.Jobs.Where(j => j.Id == jobId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.AudioConditionedImage, hash), cancellationToken);
+            }, cancellationToken);
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var now = DateTime.UtcNow;
+            var stagesJson = JsonSerializer.Serialize(stages, JobMapper.Json);
+            await db.Jobs.Where(j => j.Id == jobId)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Completed).SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.Relation, relation).SetProperty(j => j.RunMs, runMs)
+                    .SetProperty(j => j.StagesJson, stagesJson), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After a restart: a job that was running when the server stopped goes back to its place in the queue,
+    /// unless it has already been started <see cref="QueueOptions.MaxAttempts"/> times, in which case it is
+    /// marked failed (it may be the job that brought the server down).
+    /// </summary>
+    public async Task RecoverAfterRestartAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var interrupted = await db.Jobs.Where(j => j.State == JobState.Running).ToListAsync(cancellationToken);
+        foreach (var job in interrupted)
+        {
+            if (job.Attempts >= options.Value.MaxAttempts)
+            {
+                job.State = JobState.Failed;
+                job.FinishedAt = DateTime.UtcNow;
+                job.Error = $"The server stopped {job.Attempts} times while running this job, so it was not tried again.";
+                logger.LogWarning("Job {JobId} was running when the server stopped, for the {Attempts}th time: marked failed",
+                    job.Id, job.Attempts);
+            }
+            else
+            {
+                job.State = JobState.Queued;
+                job.StartedAt = null;
+                logger.LogWarning("Job {JobId} was running when the server stopped: queued again at its place", job.Id);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,53 @@
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Persistence.Entities;
+
+/// <summary>
+/// One generation, from submission to its images. <see cref="Number"/> orders the queue and the gallery;
+/// <see cref="Id"/> is the public name. Times are UTC.
+/// </summary>
+public sealed class JobEntity
+{
+    public long Number { get; set; }
+
+    public Guid Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public JobKind Kind { get; set; }
+
+    public JobState State { get; set; }
+
+    /// <summary>The settings as JSON, seed included; the prompt is also a column so the gallery can search it.</summary>
+    public required string SettingsJson { get; set; }
+
+    public required string Prompt { get; set; }
+
+    public long Seed { get; set; }
+
+    public Guid? UploadId { get; set; }
+
+    public UploadEntity? Upload { get; set; }
+
+    public string? TextOnlyImage { get; set; }
+
+    public string? AudioConditionedImage { get; set; }
+
+    public PairRelation? Relation { get; set; }
+
+    public string? Error { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public double? RunMs { get; set; }
+
+    public string? StagesJson { get; set; }
+
+    public List<RatingEntity> Ratings { get; set; } = [];
+}

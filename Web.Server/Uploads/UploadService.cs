@@ -1,0 +1,76 @@
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Content;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Server.Uploads;
+
+/// <summary>Validates a clip by content and size, stores it once, and records it as the uploader's.</summary>
+public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, ContentStore content, IAudioValidator validator,
+    IOptions<StorageOptions> options, ILogger<UploadService> logger)
+{
+    public long MaxBytes => options.Value.MaxAudioBytes;
+
+    public static AudioClip ToClip(UploadEntity upload) =>
+        new(upload.Id, upload.FileName, ContentStore.UrlOf(upload.ContentHash, "wav"), upload.DurationSeconds, upload.SampleRate,
+            upload.Channels, upload.Bytes);
+
+    /// <summary>Reads at most the limit from <paramref name="stream"/>; throws <see cref="UploadRejectedException"/> past it.</summary>
+    public async Task<byte[]> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+                throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public UploadRejectedException TooLarge() =>
+        new($"The file is larger than the {MaxBytes / 1e6:0.#} MB this server accepts for a clip.", StatusCodes.Status413PayloadTooLarge);
+
+    public async Task<AudioClip> SaveAsync(string ownerId, byte[] bytes, string? fileName, CancellationToken cancellationToken)
+    {
+        if (bytes.Length == 0)
+            throw new UploadRejectedException("The file is empty.");
+        if (bytes.LongLength > MaxBytes)
+            throw TooLarge();
+        var facts = validator.Inspect(bytes, options.Value.MaxAudioSeconds);
+        if (await content.QuotaProblemAsync(bytes.LongLength, cancellationToken) is { } full)
+            throw new UploadRejectedException(full, StatusCodes.Status507InsufficientStorage);
+
+        UploadEntity? saved = null;
+        await content.PutAsync(bytes, facts.Extension, async hash =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            saved = await db.Uploads.FirstOrDefaultAsync(u => u.OwnerId == ownerId && u.ContentHash == hash, cancellationToken);
+            if (saved is not null)
+                return;
+            saved = new UploadEntity
+            {
+                Id = Guid.NewGuid(),
+                OwnerId = ownerId,
+                ContentHash = hash,
+                FileName = SafeFileName.From(fileName, "clip.wav"),
+                DurationSeconds = facts.DurationSeconds,
+                SampleRate = facts.SampleRate,
+                Channels = facts.Channels,
+                Bytes = bytes.LongLength,
+                CreatedAt = DateTime.UtcNow,
+            };
+            db.Uploads.Add(saved);
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+
+        logger.LogInformation("Upload {UploadId} by {ClientId}: {Bytes} bytes, {Seconds:0.00} s at {SampleRate} Hz",
+            saved!.Id, ownerId, saved.Bytes, saved.DurationSeconds, saved.SampleRate);
+        return ToClip(saved);
+    }
+}

@@ -1,0 +1,35 @@
+using Bunit;
+using Clap2Diffusion.Client.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Clap2Diffusion.Tests.Web.Components;
+
+/// <summary>
+/// A bUnit context with MudBlazor, loose JS interop and the fake contracts registered. MudBlazor's services
+/// can only be disposed asynchronously, so xUnit disposes the context through <see cref="IAsyncLifetime"/> first.
+/// </summary>
+public abstract class ComponentTest : BunitContext, IAsyncLifetime
+{
+    protected ComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IJobQueue>(Queue);
+        Services.AddSingleton<IJobEvents>(Events);
+        Services.AddSingleton<IGalleryStore>(Gallery);
+        Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
+        Render<MudPopoverProvider>();
+    }
+
+    protected FakeJobQueue Queue { get; } = new();
+
+    protected FakeJobEvents Events { get; } = new();
+
+    protected FakeGallery Gallery { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}

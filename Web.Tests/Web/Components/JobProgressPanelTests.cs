@@ -1,0 +1,43 @@
+using Bunit;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Client.Pages.Generate;
+
+namespace Clap2Diffusion.Tests.Web.Components;
+
+public sealed class JobProgressPanelTests : ComponentTest
+{
+    private static JobStatus Job(JobState state, bool mine) =>
+        FakeJobQueue.Job(Guid.NewGuid(), JobKind.Pair, state, new GenerationSettings { Prompt = "x" }, mine);
+
+    [Theory]
+    [InlineData(1, "Queued: next in line.")]
+    [InlineData(3, "Queued: 3rd in line.")]
+    [InlineData(12, "Queued: 12th in line.")]
+    [InlineData(22, "Queued: 22nd in line.")]
+    public void A_queued_job_shows_its_place(int position, string text)
+    {
+        var view = Render<JobProgressPanel>(p => p.Add(c => c.Job, Job(JobState.Queued, mine: true)).Add(c => c.Position, position));
+
+        Assert.Equal(text, view.Find("[data-testid=job-state]").TextContent);
+        Assert.NotNull(view.Find("[data-testid=cancel]"));
+        Assert.Empty(view.FindAll("[data-testid=skip]"));
+    }
+
+    [Fact]
+    public void A_running_job_shows_step_eta_and_preview_and_only_its_owner_may_skip()
+    {
+        var skipped = false;
+        var job = Job(JobState.Running, mine: true);
+        var progress = new ProgressEvent(job.Id, 5, 10, 500, 5_000, 5_000, "/previews/x/5.png");
+        var view = Render<JobProgressPanel>(p => p.Add(c => c.Job, job).Add(c => c.Progress, progress).Add(c => c.OnSkip, () => skipped = true));
+
+        Assert.Equal("Running: step 5 of 10, about 5 s left (5 s so far).", view.Find("[data-testid=job-state]").TextContent);
+        Assert.Equal("/previews/x/5.png", view.Find("[data-testid=preview]").GetAttribute("src"));
+        view.Find("[data-testid=skip]").Click();
+        Assert.True(skipped);
+
+        var stranger = Render<JobProgressPanel>(p => p.Add(c => c.Job, Job(JobState.Running, mine: false)).Add(c => c.Progress, progress));
+        Assert.Empty(stranger.FindAll("[data-testid=skip]"));
+        Assert.Empty(stranger.FindAll("[data-testid=cancel]"));
+    }
+}

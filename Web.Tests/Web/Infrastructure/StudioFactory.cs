@@ -1,0 +1,112 @@
+using System.Net;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Clap2Diffusion.Tests.Web.Infrastructure;
+
+/// <summary>
+/// The real app on a real SQLite file in <paramref name="dataFolder"/>, with the test backend plugged into the
+/// seam (or none, to see the app without an engine). Dispose it and build another on the same folder to restart.
+/// </summary>
+public sealed class StudioFactory(string dataFolder, TestGenerationBackend? backend, IDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public TestLogs Logs { get; } = new();
+
+    public string DataFolder => dataFolder;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration((_, configuration) =>
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["Storage:DataFolder"] = dataFolder,
+                ["Queue:PreviewInterval"] = "00:00:00",
+                ["Queue:SubmissionsPerWindow"] = "1000",
+                ["Queue:MaxActivePerClient"] = "100",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                values[key] = value;
+            configuration.AddInMemoryCollection(values);
+        });
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+        });
+        builder.ConfigureTestServices(services =>
+        {
+            if (backend is not null)
+                services.AddSingleton<IGenerationBackend>(backend);
+        });
+    }
+
+    /// <summary>A client that identifies itself with <c>X-Client-Id</c>, as scripts do.</summary>
+    public HttpClient ClientFor(string clientId)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
+        client.DefaultRequestHeaders.Add("X-Client-Id", clientId);
+        return client;
+    }
+
+    /// <summary>Serves the app with Kestrel on a free loopback port, for a real browser; clients then talk to it there.</summary>
+    public StudioFactory ServeOverKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        ClientOptions.BaseAddress = KestrelAddress;
+        return this;
+    }
+
+    /// <summary>The Kestrel address once <see cref="ServeOverKestrel"/> has started the server.</summary>
+    public Uri KestrelAddress =>
+        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+
+    public async Task<StudioFactory> ReadyAsync()
+    {
+        using var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await client.GetAsync("/health");
+            if (response.StatusCode == HttpStatusCode.OK)
+                return this;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The test server never became ready: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<T> DbAsync<T>(Func<StudioDbContext, Task<T>> query)
+    {
+        var contexts = Services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+}
+
+public static class StudioFactoryExtensions
+{
+    /// <summary>Waits until a factory without a backend has migrated and given up on the engine.</summary>
+    public static async Task<StudioFactory> ReadyEngineLessAsync(this StudioFactory factory)
+    {
+        var state = factory.Get<EngineState>();
+        await StudioApi.WaitUntilAsync(() => state.DatabaseReady && state.Status.Problem?.Contains("No generation backend") == true,
+            "the app reports its missing backend");
+        return factory;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine;
+using Clap2Diffusion.Server.Engine;
+
+namespace Clap2Diffusion.Tests.Web.Infrastructure;
+
+/// <summary>
+/// A deterministic stand-in for the diffusion engine: every step sleeps <see cref="StepDelay"/> and offers a
+/// preview whose colour depends on the step; images depend on the seed. Prompts containing "explode" fail
+/// with an engine fault, "unreadable" with bad input. <see cref="Gate"/> can hold a job before its first step.
+/// </summary>
+public sealed class TestGenerationBackend : IGenerationBackend
+{
+    private int _concurrent;
+
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    public string Device { get; init; } = "cuda float16";
+
+    public bool AudioAvailable { get; init; } = true;
+
+    public bool SafetyChecker { get; init; }
+
+    public IReadOnlyList<string> KnownWords { get; init; } = ["dog", "rain", "city"];
+
+    /// <summary>Jobs wait here before their first step while it is reset.</summary>
+    public ManualResetEventSlim Gate { get; } = new(true);
+
+    /// <summary>Released once each time a job starts running.</summary>
+    public SemaphoreSlim Started { get; } = new(0);
+
+    public ConcurrentQueue<Guid> RunOrder { get; } = new();
+
+    public ConcurrentBag<string?> Threads { get; } = [];
+
+    public int MaxConcurrent { get; private set; }
+
+    public BackendInfo Describe() => new(
+        "test model", "/models/test", new string('a', 64), new string('b', 64), Device, AudioAvailable, KnownWords, SafetyChecker,
+        ["ddim", "euler"],
+        new GenerationSettings { Steps = 8, Width = 64, Height = 64, Scheduler = "ddim" },
+        new GenerationLimits(MaxSteps: 200, MinSide: 64, MaxSide: 1024, SideMultiple: 8, MaxPromptLength: 1000));
+
+    public TimeSpan Estimate(GenerationSettings settings, JobKind kind) =>
+        StepDelay * settings.Steps * (kind == JobKind.Pair ? 2 : 1) + TimeSpan.FromMilliseconds(10);
+
+    public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
+    {
+        var now = Interlocked.Increment(ref _concurrent);
+        MaxConcurrent = Math.Max(MaxConcurrent, now);
+        try
+        {
+            RunOrder.Enqueue(work.JobId);
+            Threads.Add(Thread.CurrentThread.Name);
+            Started.Release();
+            Gate.Wait(cancellationToken);
+            if (work.Settings.Prompt.Contains("explode", StringComparison.Ordinal))
+                throw new InvalidOperationException("the test backend exploded");
+            if (work.Settings.Prompt.Contains("unreadable", StringComparison.Ordinal))
+                throw new InputException("The clip could not be decoded.");
+            if (work.Kind == JobKind.Pair && (work.AudioPath is null || !File.Exists(work.AudioPath)))
+                throw new InvalidOperationException("a pair arrived without its clip");
+
+            var clock = Stopwatch.StartNew();
+            var total = work.Settings.Steps * (work.Kind == JobKind.Pair ? 2 : 1);
+            for (var step = 1; step <= total; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(StepDelay);
+                var shade = (byte)(step * 255 / total);
+                onStep(new GenerationStep(step, total, 1000 - step * 1000 / total, clock.Elapsed, () => TinyPng.Solid(8, shade, 0, 0)));
+            }
+
+            var seed = work.Seed;
+            var parameters = $"{work.Settings.Prompt}\nSteps: {work.Settings.Steps}, Seed: {seed}";
+            return new GenerationOutcome(
+                TinyPng.Solid(16, (byte)(seed % 251), 10, 10, parameters),
+                work.Kind == JobKind.Pair ? TinyPng.Solid(16, (byte)(seed % 251), 200, 10, parameters + ", audio") : null,
+                seed,
+                work.Kind == JobKind.Pair ? PairRelation.Matching : null,
+                [new StageTiming("denoise", clock.Elapsed.TotalMilliseconds)]);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _concurrent);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Clap2Diffusion.Tests.Infrastructure;
+using Clap2Diffusion.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Clap2Diffusion.Tests.Web.Server;
+
+public sealed class UploadTests : IAsyncLifetime
+{
+    private readonly TempFolder _data = new("uploads");
+    private StudioFactory _factory = default!;
+
+    public async Task InitializeAsync() =>
+        _factory = await new StudioFactory(_data.Path, new TestGenerationBackend(),
+            new Dictionary<string, string?> { ["Storage:MaxAudioBytes"] = "100000", ["Storage:MaxAudioSeconds"] = "1" }).ReadyAsync();
+
+    [Theory]
+    [InlineData("renamed text", "not a WAV recording")]
+    [InlineData("truncated", "truncated")]
+    [InlineData("over the size limit", "larger than the 0.1 MB")]
+    [InlineData("too long", "at most 1 s are accepted")]
+    public async Task A_bad_upload_gets_a_clear_message_and_changes_nothing(string kind, string message)
+    {
+        var bytes = kind switch
+        {
+            "renamed text" => Wav.RenamedText(),
+            "truncated" => Wav.Truncated(),
+            "over the size limit" => Wav.Tone(1.5),
+            _ => Wav.Tone(1.02),
+        };
+        var client = _factory.ClientFor("uploader-bad");
+
+        using var response = await UploadAsync(client, bytes, "clip.wav");
+        Assert.Equal(kind == "over the size limit" ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, (await response.ProblemAsync()).GetProperty("detail").GetString());
+
+        using var submitted = await client.SubmitAsync("a dog", bytes);
+        Assert.Contains(message, (await submitted.ProblemAsync()).GetProperty("detail").GetString());
+        Assert.Equal(0, await _factory.DbAsync(db => db.Uploads.CountAsync()));
+        Assert.Equal(0, await _factory.DbAsync(db => db.Contents.CountAsync()));
+        Assert.Equal(0, await _factory.DbAsync(db => db.Jobs.CountAsync()));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_clip_is_stored_once_by_content_and_owned_per_client()
+    {
+        var bytes = Wav.Tone(0.5);
+        var first = await ClipAsync(_factory.ClientFor("uploader-a"), bytes);
+        var again = await ClipAsync(_factory.ClientFor("uploader-a"), bytes);
+        var other = await ClipAsync(_factory.ClientFor("uploader-b"), bytes);
+
+        Assert.Equal(first.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+        Assert.NotEqual(first.GetProperty("id").GetGuid(), other.GetProperty("id").GetGuid());
+        Assert.Equal(first.GetProperty("url").GetString(), other.GetProperty("url").GetString());
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*.wav", SearchOption.AllDirectories));
+        Assert.Equal(0.5, first.GetProperty("durationSeconds").GetDouble(), 3);
+        Assert.Equal(48_000, first.GetProperty("sampleRate").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("..\\..\\windows\\win.ini", "win.ini")]
+    [InlineData("<script>alert(1)</script>.wav", "script_.wav")]
+    [InlineData("...", "clip.wav")]
+    [InlineData("evil\u202Egnp.wav", "evil_gnp.wav")]
+    public async Task Hostile_file_names_never_reach_the_disk_or_the_page(string name, string expectedEnding)
+    {
+        var clip = await ClipAsync(_factory.ClientFor("uploader-names"), Wav.Tone(0.25), name);
+        var stored = clip.GetProperty("fileName").GetString()!;
+
+        Assert.EndsWith(expectedEnding, stored);
+        Assert.DoesNotContain('/', stored);
+        Assert.DoesNotContain('\\', stored);
+        Assert.DoesNotContain('<', stored);
+        var file = Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*", SearchOption.AllDirectories));
+        Assert.Matches("^[0-9a-f]{64}\\.wav$", Path.GetFileName(file));
+    }
+
+    [Fact]
+    public async Task A_clip_of_someone_else_cannot_be_used_by_id()
+    {
+        var clip = await ClipAsync(_factory.ClientFor("uploader-owner"), Wav.Tone(0.25));
+        using var response = await _factory.ClientFor("uploader-thief").SubmitAsync("a dog",
+            fields: new Dictionary<string, string> { ["audioUploadId"] = clip.GetProperty("id").GetString()! });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not found among your uploads", (await response.ProblemAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Uploads_are_refused_once_the_store_reaches_its_quota()
+    {
+        await using var small = await new StudioFactory(Path.Combine(_data.Path, "small"), new TestGenerationBackend(),
+            new Dictionary<string, string?> { ["Storage:QuotaBytes"] = "1048576" }).ReadyAsync();
+        var client = small.ClientFor("uploader-quota");
+        await ClipAsync(client, Wav.Tone(6));
+
+        using var refused = await UploadAsync(client, Wav.Tone(6.5), "more.wav");
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Contains("storage is full", (await refused.ProblemAsync()).GetProperty("detail").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "audio", name);
+        return await client.PostAsync("/api/uploads", form);
+    }
+
+    private static async Task<JsonElement> ClipAsync(HttpClient client, byte[] bytes, string name = "clip.wav")
+    {
+        using var response = await UploadAsync(client, bytes, name);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+namespace Clap2Diffusion.LoadTest;
+
+public static class LoadTestProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        LoadTestOptions options;
+        try
+        {
+            options = LoadTestOptions.Parse(args);
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            Console.Error.WriteLine(LoadTestOptions.Usage);
+            return 2;
+        }
+
+        using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromMinutes(2) };
+        try
+        {
+            var report = await new LoadTestRunner(http, options, Console.Error).RunAsync(CancellationToken.None);
+            report.Print(Console.Out);
+            return report.Passed ? 0 : 1;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or OperationCanceledException)
+        {
+            Console.Error.WriteLine($"load test stopped: {exception.Message}");
+            return 1;
+        }
+    }
+}
