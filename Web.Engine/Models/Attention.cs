@@ -1,5 +1,6 @@
-using TorchSharp.Modules;
+using Clap2Diffusion.Engine.Models.Layers;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -39,7 +40,7 @@ public sealed class Attention : nn.Module
         this.residual_connection = residual_connection;
         this.rescale_output_factor = rescale_output_factor;
         if (norm_num_groups is { } groups)
-            group_norm = nn.GroupNorm(groups, query_dim, eps, affine: true, device: device);
+            group_norm = Norms.GroupNorm(groups, query_dim, eps, affine: true, device: device);
         var context_dim = cross_attention_dim ?? query_dim;
         to_q = nn.Linear(query_dim, inner_dim, hasBias: bias, device: device);
         to_k = nn.Linear(context_dim, inner_dim, hasBias: bias, device: device);
@@ -49,8 +50,6 @@ public sealed class Attention : nn.Module
             nn.Dropout(0.0));
         RegisterComponents();
     }
-
-    public long Heads => heads;
 
     /// <param name="hidden_states">[B, N, C] tokens, or a [B, C, H, W] feature map (VAE).</param>
     /// <param name="encoder_hidden_states">[B, M, D] context for cross-attention; null for self-attention.</param>

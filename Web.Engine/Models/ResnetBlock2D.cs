@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Models.Layers;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -42,11 +43,11 @@ public sealed class ResnetBlock2D : nn.Module
         this.output_scale_factor = output_scale_factor;
         nonlinearity = Activations.Get(non_linearity);
 
-        norm1 = nn.GroupNorm(groups, in_channels, eps, affine: true, device: device);
+        norm1 = Norms.GroupNorm(groups, in_channels, eps, affine: true, device: device);
         conv1 = nn.Conv2d(in_channels, out_ch, 3, padding: 1, device: device);
         if (temb_channels is { } temb)
             time_emb_proj = nn.Linear(temb, scale_shift ? 2 * out_ch : out_ch, device: device);
-        norm2 = nn.GroupNorm(groups, out_ch, eps, affine: true, device: device);
+        norm2 = Norms.GroupNorm(groups, out_ch, eps, affine: true, device: device);
         dropout = nn.Dropout(0.0);
         conv2 = nn.Conv2d(out_ch, out_ch, 3, padding: 1, device: device);
         if (in_channels != out_ch)

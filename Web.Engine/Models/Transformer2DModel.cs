@@ -1,5 +1,6 @@
-using TorchSharp.Modules;
+using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Models.Unets;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -36,7 +37,7 @@ public sealed class Transformer2DModel : nn.Module
         this.use_linear_projection = use_linear_projection;
         this.path = path;
         var inner_dim = num_attention_heads * attention_head_dim;
-        norm = nn.GroupNorm(norm_num_groups, in_channels, 1e-6, affine: true, device: device);
+        norm = Norms.GroupNorm(norm_num_groups, in_channels, 1e-6, affine: true, device: device);
         proj_in = use_linear_projection
             ? nn.Linear(in_channels, inner_dim, device: device)
             : nn.Conv2d(in_channels, inner_dim, 1, device: device);

@@ -1,8 +1,8 @@
 namespace Clap2Diffusion.Tests.Infrastructure;
 
 /// <summary>
-/// Tests that build SD 1.5-size models (gigabytes of weights) run in this collection, alone, after the parallel
-/// ones, so two of them never hold memory at once. They use small latents.
+/// Tests that build models of the published size (hundreds of MB to gigabytes) run in this collection, one at a
+/// time, after the parallel tests, so the machine never holds several at once. They use small inputs.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class Sd15SizeCollection

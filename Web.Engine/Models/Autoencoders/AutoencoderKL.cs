@@ -45,12 +45,12 @@ public sealed partial class AutoencoderKL : nn.Module
         SqueezeUnitConvToLinear = true,
     };
 
-    public static AutoencoderKL FromPretrained(string folder, ComputeTarget target, string? weightsFile = null)
+    public static AutoencoderKL FromPretrained(string folder, ComputeTarget? target = null, string? weightsFile = null)
     {
         WeightFiles.RequireFolder(folder);
         var config = AutoencoderKLConfig.Read(folder);
         return PretrainedLoader.Load(folder, target, device => new AutoencoderKL(config, device),
-            weightsFile: weightsFile, translation: LegacyAttentionNames);
+            WeightFiles.Diffusers, weightsFile, LegacyAttentionNames);
     }
 
     /// <param name="x">Images [B, in_channels, H, W] in [-1, 1].</param>

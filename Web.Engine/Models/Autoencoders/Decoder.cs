@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Models.Unets;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public sealed class Decoder : nn.Module
                 resnet_act_fn: config.ActFn, resnet_groups: config.NormNumGroups, add_upsample: i != reversed_channels.Length - 1,
                 path: $"decoder.up_blocks.{i}", device: device));
         }
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[0], 1e-6, affine: true, device: device);
+        conv_norm_out = Norms.GroupNorm(config.NormNumGroups, channels[0], 1e-6, affine: true, device: device);
         conv_out = nn.Conv2d(channels[0], config.OutChannels, 3, padding: 1, device: device);
         RegisterComponents();
     }

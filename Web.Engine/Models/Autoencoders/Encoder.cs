@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Models.Unets;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public sealed class Encoder : nn.Module
         mid_block = new UNetMidBlock2D(channels[^1], null, resnet_eps: 1e-6, resnet_act_fn: config.ActFn,
             resnet_groups: config.NormNumGroups, add_attention: config.MidBlockAddAttention, attention_head_dim: channels[^1],
             path: "encoder.mid_block", device: device);
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[^1], 1e-6, affine: true, device: device);
+        conv_norm_out = Norms.GroupNorm(config.NormNumGroups, channels[^1], 1e-6, affine: true, device: device);
         conv_out = nn.Conv2d(channels[^1], double_z ? 2 * config.LatentChannels : config.LatentChannels, 3, padding: 1, device: device);
         RegisterComponents();
     }

@@ -1,8 +1,9 @@
-using TorchSharp.Modules;
+using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Engine.Weights.Layouts;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Unets;
@@ -104,7 +105,7 @@ public sealed class UNet2DConditionModel : nn.Module
                     device: device));
         }
 
-        conv_norm_out = nn.GroupNorm(groups, channels[0], config.NormEps, affine: true, device: device);
+        conv_norm_out = Norms.GroupNorm(groups, channels[0], config.NormEps, affine: true, device: device);
         conv_act = Activations.Get(config.ActFn);
         conv_out = nn.Conv2d(channels[0], config.OutChannels, config.ConvOutKernel, padding: (config.ConvOutKernel - 1) / 2, device: device);
         RegisterComponents();
@@ -117,11 +118,11 @@ public sealed class UNet2DConditionModel : nn.Module
 
     /// <summary>Reads <c>config.json</c> and the weights of a diffusers <c>unet/</c> folder.</summary>
     /// <param name="weightsFile">A weights file (or shard index) other than the usual names, relative to the folder.</param>
-    public static UNet2DConditionModel FromPretrained(string folder, ComputeTarget target, string? weightsFile = null)
+    public static UNet2DConditionModel FromPretrained(string folder, ComputeTarget? target = null, string? weightsFile = null)
     {
         WeightFiles.RequireFolder(folder);
         var config = UNet2DConditionModelConfig.Read(folder);
-        return PretrainedLoader.Load(folder, target, device => new UNet2DConditionModel(config, device), weightsFile: weightsFile);
+        return PretrainedLoader.Load(folder, target, device => new UNet2DConditionModel(config, device), WeightFiles.Diffusers, weightsFile);
     }
 
     /// <param name="sample">Latents [B, in_channels, h, w].</param>

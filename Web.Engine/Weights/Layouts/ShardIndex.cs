@@ -21,11 +21,9 @@ public static class ShardIndex
         var shards = new List<string>();
         foreach (var entry in map.EnumerateObject())
         {
-            if (entry.Value.ValueKind != JsonValueKind.String)
-                throw new InputException($"{indexPath}: weight_map entry '{entry.Name}' is not a file name");
-            var name = entry.Value.GetString()!;
+            var name = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : "";
             if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
-                throw new InputException($"{indexPath}: shard '{name}' must be a file name in the index's folder");
+                throw new InputException($"{indexPath}: tensor '{entry.Name}' maps to '{name}', which is not a file name in the folder");
             if (!shards.Contains(name, StringComparer.Ordinal))
                 shards.Add(name);
         }

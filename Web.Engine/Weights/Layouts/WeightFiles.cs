@@ -53,8 +53,8 @@ public static class WeightFiles
                 return ShardIndex.Read(index);
         }
 
-        var pickle = new[] { ".bin", ".ckpt", ".pt", ".pth" }
-            .Select(ext => Path.Combine(folder, baseName + ext)).FirstOrDefault(File.Exists);
+        var pickle = new[] { ".bin", ".ckpt", ".pt", ".pth" }.Select(ext => baseName + ext).Append("pytorch_model.bin")
+            .Select(name => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
         if (pickle is not null)
             throw new InputException($"{pickle} is a PyTorch pickle, which this engine does not read (it can run code). " +
                 "Convert it to safetensors first, e.g. in Python: model = ...from_pretrained(folder); " +

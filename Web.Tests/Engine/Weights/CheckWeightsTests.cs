@@ -26,6 +26,21 @@ public sealed class CheckWeightsTests : IDisposable
         Assert.Equal($"OK {fixture} {summary}", output.Trim());
     }
 
+    [Theory]
+    [InlineData("clip_text_tiny", "CLIPTextModel")]
+    [InlineData("clip_tiny", "CLIPModel")]
+    [InlineData("clap_tiny", "ClapModel")]
+    public void Transformers_fixture_folders_are_OK(string fixture, string className)
+    {
+        var (code, output, _) = EngineCliTests.Run("check-weights", SharedData.PathOf("parity", "transformers", fixture), "--json");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal("transformers-model", document.RootElement.GetProperty("layout").GetString());
+        var component = Assert.Single(document.RootElement.GetProperty("components").EnumerateArray());
+        Assert.Equal(("OK", className), (component.GetProperty("status").GetString(), component.GetProperty("class").GetString()));
+    }
+
     [Fact]
     public void A_legacy_vae_file_is_checked_against_the_config_beside_it()
     {
