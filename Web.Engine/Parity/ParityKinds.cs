@@ -10,6 +10,7 @@ public static class ParityKinds
         new SchedulersParity(),
         new UNetParity(),
         new AutoencoderKLParity(),
+        new PipelineParity(),
         new ClapParity(),
         new FidParity(),
         new ClapFeaturesParity(),

@@ -14,6 +14,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
     [InlineData("diffusers/unet_mini", "unet", 21)]
     [InlineData("diffusers/vae_dummy", "vae", 34)]
     [InlineData("diffusers/vae_mini", "vae", 42)]
+    [InlineData("diffusers/pipeline_dummy", "pipeline", 8)]
     [InlineData("transformers/clap_tiny", "clap", 26)]
     [InlineData("fid", "fid", 68)]
     [InlineData("clap-features", "clap-features", 30)]
@@ -119,7 +120,7 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Empty(lines);
         Assert.Contains("not a parity fixture folder of a known kind", error);
-        foreach (var kind in new[] { "schedulers:", "unet:", "vae:", "clap:", "fid:", "clap-features:", "clip_text:", "clip:", "clip-tokenizer:" })
+        foreach (var kind in new[] { "schedulers:", "unet:", "vae:", "pipeline:", "clap:", "fid:", "clap-features:", "clip_text:", "clip:", "clip-tokenizer:" })
             Assert.Contains(kind, error);
         Assert.DoesNotContain("   at ", error);
     }
@@ -185,6 +186,20 @@ public sealed class ParityVerbTests(ITestOutputHelper log)
         Assert.EndsWith(" FAIL", ParityFixtures.LineOf(lines, "intermediate.down_blocks.7(not-produced)"));
         Assert.EndsWith(" PASS", ParityFixtures.LineOf(lines, "output.sample"));
         Assert.Single(lines, line => line.EndsWith(" FAIL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pipeline_fixture_copied_without_its_sibling_models_names_the_missing_weights()
+    {
+        using var temp = new TempFolder("parity-pipeline");
+        var copy = Path.Combine(temp.Path, "pipeline_dummy");
+        ParityFixtures.CopyFolder(ParityFixtures.Leaf("diffusers/pipeline_dummy"), copy);
+
+        var (code, lines, error) = ParityFixtures.Run(log, "--fixture", copy);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Empty(lines);
+        Assert.Contains("names 'unet_dummy/diffusion_pytorch_model.safetensors', found neither at", error);
     }
 
     [Fact]
