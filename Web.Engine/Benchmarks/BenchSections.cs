@@ -7,5 +7,8 @@ public static class BenchSections
     [
         new UNetBenchSection(),
         new VaeBenchSection(),
+        new ClapBenchSection(),
+        new DemoGenerationBenchSection(),
+        new TrainingBenchSection(),
     ];
 }

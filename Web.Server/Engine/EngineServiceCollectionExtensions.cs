@@ -6,12 +6,13 @@ namespace Clap2Diffusion.Server.Engine;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// The job queue, its worker and the engine thread. The diffusion backend itself is registered here as
-    /// <c>services.AddSingleton&lt;IGenerationBackend, …&gt;()</c>; until one is, the app runs, reports the engine
-    /// as unavailable on its pages and on <c>/health</c>, and refuses submissions.
+    /// The job queue, its worker, the engine thread and the diffusion backend (the pipeline with CLAP and the V4
+    /// adapters; the embedded demo model unless "Engine" names other folders).
     /// </summary>
     public static IServiceCollection AddEngine(this IServiceCollection services)
     {
+        services.AddOptions<EngineModelOptions>().BindConfiguration(EngineModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IGenerationBackend, EngineGenerationBackend>();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EngineState>();
         services.AddSingleton<EngineThread>();

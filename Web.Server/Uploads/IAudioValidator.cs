@@ -1,9 +1,8 @@
 namespace Clap2Diffusion.Server.Uploads;
 
 /// <summary>
-/// Checks an uploaded clip by its content (never by its name or declared type). Today <see cref="RiffWaveValidator"/>
-/// accepts the 16-bit PCM WAV the studio makes in the browser; once the engine's decoder lands, an implementation
-/// backed by it can accept every format the engine reads.
+/// Checks an uploaded clip by its content (never by its name or declared type). <see cref="EngineAudioValidator"/>
+/// accepts every format the engine reads; <see cref="RiffWaveValidator"/> reads the 16-bit PCM WAV headers.
 /// </summary>
 public interface IAudioValidator
 {
@@ -12,4 +11,8 @@ public interface IAudioValidator
 }
 
 /// <param name="Extension">How the content store names the file ("wav").</param>
-public sealed record AudioFacts(string Extension, double DurationSeconds, int SampleRate, int Channels);
+public sealed record AudioFacts(string Extension, double DurationSeconds, int SampleRate, int Channels)
+{
+    /// <summary>What to store instead of the upload (a WAV conversion of another format); null stores the upload itself.</summary>
+    public byte[]? Stored { get; init; }
+}

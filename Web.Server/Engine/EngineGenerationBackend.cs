@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
+using Clap2Diffusion.Engine.Schedulers;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>
+/// The studio's engine: the diffusion pipeline with CLAP and the V4 adapters, loaded once on the engine thread.
+/// Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
+/// </summary>
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ILogger<EngineGenerationBackend> logger) : IGenerationBackend, IDisposable
+{
+    private ClapDiffusionPipeline? pipeline;
+    private double secondsPerStepPerMegapixel = 1.0;
+    private double fixedSeconds = 0.5;
+
+    public BackendInfo Describe()
+    {
+        var settings = options.Value;
+        var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
+        pipeline ??= ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(NullIfEmpty(settings.ModelFolder)),
+            NullIfEmpty(settings.ClapFolder), NullIfEmpty(settings.AdaptersFolder), target));
+        var info = pipeline.Info;
+        logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}", info.ModelFolder, info.ModelHash, info.Device, pipeline.HearsAudio);
+        var size = pipeline.DefaultSize;
+        var defaults = new GenerationSettings
+        {
+            Steps = pipeline.Settings.DefaultSteps,
+            Scheduler = pipeline.Settings.DefaultScheduler ?? "ddim",
+            TextGuidance = pipeline.Settings.TextScale,
+            AudioGuidance = pipeline.Settings.AudioScale,
+            Width = size,
+            Height = size,
+        };
+        var multiple = pipeline.VaeScaleFactor;
+        return new BackendInfo(info.ModelName, info.ModelFolder, info.ModelHash, info.AdaptersHash, info.Device, pipeline.HearsAudio,
+            info.KnownWords ?? [], SafetyCheckerActive: false,
+            [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults,
+            new GenerationLimits(MaxSteps: 150, MinSide: Math.Max(multiple, 16), MaxSide: Math.Min(ClapDiffusionPipeline.MaxSide, 1024),
+                SideMultiple: multiple, MaxPromptLength: 1000));
+    }
+
+    public TimeSpan Estimate(GenerationSettings settings, JobKind kind)
+    {
+        var loops = kind == JobKind.Pair ? 2 : 1;
+        var megapixels = settings.Width * settings.Height / 1e6;
+        return TimeSpan.FromSeconds(fixedSeconds + loops * settings.Steps * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
+    }
+
+    public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
+    {
+        var engine = pipeline ?? throw new InvalidOperationException("Describe() loads the pipeline before the first job.");
+        var clock = Stopwatch.StartNew();
+        var settings = work.Settings;
+        AudioInput? audio = null;
+        if (work.Kind == JobKind.Pair)
+        {
+            var path = work.AudioPath ?? throw new InputException("a pair needs an audio clip");
+            audio = new AudioInput(AudioDecoder.DecodeFile(path), Path.GetFileName(path));
+        }
+        var decoded = clock.Elapsed;
+        var loops = audio is null ? 1 : 2;
+        var total = settings.Steps * loops;
+        var done = 0;
+        var result = engine.Generate(new GenerationRequest
+        {
+            Prompt = settings.Prompt,
+            NegativePrompt = settings.NegativePrompt,
+            Steps = settings.Steps,
+            Seed = work.Seed,
+            Width = settings.Width,
+            Height = settings.Height,
+            Scheduler = settings.Scheduler,
+            TextScale = settings.TextGuidance,
+            AudioScale = settings.AudioGuidance,
+            AudioStrength = new AudioStrength(settings.AudioStrength, settings.AudioLevels.Down, settings.AudioLevels.Mid, settings.AudioLevels.Up),
+            Audio = audio,
+            Pair = audio is not null,
+        }, step => onStep(new GenerationStep(++done, total, (int)Math.Round(step.Timestep), step.Elapsed,
+            () => PngWriter.Encode(step.Preview.Width, step.Preview.Height, step.Preview.Pixels))), cancellationToken);
+
+        var elapsed = clock.Elapsed;
+        Learn(settings, total, elapsed - decoded);
+        var textOnly = result.Baseline ?? result.Image;
+        var textOnlyParameters = result.Baseline is null ? result.Parameters : result.Parameters with { Condition = "text-only", Relation = null };
+        return new GenerationOutcome(
+            PngWriter.Encode(textOnly.Width, textOnly.Height, textOnly.Pixels, textOnlyParameters.PngTexts()),
+            result.Baseline is null ? null : PngWriter.Encode(result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts()),
+            work.Seed,
+            result.Relation is null ? null : Relation(result.Relation.Relation),
+            [new StageTiming("decode audio", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)]);
+    }
+
+    // An exponential average of measured cost, so estimates follow the machine's real speed.
+    private void Learn(GenerationSettings settings, int steps, TimeSpan spent)
+    {
+        var megapixels = Math.Max(settings.Width * settings.Height / 1e6, 0.004);
+        var measured = spent.TotalSeconds / steps / megapixels;
+        secondsPerStepPerMegapixel = secondsPerStepPerMegapixel == 1.0 ? measured : 0.7 * secondsPerStepPerMegapixel + 0.3 * measured;
+        fixedSeconds = Math.Min(fixedSeconds, 0.5);
+    }
+
+    private static PairRelation Relation(PromptAudioRelation relation) => relation switch
+    {
+        PromptAudioRelation.Matching => PairRelation.Matching,
+        PromptAudioRelation.Complementary => PairRelation.Complementary,
+        PromptAudioRelation.Creative => PairRelation.Creative,
+        _ => PairRelation.Contradictory,
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    public void Dispose() => pipeline?.Dispose();
+}

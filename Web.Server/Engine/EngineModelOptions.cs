@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>
+/// The "Engine" section: which model the studio runs and where it computes. With no folders set it runs the
+/// embedded demo model shipped beside the app.
+/// </summary>
+public sealed class EngineModelOptions : IValidatableObject
+{
+    public const string Section = "Engine";
+
+    /// <summary>A diffusers pipeline folder; empty for the embedded demo model.</summary>
+    public string? ModelFolder { get; set; }
+
+    /// <summary>A transformers CLAP folder; empty for the model folder's <c>clap/</c>.</summary>
+    public string? ClapFolder { get; set; }
+
+    /// <summary>A V4 adapter folder; empty for the model folder's <c>adapters/</c>.</summary>
+    public string? AdaptersFolder { get; set; }
+
+    [RegularExpression("^(cpu|cuda|auto)$", ErrorMessage = "Engine:Device must be cpu, cuda or auto.")]
+    public string Device { get; set; } = "auto";
+
+    [Range(0, 256)]
+    public int Threads { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, folder) in new[] { (nameof(ModelFolder), ModelFolder), (nameof(ClapFolder), ClapFolder), (nameof(AdaptersFolder), AdaptersFolder) })
+            if (!string.IsNullOrWhiteSpace(folder) && !Directory.Exists(folder))
+                yield return new ValidationResult($"Engine:{name} is '{folder}', which does not exist; give an existing folder or leave it empty for the demo model.", [name]);
+        var model = string.IsNullOrWhiteSpace(ModelFolder) ? Clap2Diffusion.Engine.Demo.DemoModel.DefaultFolder : ModelFolder;
+        if (!File.Exists(Path.Combine(model, "model_index.json")))
+            yield return new ValidationResult($"No diffusers model at '{model}' (model_index.json is missing); set Engine:ModelFolder or rebuild the demo model with `demo build`.", [nameof(ModelFolder)]);
+    }
+}
