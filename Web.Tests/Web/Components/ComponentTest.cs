@@ -20,6 +20,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IJobEvents>(Events);
         Services.AddSingleton<IGalleryStore>(Gallery);
         Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
+        Services.AddSingleton<IEngineActivity>(Activity);
         Render<MudPopoverProvider>();
     }
 
@@ -28,6 +29,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected FakeJobEvents Events { get; } = new();
 
     protected FakeGallery Gallery { get; } = new();
+
+    protected FakeEngineActivity Activity { get; } = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
