@@ -61,7 +61,7 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
             foreach (var item in study.Items.Where(i => i.State == StudyItemState.Pending))
                 await MaterialiseAsync(db, study, item, cancellationToken);
             if (study.Items.All(i => i.State != StudyItemState.Pending))
-                await FinishAsync(study, cancellationToken);
+                await FinishAsync(db, study, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         finally
@@ -112,7 +112,7 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
         logger.LogWarning("Study {StudyId}: item {ItemId} failed: {Problem}", item.StudyId, item.Id, problem);
     }
 
-    private async Task FinishAsync(StudyEntity study, CancellationToken cancellationToken)
+    private async Task FinishAsync(StudioDbContext db, StudyEntity study, CancellationToken cancellationToken)
     {
         var ready = study.Items.Where(i => i is { State: StudyItemState.Ready, IsAttentionCheck: false }).ToList();
         var failed = study.Items.Count(i => i.State == StudyItemState.Failed);
@@ -129,7 +129,8 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
         {
             var bytes = await File.ReadAllBytesAsync(media.PathOf(study.Id, source.TargetImage!), cancellationToken);
             var (intact, width, height) = await media.StoreImageAsync(study.Id, bytes, cancellationToken);
-            study.Items.Add(new StudyItemEntity
+            // Added through the set: an entity with its key already set would be taken for an existing row.
+            db.StudyItems.Add(new StudyItemEntity
             {
                 Id = Guid.NewGuid(),
                 StudyId = study.Id,
