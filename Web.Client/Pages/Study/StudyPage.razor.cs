@@ -29,6 +29,7 @@ public partial class StudyPage : IAsyncDisposable
     private string? _problem;
     private string? _announcement;
     private Guid? _focusedTrial;
+    private bool _interactive;
     private ElementReference _heading;
     private ElementReference _audio;
     private IJSObjectReference? _module;
@@ -49,6 +50,13 @@ public partial class StudyPage : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (firstRender)
+        {
+            // Marks the page as live (its buttons answer), so scripts driving it know when to start.
+            _interactive = true;
+            StateHasChanged();
+        }
+
         if (_view?.Trial is { } trial && _focusedTrial != trial.TrialId)
         {
             _focusedTrial = trial.TrialId;
