@@ -21,7 +21,13 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IGalleryStore>(Gallery);
         Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
         Services.AddSingleton<IEngineActivity>(Activity);
+        AddServices(Services);
         Render<MudPopoverProvider>();
+    }
+
+    /// <summary>More services for one test class; called before anything renders (derived field initialisers have run).</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     protected FakeJobQueue Queue { get; } = new();
