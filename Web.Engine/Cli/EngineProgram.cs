@@ -36,8 +36,11 @@ public static class EngineProgram
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
         KeysVerb.Create(cli),
+        CheckWeightsVerb.Create(cli),
+        BenchVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
+        EvaluateVerb.Create(cli),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -28,6 +28,25 @@ public sealed class ClipScore(CLIPModel model, CLIPTokenizer tokenizer, CLIPImag
         if (images.Count == 0)
             return [];
 
+        using var scope = NewDisposeScope();
+        var scores = PerPair(ImageFeatures(images), TextFeatures(texts)).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        sum += scores.Sum();
+        count += scores.Length;
+        return scores;
+    }
+
+    /// <summary>CLIP image embeddings [n, projection_dim], not normalised, as <see cref="Update"/> computes them.</summary>
+    public Tensor ImageFeatures(IReadOnlyList<RgbImage> images)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var pixels = processor.Preprocess(images, model.logit_scale.device).to_type(model.logit_scale.dtype);
+        return model.get_image_features(pixels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>CLIP text embeddings [n, projection_dim], not normalised, with torchmetrics' padding and truncation.</summary>
+    public Tensor TextFeatures(IReadOnlyList<string> texts)
+    {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var device = model.logit_scale.device;
@@ -37,13 +56,7 @@ public sealed class ClipScore(CLIPModel model, CLIPTokenizer tokenizer, CLIPImag
         var maxPositions = model.Config.TextConfig.MaxPositionEmbeddings;
         if (text.Length > maxPositions)
             (ids, mask) = (ids[.., ..maxPositions], mask[.., ..maxPositions]);
-
-        var imageEmbeds = model.get_image_features(processor.Preprocess(images, device).to_type(model.logit_scale.dtype));
-        var textEmbeds = model.get_text_features(ids, mask);
-        var scores = PerPair(imageEmbeds, textEmbeds).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        sum += scores.Sum();
-        count += scores.Length;
-        return scores;
+        return model.get_text_features(ids, mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>max(mean of all pair scores so far, 0); 0 before any pair.</summary>

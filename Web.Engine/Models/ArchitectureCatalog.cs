@@ -1,5 +1,7 @@
+using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Clip;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Models;
 
@@ -8,6 +10,8 @@ public static class ArchitectureCatalog
 {
     public static IReadOnlyList<Architecture> All { get; } =
     [
+        new("sd15-unet", "Stable Diffusion 1.5 UNet (diffusers UNet2DConditionModel)", device => new UNet2DConditionModel(UNet2DConditionModelConfig.StableDiffusion15, device)),
+        new("sd15-vae", "Stable Diffusion 1.5 VAE (diffusers AutoencoderKL)", device => new AutoencoderKL(AutoencoderKLConfig.StableDiffusion15, device)),
         new("clip-text-l14", "openai/clip-vit-large-patch14 text tower (transformers CLIPTextModel) = SD 1.5 text_encoder", device => new CLIPTextModel(CLIPTextConfig.ClipVitLargePatch14, device)),
         new("clip-vit-l14", "openai/clip-vit-large-patch14 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitLargePatch14, device)),
         new("clip-vit-b32", "openai/clip-vit-base-patch32 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitBasePatch32, device)),

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Evaluation.Reports;
+
+namespace Clap2Diffusion.Engine.Cli;
+
+/// <summary>The plain-text result of <c>evaluate</c>: where the report is, the checks, the headline accuracies and the distances.</summary>
+internal static class EvaluationText
+{
+    private static readonly string[] Columns = [SceneAccuracy.Object, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience];
+
+    public static void Write(TextWriter output, EvaluationReport report, string folder)
+    {
+        var images = report.Cases.Sum(c => c.Images.Count);
+        output.WriteLine(FormattableString.Invariant($"evaluation '{report.Run}': {report.Cases.Count} cases, {images} images; report in {folder}"));
+        foreach (var check in report.Checks)
+            output.WriteLine(check.Line);
+
+        var headline = report.Groups
+            .Where(g => g.Variant is "text_only" or "audio" && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null)
+            .ToList();
+        if (headline.Count > 0)
+        {
+            output.WriteLine($"{"scope",-14} {"variant",-10} {"n",4} {string.Join(" ", Columns.Select(c => $"{c,11}"))}");
+            foreach (var group in headline)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group.Scope,-14} {group.Variant,-10} {group.Cases,4} ") +
+                    string.Join(" ", Columns.Select(c => $"{Percent(group[EvaluationSummary.AccuracyMetric(c)]),11}")));
+        }
+        foreach (var group in report.Groups.Where(g => g.Scope == EvaluationSummary.AllScope && g[EvaluationSummary.ClipScoreMetric] is not null))
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"CLIP {group.Variant}: score {group[EvaluationSummary.ClipScoreMetric]!.Mean:0.00}, alignment {group[EvaluationSummary.AlignmentMetric]!.Mean:0.00}, " +
+                $"rank {(group[EvaluationSummary.AlignmentRankMetric] is { } rank ? rank.Mean.ToString("0.000", CultureInfo.InvariantCulture) : "n/a")} (0.5 = chance)"));
+        foreach (var distance in report.Distances)
+            output.WriteLine(distance.Summary);
+        foreach (var note in report.Notes)
+            output.WriteLine($"note: {note}");
+        output.WriteLine($"verdict: {report.Verdict}");
+    }
+
+    private static string Percent(Estimate? estimate) =>
+        estimate is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100 * estimate.Mean:0.0}%");
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Clap2Diffusion.Engine.Benchmarks;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Cli.Verbs;
+
+/// <summary>
+/// <c>bench [--only a,b] [--json] [--repeats N] [--warmup N] [--threads N] [--seed S]</c>: runs the registered
+/// benchmark sections (<see cref="BenchSections"/>) and prints their figures as a table, or as one JSON object.
+/// </summary>
+public static class BenchVerb
+{
+    public static Command Create(CliContext cli)
+    {
+        var only = new Option<string?>("--only") { Description = $"comma-separated sections ({string.Join(", ", BenchSections.All.Select(s => s.Name))}); all by default" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
+        var repeats = new Option<int>("--repeats") { Description = "timed runs per measurement (median reported)", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed runs first", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads; 0 keeps the default (all cores)" };
+        var seed = new Option<long>("--seed") { Description = "seed of random weights and inputs", DefaultValueFactory = _ => 1234 };
+        var command = new Command("bench", "Measure engine speed and memory; sections: " +
+            string.Join("; ", BenchSections.All.Select(s => $"{s.Name}: {s.Description}")))
+        {
+            only, json, repeats, warmup, threads, seed,
+        };
+        command.SetAction(result => VerbAction.Guard(cli, () =>
+        {
+            var names = result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var options = new BenchOptions(result.GetValue(repeats), result.GetValue(warmup), result.GetValue(seed));
+            return Run(cli, BenchSections.All, names, options, result.GetValue(threads), result.GetValue(json));
+        }));
+        return command;
+    }
+
+    public static int Run(CliContext cli, IReadOnlyList<IBenchSection> registry, IReadOnlyCollection<string>? only,
+        BenchOptions options, int threads, bool json)
+    {
+        if (options.Repeats < 1 || options.Warmup < 0)
+            throw new InputException("--repeats must be at least 1 and --warmup at least 0");
+        if (threads < 0)
+            throw new InputException("--threads must be 0 (default) or more");
+        var sections = BenchRunner.Select(registry, only);
+        if (threads > 0)
+            set_num_threads(threads);
+
+        var report = BenchRunner.Run(sections, options, cli.Error);
+        if (json)
+        {
+            cli.WriteJson(report);
+            return ExitCodes.Success;
+        }
+        var environment = report.Environment;
+        cli.Out.WriteLine($"# {environment.Device}, {environment.TorchThreads} torch threads, {environment.Processors} processors, " +
+            $"{environment.Os}; median of {environment.Repeats} after {environment.Warmup} warm-up");
+        foreach (var section in report.Sections)
+        {
+            cli.Out.WriteLine($"## {section.Name}: {section.Description}");
+            foreach (var figure in section.Figures)
+                cli.Out.WriteLine($"{section.Name}.{figure.Name,-36} {figure.Value,12:0.###} {figure.Unit,-8} {figure.Note}".TrimEnd());
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Globalization;
+using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Training.Metrics;
+
+namespace Clap2Diffusion.Engine.Cli.Verbs;
+
+/// <summary>The options of <c>evaluate</c>, as parsed.</summary>
+public sealed record EvaluateOptions
+{
+    public string? World { get; init; }
+    public string? Dataset { get; init; }
+    public string? Split { get; init; }
+    public string? Model { get; init; }
+    public string? Clap { get; init; }
+    public string? Adapters { get; init; }
+    public string? Classifier { get; init; }
+    public string? Clip { get; init; }
+    public string? FidWeights { get; init; }
+    public int? Limit { get; init; }
+    public int PerRelation { get; init; } = DemoEvaluationSource.DefaultPerRelation;
+    public long Seed { get; init; }
+    public int? Steps { get; init; }
+    public string? Out { get; init; }
+    public string? Variants { get; init; }
+    public string? Run { get; init; }
+    public bool Json { get; init; }
+}
+
+/// <summary>
+/// <c>evaluate [--world demo | --dataset DIR --split test] [--model DIR] [--clap DIR] [--adapters DIR]
+/// [--classifier DIR] [--clip DIR] [--fid-weights FILE] [--limit N] [--per-relation N] [--seed S] [--steps N]
+/// [--variants LIST] [--run NAME] [--out DIR] [--json]</c>: generates every case text-only, with its audio and
+/// under the ablations, measures the images, writes the report folder and prints the acceptance checks. Exits 1
+/// when a check fails. The images come from the <see cref="EvaluationGeneratorFactory"/> the program plugs in.
+/// </summary>
+public static class EvaluateVerb
+{
+    public const int MaxSteps = 1000;
+
+    public static Command Create(CliContext cli, EvaluationGeneratorFactory? generators = null)
+    {
+        var world = new Option<string?>("--world") { Description = "evaluate on a built-in world: demo (the default when no --dataset is given)" };
+        var dataset = new Option<string?>("--dataset") { Description = "an AudioCaps-format dataset folder (split CSVs, audio/, images/)" };
+        var split = new Option<string?>("--split") { Description = "the dataset split to evaluate (train, val, test; default test)" };
+        var model = new Option<string?>("--model") { Description = "Stable Diffusion folder (diffusers layout); default: the generator's" };
+        var clap = new Option<string?>("--clap") { Description = "CLAP folder (transformers layout); default: the generator's" };
+        var adapters = new Option<string?>("--adapters") { Description = "trained V4 adapters folder; default: the generator's" };
+        var classifier = new Option<string?>("--classifier") { Description = $"demo classifier folder (default {SceneClassifierFolder.DefaultPath} when it exists)" };
+        var clip = new Option<string?>("--clip") { Description = "CLIP folder (transformers CLIPModel with tokenizer files) for CLIP score and alignment" };
+        var fidWeights = new Option<string?>("--fid-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors); without them a domain FID is given" };
+        var limit = new Option<int?>("--limit") { Description = "evaluate only the first N cases (a short run)" };
+        var perRelation = new Option<int>("--per-relation")
+        {
+            Description = "demo world: cases per relation", DefaultValueFactory = _ => DemoEvaluationSource.DefaultPerRelation,
+        };
+        var seed = new Option<long>("--seed") { Description = "seed of the cases, the shuffled pairing and the bootstrap" };
+        var steps = new Option<int?>("--steps") { Description = "denoising steps (default: the generator's)" };
+        var variants = new Option<string?>("--variants") { Description = $"comma-separated variants (default all): {string.Join(", ", PairVariants.All.Select(v => v.Name()))}" };
+        var run = new Option<string?>("--run") { Description = "the run's name in metric records (default: the output folder's name)" };
+        var output = new Option<string?>("--out") { Description = "report folder (default evaluations/<UTC time>)" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object on stdout instead of text" };
+        var command = new Command("evaluate", "Measure how audio changes the images: accuracies, CLIP score, alignment, FID and ablations, per relation.")
+        {
+            world, dataset, split, model, clap, adapters, classifier, clip, fidWeights, limit, perRelation, seed, steps, variants, run, output, json,
+        };
+        command.SetAction(result => VerbAction.Guard(cli, () => Run(cli, new EvaluateOptions
+        {
+            World = result.GetValue(world),
+            Dataset = result.GetValue(dataset),
+            Split = result.GetValue(split),
+            Model = result.GetValue(model),
+            Clap = result.GetValue(clap),
+            Adapters = result.GetValue(adapters),
+            Classifier = result.GetValue(classifier),
+            Clip = result.GetValue(clip),
+            FidWeights = result.GetValue(fidWeights),
+            Limit = result.GetValue(limit),
+            PerRelation = result.GetValue(perRelation),
+            Seed = result.GetValue(seed),
+            Steps = result.GetValue(steps),
+            Variants = result.GetValue(variants),
+            Run = result.GetValue(run),
+            Out = result.GetValue(output),
+            Json = result.GetValue(json),
+        }, generators)));
+        return command;
+    }
+
+    public static int Run(CliContext cli, EvaluateOptions options, EvaluationGeneratorFactory? generators, CancellationToken cancellationToken = default)
+    {
+        var demo = Validate(options);
+        var selected = options.Variants is null ? PairVariants.All : PairVariants.ParseList(options.Variants);
+        var folder = options.Out ?? Path.Combine("evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        if (File.Exists(Path.Combine(folder, ReportWriter.ReportFile)))
+            throw new InputException($"{folder} already holds an evaluation report; choose another --out");
+        IEvaluationSource source = demo
+            ? new DemoEvaluationSource(options.PerRelation, options.Seed, options.Limit)
+            : new AudioCapsEvaluationSource(options.Dataset!, options.Split ?? "test", options.Seed, options.Limit);
+        if (generators is null)
+        {
+            cli.Error.WriteLine("error: this build has no image generator for evaluate: the diffusion pipeline is not registered with the command line, " +
+                "so no images can be made. Build the engine with the pipeline, or call EvaluationRun from code with an IPairGenerator.");
+            return ExitCodes.Failure;
+        }
+        var classifierFolder = options.Classifier ?? (demo && Directory.Exists(SceneClassifierFolder.DefaultPath) ? SceneClassifierFolder.DefaultPath : null);
+        if (demo && classifierFolder is null)
+            cli.Error.WriteLine($"note: no demo classifier (--classifier, or {SceneClassifierFolder.DefaultPath}): no attribute accuracies, no acceptance checks");
+        using var measures = EvaluationMeasures.Load(classifierFolder, options.Clip, options.FidWeights);
+        using var generator = generators(new EvaluationGeneratorOptions(options.Model, options.Clap, options.Adapters, options.Steps, demo));
+        var settings = new EvaluationSettings(folder)
+        {
+            RunName = options.Run ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))),
+            Variants = selected,
+            Seed = options.Seed,
+        };
+        cli.Error.WriteLine($"evaluating {source.Description}; {selected.Count} variants; generator: {generator.Description}");
+        var progress = new ProgressLine(cli);
+        EvaluationReport report;
+        using (var sink = new JsonlMetricSink(Path.Combine(folder, "metrics.jsonl")))
+            report = new EvaluationRun(source, generator, measures, settings, sink).Execute(progress, cancellationToken);
+        progress.Finish();
+
+        if (options.Json)
+            cli.WriteJson(JsonSummary(report, folder));
+        else
+            EvaluationText.Write(cli.Out, report, folder);
+        return report.Verdict == CheckResult.Fail ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    // True for the demo world, false for a dataset.
+    private static bool Validate(EvaluateOptions options)
+    {
+        if (options.World is not null && options.Dataset is not null)
+            throw new InputException("--world and --dataset exclude each other: evaluate on the demo world or on a dataset");
+        if (options.World is not null && !string.Equals(options.World, "demo", StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"unknown world '{options.World}'; the only built-in world is demo");
+        var demo = options.Dataset is null;
+        if (demo && options.Split is not null)
+            throw new InputException("--split applies to a --dataset only");
+        if (!demo && options.Classifier is not null)
+            throw new InputException("the demo classifier reads demo-world images only; leave out --classifier with --dataset");
+        if (options.Limit is < 1)
+            throw new InputException($"--limit must be at least 1, not {options.Limit}");
+        if (options.PerRelation is < 1 or > DemoEvaluationSource.MaxPerRelation)
+            throw new InputException($"--per-relation must lie in 1..{DemoEvaluationSource.MaxPerRelation}, not {options.PerRelation}");
+        if (options.Seed < 0)
+            throw new InputException($"--seed must not be negative, not {options.Seed}");
+        if (options.Steps is < 1 or > MaxSteps)
+            throw new InputException($"--steps must lie in 1..{MaxSteps}, not {options.Steps}");
+        if (options.Run is { Length: 0 })
+            throw new InputException("--run needs a name");
+        return demo;
+    }
+
+    private static object JsonSummary(EvaluationReport report, string folder) => new
+    {
+        run = report.Run,
+        report = Path.Combine(folder, ReportWriter.ReportFile),
+        source = report.Source,
+        generator = report.Generator,
+        cases = report.Cases.Count,
+        images = report.Cases.Sum(c => c.Images.Count),
+        variants = report.Variants,
+        verdict = report.Verdict,
+        checks = report.Checks.Select(c => new { id = c.Id, name = c.Name, status = c.Status, value = c.Value, threshold = c.Threshold }),
+        groups = report.Groups.Select(g => new
+        {
+            scope = g.Scope,
+            variant = g.Variant,
+            n = g.Cases,
+            means = g.Metrics.ToDictionary(m => m.Key, m => m.Value.Mean),
+        }),
+        distances = report.Distances.Select(d => new
+        {
+            variant = d.Variant,
+            name = d.Name,
+            value = d.Value,
+            reference = d.Reference,
+            reference_count = d.ReferenceCount,
+            candidate_count = d.CandidateCount,
+            note = d.Note,
+            kid = d.Kid?.Value,
+        }),
+        notes = report.Notes,
+    };
+}

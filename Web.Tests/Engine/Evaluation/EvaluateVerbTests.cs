@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Text.Json;
+using Clap2Diffusion.Engine.Cli;
+using Clap2Diffusion.Engine.Cli.Verbs;
+using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Models.Classifiers;
+using Clap2Diffusion.Engine.Training.Metrics;
+using Clap2Diffusion.Tests.Engine.Cli;
+using Clap2Diffusion.Tests.Infrastructure;
+
+namespace Clap2Diffusion.Tests.Engine.Evaluation;
+
+public sealed class EvaluateVerbTests : IDisposable
+{
+    private readonly TempFolder folder = new("eval-verb");
+    private GroundTruthPairGenerator? generator;
+
+    public void Dispose() => folder.Dispose();
+
+    // The verb with the ground-truth double plugged in, as the program will plug in the pipeline.
+    private (int Code, string Out, string Error) Evaluate(int perRelation, long seed, int? limit, bool terminal, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var cli = new CliContext(output, error, terminal);
+        EvaluationGeneratorFactory factory = options =>
+        {
+            Assert.True(options.DemoWorld);
+            return generator = GroundTruthPairGenerator.For(new DemoEvaluationSource(perRelation, seed, limit));
+        };
+        var root = new RootCommand { EvaluateVerb.Create(cli, factory) };
+        var code = root.Parse(["evaluate", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void A_limited_run_generates_only_the_first_cases_and_prints_a_json_summary()
+    {
+        var report = folder.File("limited");
+
+        var (code, output, error) = Evaluate(2, 4, 3, false,
+            "--per-relation", "2", "--seed", "4", "--limit", "3", "--variants", "audio,text_only", "--out", report, "--json", "--steps", "20");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Equal(6, generator!.Requests.Count);
+        Assert.Equal(["matching-000", "complementary-000", "creative-000"], generator.Requests.Select(r => r.CaseId).Distinct());
+        Assert.True(generator.Disposed);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(3, json.RootElement.GetProperty("cases").GetInt32());
+        Assert.Equal(6, json.RootElement.GetProperty("images").GetInt32());
+        Assert.Equal("NO CHECKS", json.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(["text_only", "audio"], json.RootElement.GetProperty("variants").EnumerateArray().Select(v => v.GetString()));
+        Assert.True(File.Exists(json.RootElement.GetProperty("report").GetString()));
+        Assert.Equal("limited", json.RootElement.GetProperty("run").GetString());
+        var record = Assert.Single(JsonlMetricSink.Read(Path.Combine(report, "metrics.jsonl")));
+        Assert.Equal((MetricRecord.EvaluationKind, "limited"), (record.Kind, record.Run));
+        Assert.Contains("generated 6/6 images", error);
+        Assert.Contains("no demo classifier", error);
+        Assert.DoesNotContain("\r", error);
+    }
+
+    [Fact]
+    public void Failed_checks_exit_1_with_the_checks_and_the_labelled_domain_fid_in_the_text()
+    {
+        var classifier = folder.File("classifier");
+        using (var model = new SceneAttributeClassifier(SceneLabels.DefaultConfig() with { Channels = [4, 8], ImageSize = 32 }))
+            SceneClassifierFolder.Save(model, classifier);
+
+        var (code, output, error) = Evaluate(25, 0, 4, true,
+            "--limit", "4", "--classifier", classifier, "--variants", "text_only,audio", "--out", folder.File("failing"));
+
+        Assert.True(code == ExitCodes.Failure, error);
+        Assert.Contains("FAIL    test pairs per relation: fewest: 1", output);
+        Assert.Contains("domain FID (demo classifier features), not FID of audio images (N=4) against 'demo ground truth, rendered afresh (seed 0)' (N=4)", output);
+        Assert.Contains("verdict: FAIL", output);
+        Assert.Contains("\r[", error);
+        Assert.Contains("4 cases, 8 images", output);
+    }
+
+    [Fact]
+    public void Without_a_generator_the_verb_says_why_and_exits_1()
+    {
+        var (code, _, error) = EngineCliTests.Run("evaluate", "--limit", "1", "--out", folder.File("none"));
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("no image generator", error);
+        Assert.False(Directory.Exists(folder.File("none")));
+    }
+
+    [Theory]
+    [InlineData("--limit", "0")]
+    [InlineData("--limit", "many")]
+    [InlineData("--per-relation", "0")]
+    [InlineData("--world", "mars")]
+    [InlineData("--split", "test")]
+    [InlineData("--steps", "0")]
+    [InlineData("--seed", "-3")]
+    [InlineData("--variants", "loud")]
+    [InlineData("--dataset", "/no/such/dataset")]
+    public void Bad_options_exit_2_with_a_message(string option, string value)
+    {
+        var (code, _, error) = EngineCliTests.Run("evaluate", option, value, "--out", folder.File("bad"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: ", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void A_folder_that_holds_a_report_is_not_overwritten_and_the_verb_is_listed()
+    {
+        Directory.CreateDirectory(folder.File("old"));
+        File.WriteAllText(folder.File(Path.Combine("old", ReportWriter.ReportFile)), "{}");
+
+        var (code, _, error) = EngineCliTests.Run("evaluate", "--out", folder.File("old"));
+        var (_, help, _) = EngineCliTests.Run("--help");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("already holds an evaluation report", error);
+        Assert.Contains("evaluate", help);
+        Assert.Contains("--world and --dataset exclude each other",
+            EngineCliTests.Run("evaluate", "--world", "demo", "--dataset", folder.Path).Error);
+    }
+}
