@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
@@ -114,16 +115,22 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         var files = new List<ReportFile>();
         if (run.ReportFolder is { } folder && Directory.Exists(folder))
         {
-            var report = Path.Combine(folder, "report.md");
-            if (File.Exists(report) && new FileInfo(report).Length < 1_000_000)
-                markdown = await File.ReadAllTextAsync(report, cancellationToken);
-            files = Directory.EnumerateFiles(folder, "*.png").Select(Path.GetFileName).OfType<string>().Where(RunPaths.IsPlainFileName)
-                .Order(StringComparer.Ordinal).Select(name => new ReportFile(name, $"/admin/runs/{runId:N}/report/{name}")).ToList();
+            var summary = Path.Combine(folder, ReportWriter.SummaryFile);
+            if (File.Exists(summary) && new FileInfo(summary).Length < 1_000_000)
+                markdown = await File.ReadAllTextAsync(summary, cancellationToken);
+            files = [.. ReportImages(runId, folder, "report"), .. ReportImages(runId, Path.Combine(folder, RunPaths.ChartsFolder), "charts")];
         }
 
         return new EvaluationRunDetail(Summary(run), JsonSerializer.Deserialize<EvaluationSettings>(run.SettingsJson, RunStore.Json)!,
             SummaryOf(run), markdown, files);
     }
+
+    /// <summary>The PNGs of one folder of the report (the engine writes the grid at the top and its charts under <c>charts/</c>).</summary>
+    private static IEnumerable<ReportFile> ReportImages(Guid runId, string folder, string area) =>
+        !Directory.Exists(folder)
+            ? []
+            : Directory.EnumerateFiles(folder, "*.png").Select(Path.GetFileName).OfType<string>().Where(RunPaths.IsPlainFileName)
+                .Order(StringComparer.Ordinal).Select(name => new ReportFile(name, $"/admin/runs/{runId:N}/{area}/{name}"));
 
     public async Task<IReadOnlyList<EvaluationPoint>> EvaluationHistoryAsync(CancellationToken cancellationToken = default) =>
         (await store.ListAsync(RunKind.Evaluation, cancellationToken))

@@ -42,6 +42,7 @@ public static class RunExtensions
                 {
                     "samples" => paths.SamplesFolder(id),
                     "report" => run.ReportFolder,
+                    "charts" => run.ReportFolder is { } report ? Path.Combine(report, RunPaths.ChartsFolder) : null,
                     _ => null,
                 };
                 if (folder is null)

@@ -10,6 +10,9 @@ public sealed class RunPaths(IOptions<RunOptions> options, StoragePaths storage,
 
     public IReadOnlyList<string> DatasetRoots { get; } = FolderGuard.Normalise(options.Value.DatasetRoots, environment.ContentRootPath);
 
+    /// <summary>Where the engine's report keeps its charts, inside the report folder.</summary>
+    public const string ChartsFolder = "charts";
+
     public string RunFolder(Guid runId) => Path.Combine(OutputFolder, runId.ToString("N"));
 
     public string SamplesFolder(Guid runId) => Path.Combine(RunFolder(runId), "samples");

@@ -175,14 +175,19 @@ public sealed class RunTests : IDisposable
         var detail = (await runs.GetEvaluationAsync(second))!;
         Assert.Equal((RunState.Completed, 3L, "after stage 2"), (detail.Run.State, detail.Run.Step, detail.Run.Title));
         Assert.Equal(95, detail.Summary["fid"]);
-        Assert.Equal(["fid.png", "grid.png"], detail.Files.Select(f => f.Name));
+        Assert.Equal(["grid.png", "fid.png"], detail.Files.Select(f => f.Name));
+        Assert.EndsWith("/charts/fid.png", detail.Files[1].Url);
         Assert.Contains("| fid | 95 |", detail.ReportMarkdown);
         var history = await runs.EvaluationHistoryAsync();
         Assert.Equal([(first, 99.0), (second, 95.0)], history.Select(h => (h.RunId, h.Summary["fid"])));
         using var admin = await factory.SignedInAsync("admin@example.org");
-        using var grid = await admin.GetAsync(detail.Files[1].Url);
-        Assert.Equal(HttpStatusCode.OK, grid.StatusCode);
-        Assert.Equal("image/png", grid.Content.Headers.ContentType!.MediaType);
+        foreach (var file in detail.Files)
+        {
+            using var image = await admin.GetAsync(file.Url);
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+            Assert.Equal("image/png", image.Content.Headers.ContentType!.MediaType);
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/admin/runs/{second:N}/report/..%2F..%2Fstudio.db")).StatusCode);
         Assert.Equal(3, await factory.DbAsync(db => db.Metrics.CountAsync(m => m.RunId == second && m.Kind == "eval")));
     }

@@ -1,9 +1,13 @@
+using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Training.Metrics;
 using Clap2Diffusion.Server.Engine;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
 
-/// <summary>A stand-in for <c>evaluate</c>: a report folder (JSON, Markdown, a chart and a grid) and summary numbers from the seed.</summary>
+/// <summary>
+/// A stand-in for <c>evaluate</c>: a report folder laid out as the engine's report writer lays it out
+/// (<c>report.json</c>, <c>summary.md</c>, <c>charts/*.png</c>, <c>grid.png</c>) and summary numbers from the seed.
+/// </summary>
 public sealed class TestEvaluationBackend : IEvaluationBackend
 {
     public EvaluationOutcome Run(EvaluationWork work, IEvaluationReporter reporter, CancellationToken cancellationToken)
@@ -23,10 +27,11 @@ public sealed class TestEvaluationBackend : IEvaluationBackend
         };
         reporter.Write(new MetricRecord(work.RunId.ToString("N"), MetricRecord.EvaluationKind, settings.Samples, DateTimeOffset.UtcNow, summary));
         Directory.CreateDirectory(work.ReportFolder);
-        File.WriteAllText(Path.Combine(work.ReportFolder, "report.json"), "{\"fid\": " + summary["fid"] + "}");
-        File.WriteAllText(Path.Combine(work.ReportFolder, "report.md"), $"# Evaluation\n\n| metric | value |\n|---|---|\n| fid | {summary["fid"]} |\n");
-        File.WriteAllBytes(Path.Combine(work.ReportFolder, "fid.png"), TinyPng.Solid(8, 10, 10, 200));
-        File.WriteAllBytes(Path.Combine(work.ReportFolder, "grid.png"), TinyPng.Solid(16, 200, 200, 10));
+        Directory.CreateDirectory(Path.Combine(work.ReportFolder, "charts"));
+        File.WriteAllText(Path.Combine(work.ReportFolder, ReportWriter.ReportFile), "{\"fid\": " + summary["fid"] + "}");
+        File.WriteAllText(Path.Combine(work.ReportFolder, ReportWriter.SummaryFile), $"# Evaluation\n\n| metric | value |\n|---|---|\n| fid | {summary["fid"]} |\n");
+        File.WriteAllBytes(Path.Combine(work.ReportFolder, "charts", "fid.png"), TinyPng.Solid(8, 10, 10, 200));
+        File.WriteAllBytes(Path.Combine(work.ReportFolder, ReportWriter.GridFile), TinyPng.Solid(16, 200, 200, 10));
         return new EvaluationOutcome(work.ReportFolder, summary);
     }
 }
