@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Clap2Diffusion.Engine.Cli.Verbs;
+using Clap2Diffusion.Engine.Evaluation;
 
 namespace Clap2Diffusion.Engine.Cli;
 
@@ -35,12 +36,15 @@ public static class EngineProgram
 
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
+        GenerateVerb.Create(cli),
+        DemoVerb.Create(cli),
         KeysVerb.Create(cli),
-        CheckWeightsVerb.Create(cli),
-        BenchVerb.Create(cli),
+        TrainVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
-        EvaluateVerb.Create(cli),
+        CheckWeightsVerb.Create(cli),
+        BenchVerb.Create(cli),
+        EvaluateVerb.Create(cli, PipelinePairGenerator.Factory),
     ];
 
     private static bool RequestsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Imaging;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -18,6 +19,9 @@ public enum LatentPreviewScaling
 /// </summary>
 public sealed record LatentRgbFactors(string Name, float[,] Factors, LatentPreviewScaling Scaling)
 {
+    /// <summary>Optional per-channel offset added after the matrix (fitted previews of other VAEs use it).</summary>
+    public float[]? Bias { get; init; }
+
     /// <summary>ComfyUI's <c>latent_formats.SD15.latent_rgb_factors</c> (no bias): the default.</summary>
     public static LatentRgbFactors ComfyUI { get; } = new("comfyui-sd15", new[,]
     {
@@ -37,9 +41,6 @@ public sealed record LatentRgbFactors(string Name, float[,] Factors, LatentPrevi
     }, LatentPreviewScaling.A1111);
 }
 
-/// <summary>An RGB image, rows top to bottom, 3 bytes per pixel (HWC).</summary>
-public sealed record RgbImage(int Width, int Height, byte[] Pixels);
-
 /// <summary>
 /// The live preview of a denoising step without the VAE: the first latent of a batch [B, 4, h, w] (UNet space,
 /// already multiplied by 0.18215, as samplers hold it) through <see cref="LatentRgbFactors"/>, one pixel per
@@ -58,8 +59,8 @@ public static class LatentPreview
     public static Tensor ToRgbFloat(Tensor latents, LatentRgbFactors? factors = null)
     {
         factors ??= LatentRgbFactors.ComfyUI;
-        if (latents.dim() != 4 || latents.shape[0] < 1 || latents.shape[1] != 4)
-            throw new InputException($"an SD 1.5 latent preview needs latents [B, 4, h, w], not [{string.Join(", ", latents.shape)}]");
+        if (latents.dim() != 4 || latents.shape[0] < 1 || latents.shape[1] != factors.Factors.GetLength(0))
+            throw new InputException($"a latent preview needs latents [B, {factors.Factors.GetLength(0)}, h, w], not [{string.Join(", ", latents.shape)}]");
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -67,9 +68,12 @@ public static class LatentPreview
         var matrix = tensor(factors.Factors);
         var scaled = factors.Scaling switch
         {
-            LatentPreviewScaling.ComfyUI => ((latent.permute(1, 2, 0).matmul(matrix) + 1) / 2).clamp(0, 1) * 255,
+            LatentPreviewScaling.ComfyUI => ((WithBias(latent.permute(1, 2, 0).matmul(matrix), factors) + 1) / 2).clamp(0, 1) * 255,
             _ => (einsum("lxy,lr->rxy", latent, matrix) * 0.5 + 0.5).clamp(0, 1).mul(255).permute(1, 2, 0),
         };
         return scaled.contiguous().MoveToOuterDisposeScope();
     }
+
+    private static Tensor WithBias(Tensor rgb, LatentRgbFactors factors) =>
+        factors.Bias is { } bias ? rgb + tensor(bias) : rgb;
 }

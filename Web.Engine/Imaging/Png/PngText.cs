@@ -1,7 +1,10 @@
 namespace Clap2Diffusion.Engine.Imaging.Png;
 
-/// <summary>A text chunk: a keyword and its value, stored as tEXt when Latin-1 allows it, otherwise iTXt.</summary>
-public sealed record PngText(string Keyword, string Text)
+/// <summary>
+/// A text chunk: a keyword and its value, stored as tEXt when Latin-1 allows it, otherwise iTXt (UTF-8);
+/// <paramref name="International"/> asks for iTXt whatever the text.
+/// </summary>
+public sealed record PngText(string Keyword, string Text, bool International = false)
 {
     public static bool IsLatin1(string text) => text.All(c => c <= '\u00FF');
 

@@ -67,7 +67,7 @@ public static class PngWriter
         using var body = new MemoryStream();
         body.Write(keyword);
         body.WriteByte(0);
-        if (PngText.IsLatin1(text.Text))
+        if (!text.International && PngText.IsLatin1(text.Text))
         {
             body.Write(Encoding.Latin1.GetBytes(text.Text));
             WriteChunk(output, "tEXt", body.ToArray());

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Weights.Layouts;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using TorchSharp;
@@ -36,7 +37,7 @@ public sealed class CLIPModel : nn.Module
     public static CLIPModel FromPretrained(string folder, ComputeTarget? target = null)
     {
         var config = CLIPConfig.Read(ModelFolder.ConfigPath(folder));
-        return PretrainedLoader.Load(folder, target, device => new CLIPModel(config, device));
+        return PretrainedLoader.Load(folder, target, device => new CLIPModel(config, device), WeightFiles.Transformers);
     }
 
     /// <summary>The text tower's pooled output projected into the shared space, not normalised: [batch, projection_dim].</summary>

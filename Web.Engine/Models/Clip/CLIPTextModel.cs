@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Weights.Layouts;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using TorchSharp;
@@ -30,7 +31,7 @@ public sealed class CLIPTextModel : nn.Module
     public static CLIPTextModel FromPretrained(string folder, ComputeTarget? target = null)
     {
         var config = CLIPConfig.ReadText(ModelFolder.ConfigPath(folder));
-        return PretrainedLoader.Load(folder, target, device => new CLIPTextModel(config, device));
+        return PretrainedLoader.Load(folder, target, device => new CLIPTextModel(config, device), WeightFiles.Transformers);
     }
 
     public BaseModelOutputWithPooling forward(Tensor input_ids, Tensor? attention_mask = null, bool output_hidden_states = false) =>

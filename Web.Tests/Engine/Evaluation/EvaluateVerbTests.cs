@@ -82,7 +82,12 @@ public sealed class EvaluateVerbTests : IDisposable
     [Fact]
     public void Without_a_generator_the_verb_says_why_and_exits_1()
     {
-        var (code, _, error) = EngineCliTests.Run("evaluate", "--limit", "1", "--out", folder.File("none"));
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var cli = new CliContext(output, errors, errorIsTerminal: false);
+        var root = new System.CommandLine.RootCommand { EvaluateVerb.Create(cli) };
+        var code = root.Parse(["evaluate", "--limit", "1", "--out", folder.File("none")]).Invoke();
+        var error = errors.ToString();
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("no image generator", error);

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
+
+namespace Clap2Diffusion.Engine.Cli.Verbs;
+
+/// <summary>
+/// <c>generate --prompt T [--audio F] ... --out F.png</c>: one image (audio-conditioned when a sound is given),
+/// and with <c>--pair</c> also the same-seed text-only image. stdout carries one JSON object describing the run.
+/// </summary>
+public static class GenerateVerb
+{
+    public static Command Create(CliContext cli)
+    {
+        var prompt = new Option<string>("--prompt") { Description = "what to draw", Required = true };
+        var audio = new Option<string?>("--audio") { Description = "a sound file (WAV, FLAC, MP3, Ogg; others through ffmpeg)" };
+        var negative = new Option<string>("--negative") { Description = "negative prompt", DefaultValueFactory = _ => "" };
+        var steps = new Option<int?>("--steps") { Description = "denoising steps (default: the model's)" };
+        var seed = new Option<long?>("--seed") { Description = "0..2^32-1 (default: random, reported)" };
+        var width = new Option<int?>("--width") { Description = "pixels (default: the model's size; a missing side equals the other)" };
+        var height = new Option<int?>("--height") { Description = "pixels" };
+        var scheduler = new Option<string?>("--scheduler") { Description = $"one of {string.Join(", ", Schedulers.SchedulerFactory.Names)}" };
+        var textScale = new Option<double?>("--text-scale") { Description = "text guidance (default: the model's)" };
+        var audioScale = new Option<double?>("--audio-scale") { Description = "audio guidance (default: the model's)" };
+        var audioStrength = new Option<double>("--audio-strength") { Description = "global adapter strength; 0 = text only", DefaultValueFactory = _ => 1.0 };
+        var levels = new Option<string?>("--level-strengths") { Description = "per-level strengths DOWN,MID,UP (default 1,1,1)" };
+        var model = new Option<string?>("--model") { Description = "diffusers model folder (default: the embedded demo model)" };
+        var clap = new Option<string?>("--clap") { Description = "CLAP folder (default: <model>/clap)" };
+        var adapters = new Option<string?>("--adapters") { Description = "V4 adapter folder (default: <model>/adapters)" };
+        var pair = new Option<bool>("--pair") { Description = "also write the same-seed text-only image to <stem>.text-only.png" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string>("--out") { Description = "output PNG", Required = true };
+        var command = new Command("generate", "Make an image from a prompt and, optionally, a sound.")
+        {
+            prompt, audio, negative, steps, seed, width, height, scheduler, textScale, audioScale, audioStrength, levels,
+            model, clap, adapters, pair, device, output,
+        };
+        command.SetAction(result => VerbAction.Guard(cli, () =>
+        {
+            var (down, mid, up) = ParseLevels(result.GetValue(levels));
+            var options = new PipelineOptions(DemoModel.Require(result.GetValue(model)), result.GetValue(clap), result.GetValue(adapters),
+                ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }));
+            var audioPath = result.GetValue(audio);
+            var request = new GenerationRequest
+            {
+                Prompt = result.GetValue(prompt)!,
+                NegativePrompt = result.GetValue(negative)!,
+                Steps = result.GetValue(steps),
+                Seed = result.GetValue(seed),
+                Width = result.GetValue(width),
+                Height = result.GetValue(height),
+                Scheduler = result.GetValue(scheduler),
+                TextScale = result.GetValue(textScale),
+                AudioScale = result.GetValue(audioScale),
+                AudioStrength = new AudioStrength(result.GetValue(audioStrength), down, mid, up),
+                Audio = audioPath is null ? null : new AudioInput(AudioDecoder.DecodeFile(audioPath), Path.GetFileName(audioPath)),
+                Pair = result.GetValue(pair),
+            };
+            return Run(cli, options, request, result.GetValue(output)!);
+        }));
+        return command;
+    }
+
+    public static int Run(CliContext cli, PipelineOptions options, GenerationRequest request, string output)
+    {
+        if (request.Pair && request.Audio is null)
+            throw new InputException("--pair compares with and without audio; give --audio too");
+        var clock = Stopwatch.StartNew();
+        using var pipeline = ClapDiffusionPipeline.Load(options);
+        using var progress = new ConsoleProgress(cli);
+        var result = pipeline.Generate(request, step => progress.Report(step.Phase, step.Step, step.TotalSteps));
+        progress.Finish();
+
+        Write(output, result.Image, result.Parameters);
+        string? baselineOut = null;
+        if (result.Baseline is not null)
+        {
+            baselineOut = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".text-only.png");
+            Write(baselineOut, result.Baseline, result.Parameters with { Condition = "text-only", Relation = null });
+        }
+        cli.WriteJson(new
+        {
+            Out = Path.GetFullPath(output),
+            BaselineOut = baselineOut,
+            result.Parameters.Seed,
+            result.Parameters.Steps,
+            result.Parameters.Width,
+            result.Parameters.Height,
+            result.Parameters.Scheduler,
+            Model = pipeline.Info.ModelFolder,
+            Relation = result.Relation?.Name,
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        });
+        return ExitCodes.Success;
+    }
+
+    private static void Write(string path, RgbImage image, GenerationParameters parameters) =>
+        PngWriter.Save(path, image.Width, image.Height, image.Pixels, parameters.PngTexts());
+
+    private static (double Down, double Mid, double Up) ParseLevels(string? text)
+    {
+        if (text is null)
+            return (1, 1, 1);
+        var parts = text.Split(',');
+        if (parts.Length != 3 || parts.Any(p => !double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            throw new InputException($"--level-strengths takes three numbers DOWN,MID,UP, not '{text}'");
+        var values = parts.Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (values[0], values[1], values[2]);
+    }
+}

@@ -1,0 +1,13 @@
+using Clap2Diffusion.Engine.Demo.World;
+
+namespace Clap2Diffusion.Engine.Composition;
+
+/// <summary>
+/// The similarities the relation rule decides on, all cosine similarities in CLAP's joint space: prompt to
+/// audio, and prompt and audio to every anchor phrase of every level (in the anchors' order).
+/// </summary>
+public sealed record RelationEvidence(
+    string Prompt,
+    double PromptAudio,
+    IReadOnlyDictionary<SceneLevel, double[]> PromptToAnchors,
+    IReadOnlyDictionary<SceneLevel, double[]> AudioToAnchors);

@@ -1,0 +1,39 @@
+namespace Clap2Diffusion.Engine.Demo.Build;
+
+/// <summary>
+/// How much data and training each stage of <c>demo build</c> gets. <see cref="Full"/> is the committed model's
+/// recipe, sized to finish within 2.5 hours on 2 CPU cores; <see cref="Smoke"/> runs every stage briefly (tests).
+/// </summary>
+public sealed record DemoProfile(
+    string Name,
+    int TrainClips,
+    int ValClips,
+    int TestClips,
+    int VaeSteps,
+    int VaeBatch,
+    int BasePool,
+    int BaseSteps,
+    int BaseBatch,
+    int ClapSteps,
+    int ClapBatch,
+    int Stage1Steps,
+    int Stage2Steps,
+    int AdapterBatch,
+    int ClassifierSteps,
+    int[] UNetChannels)
+{
+    public static DemoProfile Full { get; } = new("full", TrainClips: 2000, ValClips: 100, TestClips: 200,
+        VaeSteps: 2500, VaeBatch: 16, BasePool: 12000, BaseSteps: 9000, BaseBatch: 32, ClapSteps: 2500, ClapBatch: 48,
+        Stage1Steps: 1500, Stage2Steps: 300, AdapterBatch: 16, ClassifierSteps: 2500, UNetChannels: [64, 128, 128]);
+
+    public static DemoProfile Smoke { get; } = new("smoke", TrainClips: 12, ValClips: 4, TestClips: 4,
+        VaeSteps: 3, VaeBatch: 4, BasePool: 16, BaseSteps: 3, BaseBatch: 4, ClapSteps: 3, ClapBatch: 4,
+        Stage1Steps: 2, Stage2Steps: 2, AdapterBatch: 2, ClassifierSteps: 3, UNetChannels: [32, 32, 32]);
+
+    public static DemoProfile Named(string name) => name switch
+    {
+        "full" => Full,
+        "smoke" => Smoke,
+        _ => throw new InputException($"unknown profile '{name}'; choose full or smoke"),
+    };
+}

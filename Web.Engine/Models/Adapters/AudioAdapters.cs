@@ -1,0 +1,80 @@
+using Clap2Diffusion.Engine.Models.Unets;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Models.Adapters;
+
+/// <summary>
+/// Every trainable part of CLAP2Diffusion V4 in one module tree, kept apart from the UNet so the base model
+/// still loads strictly: <c>audio_encoder.*</c> (the hybrid audio encoder) and, for each transformer block on
+/// an enabled level, <c>unet.&lt;block path&gt;.attn_audio.{norm,to_q,to_k,to_v,to_out.0,gate}</c>.
+/// </summary>
+public sealed class AudioAdapters : nn.Module
+{
+    public readonly HybridAudioEncoder audio_encoder;
+    public readonly ModuleTree unet;
+
+    private readonly Dictionary<string, GatedHierarchicalAttention> bySite = new(StringComparer.Ordinal);
+
+    public AudioAdapters(V4AdapterConfig config, IReadOnlyList<TransformerBlockSite> sites, Device? device = null) : base(nameof(AudioAdapters))
+    {
+        config.Validate("adapter config");
+        Config = config;
+        audio_encoder = new HybridAudioEncoder(config, device);
+        unet = new ModuleTree();
+        foreach (var site in sites.Where(s => IsEnabled(config, s.Level)))
+        {
+            if (site.CrossAttentionDim != config.CrossAttentionDim)
+                throw new InputException($"adapter config expects cross-attention width {config.CrossAttentionDim}, the UNet's block {site.Path} has {site.CrossAttentionDim}");
+            var attention = new GatedHierarchicalAttention(site.Channels, config.CrossAttentionDim,
+                config.AdapterInnerDim ?? site.Channels, config.AdapterHeads, config.GateActivation, config.GateInit, device);
+            unet.Add($"{site.Path}.attn_audio", attention);
+            bySite[site.Path] = attention;
+        }
+        Sites = sites.Where(s => bySite.ContainsKey(s.Path)).ToList();
+        RegisterComponents();
+    }
+
+    public V4AdapterConfig Config { get; }
+
+    /// <summary>The transformer blocks that carry an audio adapter, in forward order.</summary>
+    public IReadOnlyList<TransformerBlockSite> Sites { get; }
+
+    public GatedHierarchicalAttention? For(TransformerBlockSite site) => bySite.GetValueOrDefault(site.Path);
+
+    /// <summary>The tokens the routing gives a level.</summary>
+    public string SourceFor(UNetLevel level) => Config.Routing[LevelName(level)];
+
+    public static string LevelName(UNetLevel level) => level switch
+    {
+        UNetLevel.Down => "down",
+        UNetLevel.Mid => "mid",
+        _ => "up",
+    };
+
+    private static bool IsEnabled(V4AdapterConfig config, UNetLevel level) => config.UseAdapterList[level switch
+    {
+        UNetLevel.Down => 0,
+        UNetLevel.Mid => 1,
+        _ => 2,
+    }];
+
+    /// <summary>Trainable parameter counts per part, for <c>keys --params</c> and the README.</summary>
+    public IReadOnlyList<(string Part, long Parameters)> TrainableParts()
+    {
+        long Count(nn.Module module) => module.parameters().Sum(p => p.numel());
+        var parts = new List<(string, long)>
+        {
+            ("audio_encoder.projections", Count(audio_encoder.foreground_proj) + Count(audio_encoder.background_proj) + Count(audio_encoder.ambience_proj) + Count(audio_encoder.token_norm)),
+            ("audio_encoder.hierarchy_weights", audio_encoder.hierarchy_weights.numel()),
+            ("audio_encoder.projector", audio_encoder.projector.parameters().Sum(p => p.numel()) + audio_encoder.queries.numel()
+                + audio_encoder.level_embedding.numel() + Count(audio_encoder.norm_out) + (audio_encoder.proj_out is null ? 0 : Count(audio_encoder.proj_out))),
+        };
+        foreach (var level in new[] { UNetLevel.Down, UNetLevel.Mid, UNetLevel.Up })
+        {
+            var sites = Sites.Where(s => s.Level == level).ToList();
+            if (sites.Count > 0)
+                parts.Add(($"unet.{LevelName(level)}.attn_audio ({sites.Count} blocks)", sites.Sum(s => Count(bySite[s.Path]))));
+        }
+        return parts;
+    }
+}

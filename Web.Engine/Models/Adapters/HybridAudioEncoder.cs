@@ -1,0 +1,83 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Models.Adapters;
+
+/// <summary>
+/// Turns one CLAP audio embedding into hierarchical audio tokens. Three projections make the foreground,
+/// background and ambience tokens; learnable hierarchy weights scale each level; a projector of transformer
+/// blocks, each fed the previous block's output, refines them together with 77 learned query tokens. The
+/// query outputs are the 77 audio tokens ("full"); the refined level tokens are returned per level for routing.
+/// Decision record: docs/decisions/0004-v4-audio-tokens.md.
+/// </summary>
+public sealed class HybridAudioEncoder : nn.Module
+{
+    public readonly nn.Module<Tensor, Tensor> foreground_proj;
+    public readonly nn.Module<Tensor, Tensor> background_proj;
+    public readonly nn.Module<Tensor, Tensor> ambience_proj;
+    public readonly nn.Module<Tensor, Tensor> token_norm;
+    public readonly Parameter hierarchy_weights;
+    public readonly Parameter level_embedding;
+    public readonly Parameter queries;
+    public readonly ModuleList<AudioProjectorBlock> projector;
+    public readonly nn.Module<Tensor, Tensor> norm_out;
+    public readonly nn.Module<Tensor, Tensor>? proj_out;
+
+    private readonly V4AdapterConfig config;
+
+    public HybridAudioEncoder(V4AdapterConfig config, Device? device = null) : base(nameof(HybridAudioEncoder))
+    {
+        this.config = config;
+        var width = config.Width;
+        foreground_proj = nn.Linear(config.ClapDim, config.ForegroundTokens * width, device: device);
+        background_proj = nn.Linear(config.ClapDim, config.BackgroundTokens * width, device: device);
+        ambience_proj = nn.Linear(config.ClapDim, config.AmbienceTokens * width, device: device);
+        token_norm = nn.LayerNorm(width, device: device);
+        hierarchy_weights = new Parameter(tensor(config.HierarchyWeights.Select(w => (float)w).ToArray(), device: device));
+        level_embedding = new Parameter(randn(3, width, device: device) * 0.02f);
+        queries = new Parameter(randn(config.NumAudioTokens, width, device: device) * 0.02f);
+        projector = new ModuleList<AudioProjectorBlock>();
+        for (var i = 0; i < config.ProjectorLayers; i++)
+            projector.Add(new AudioProjectorBlock(width, config.ProjectorHeads, config.MlpRatio, device));
+        norm_out = nn.LayerNorm(width, device: device);
+        if (width != config.CrossAttentionDim)
+            proj_out = nn.Linear(width, config.CrossAttentionDim, device: device);
+        RegisterComponents();
+    }
+
+    /// <param name="audioEmbedding">CLAP audio embeddings, [B, clap_dim].</param>
+    public HybridAudioTokens forward(Tensor audioEmbedding, AudioLevelMask? mask = null)
+    {
+        mask ??= AudioLevelMask.All;
+        using var scope = NewDisposeScope();
+        var batch = audioEmbedding.shape[0];
+        var width = config.Width;
+
+        Tensor Level(nn.Module<Tensor, Tensor> projection, int tokens, int level, bool keep)
+        {
+            var content = token_norm.call(projection.call(audioEmbedding).view(batch, tokens, width)) * hierarchy_weights[level];
+            if (!keep)
+                content = zeros_like(content);
+            return content + level_embedding[level];
+        }
+
+        var foreground = Level(foreground_proj, config.ForegroundTokens, 0, mask.Foreground);
+        var background = Level(background_proj, config.BackgroundTokens, 1, mask.Background);
+        var ambience = Level(ambience_proj, config.AmbienceTokens, 2, mask.Ambience);
+
+        var x = cat([queries.unsqueeze(0).expand(batch, -1, -1), foreground, background, ambience], 1);
+        foreach (var block in projector)
+            x = block.call(x);
+        x = norm_out.call(x);
+        if (proj_out is not null)
+            x = proj_out.call(x);
+
+        // Sequence layout: [77 queries | foreground | background | ambience].
+        var start = (long)config.NumAudioTokens;
+        var fullTokens = x.narrow(1, 0, start);
+        var foregroundTokens = x.narrow(1, start, config.ForegroundTokens);
+        var backgroundTokens = x.narrow(1, start + config.ForegroundTokens, config.BackgroundTokens);
+        var ambienceTokens = x.narrow(1, start + config.ForegroundTokens + config.BackgroundTokens, config.AmbienceTokens);
+        return new HybridAudioTokens(foregroundTokens, backgroundTokens, ambienceTokens, fullTokens).MoveToOuterDisposeScope();
+    }
+}

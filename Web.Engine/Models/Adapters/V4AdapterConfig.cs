@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+
+namespace Clap2Diffusion.Engine.Models.Adapters;
+
+/// <summary>
+/// Configuration of the CLAP2Diffusion V4 adapters (the <c>config.json</c> of an adapter folder). Defaults are
+/// the design's for SD 1.5 with CLAP: a 512-d audio embedding decomposed into 5 foreground, 3 background and 2
+/// ambience tokens, a 4-block projector (8 heads, MLP ratio 4) making 77 tokens of the UNet's cross-attention
+/// width, and a tanh-gated audio cross-attention in every transformer block.
+/// </summary>
+public sealed record V4AdapterConfig
+{
+    [JsonPropertyName("clap_dim")] public int ClapDim { get; init; } = 512;
+    [JsonPropertyName("cross_attention_dim")] public int CrossAttentionDim { get; init; } = 768;
+    [JsonPropertyName("foreground_tokens")] public int ForegroundTokens { get; init; } = 5;
+    [JsonPropertyName("background_tokens")] public int BackgroundTokens { get; init; } = 3;
+    [JsonPropertyName("ambience_tokens")] public int AmbienceTokens { get; init; } = 2;
+    [JsonPropertyName("hierarchy_weights")] public double[] HierarchyWeights { get; init; } = [0.5, 0.3, 0.2];
+    [JsonPropertyName("num_audio_tokens")] public int NumAudioTokens { get; init; } = 77;
+
+    /// <summary>Width of the projector's tokens; null means the cross-attention width (no output projection).</summary>
+    [JsonPropertyName("projector_dim")] public int? ProjectorDim { get; init; }
+    [JsonPropertyName("projector_layers")] public int ProjectorLayers { get; init; } = 4;
+    [JsonPropertyName("projector_heads")] public int ProjectorHeads { get; init; } = 8;
+    [JsonPropertyName("mlp_ratio")] public double MlpRatio { get; init; } = 4.0;
+
+    /// <summary>Inner width of each audio cross-attention; null means the block's own width (full rank).</summary>
+    [JsonPropertyName("adapter_inner_dim")] public int? AdapterInnerDim { get; init; }
+    [JsonPropertyName("adapter_heads")] public int AdapterHeads { get; init; } = 8;
+
+    /// <summary><c>tanh</c> (gate starts at 0) or <c>sigmoid</c> (output projection starts at 0).</summary>
+    [JsonPropertyName("gate_activation")] public string GateActivation { get; init; } = "tanh";
+    [JsonPropertyName("gate_init")] public double GateInit { get; init; }
+
+    /// <summary>Which UNet levels carry adapters: [down, mid, up]. SonicDiffusion used [false, true, true].</summary>
+    [JsonPropertyName("use_adapter_list")] public bool[] UseAdapterList { get; init; } = [true, true, true];
+
+    /// <summary>The tokens each level attends to: <c>foreground</c>, <c>background</c>, <c>ambience</c> or <c>full</c>.</summary>
+    [JsonPropertyName("routing")]
+    public Dictionary<string, string> Routing { get; init; } = new() { ["down"] = "foreground", ["mid"] = "full", ["up"] = "ambience" };
+
+    [JsonIgnore] public int Width => ProjectorDim ?? CrossAttentionDim;
+
+    [JsonIgnore] public int HierarchyTokens => ForegroundTokens + BackgroundTokens + AmbienceTokens;
+
+    public static readonly IReadOnlyList<string> TokenSources = ["foreground", "background", "ambience", "full"];
+
+    public static readonly IReadOnlyList<string> Levels = ["down", "mid", "up"];
+
+    /// <summary>The design's full-size adapters for SD 1.5 (see README for the parameter count).</summary>
+    public static V4AdapterConfig Sd15 { get; } = new();
+
+    /// <summary>At most 5M trainable parameters: a 128-wide projector and rank-64 audio attention.</summary>
+    public static V4AdapterConfig Sd15Compact { get; } = new() { ProjectorDim = 128, AdapterInnerDim = 64, AdapterHeads = 4 };
+
+    /// <summary>SonicDiffusion's placement: no adapters in the down blocks.</summary>
+    public V4AdapterConfig WithSonicDiffusionPlacement() => this with { UseAdapterList = [false, true, true] };
+
+    public void Validate(string source)
+    {
+        string Problem(string what) => $"{source}: {what}";
+        if (ClapDim <= 0 || CrossAttentionDim <= 0 || NumAudioTokens <= 0)
+            throw new InputException(Problem("clap_dim, cross_attention_dim and num_audio_tokens must be positive"));
+        if (ForegroundTokens <= 0 || BackgroundTokens <= 0 || AmbienceTokens <= 0)
+            throw new InputException(Problem("every hierarchy level needs at least one token"));
+        if (HierarchyWeights.Length != 3)
+            throw new InputException(Problem($"hierarchy_weights needs 3 values (foreground, background, ambience), not {HierarchyWeights.Length}"));
+        if (ProjectorLayers < 1 || ProjectorHeads < 1 || Width % ProjectorHeads != 0)
+            throw new InputException(Problem($"projector width {Width} must split into {ProjectorHeads} heads, with at least one layer"));
+        if (AdapterInnerDim is { } inner && (inner <= 0 || inner % AdapterHeads != 0))
+            throw new InputException(Problem($"adapter_inner_dim {inner} must be a positive multiple of adapter_heads {AdapterHeads}"));
+        if (GateActivation is not ("tanh" or "sigmoid"))
+            throw new InputException(Problem($"gate_activation '{GateActivation}' is not tanh or sigmoid"));
+        if (UseAdapterList.Length != 3)
+            throw new InputException(Problem("use_adapter_list needs three flags: [down, mid, up]"));
+        foreach (var level in Levels)
+            if (!Routing.TryGetValue(level, out var sourceName) || !TokenSources.Contains(sourceName))
+                throw new InputException(Problem($"routing.{level} must be one of {string.Join(", ", TokenSources)}"));
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Autoencoders;
+using Clap2Diffusion.Engine.Models.Clip;
+using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
+using Clap2Diffusion.Engine.Schedulers;
+using Clap2Diffusion.Engine.Tokenizers;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Pipelines;
+
+/// <summary>
+/// Text (+ sound) to image with Stable Diffusion and the CLAP2Diffusion V4 adapters, in the stages of the
+/// algorithm: check inputs, encode text, encode audio, prepare timesteps, prepare latents, denoise with dual
+/// guidance, decode. All randomness comes from a generator seeded by the request, so the same seed and settings
+/// give the same image, bit for bit, on the same machine and thread count. Not thread-safe: one job at a time,
+/// on one thread (dispose scopes and grad mode are thread-local in TorchSharp).
+/// </summary>
+public sealed partial class ClapDiffusionPipeline : IDisposable
+{
+    public const int MaxPromptCharacters = 10_000;
+
+    private readonly CLIPTokenizer tokenizer;
+    private readonly CLIPTextModel textEncoder;
+    private readonly UNet2DConditionModel unet;
+    private readonly AutoencoderKL vae;
+    private readonly SchedulerConfig schedulerConfig;
+    private readonly LatentRgbFactors previewFactors;
+    private ClapConditioner? clap;
+    private AudioAdapters? adapters;
+    private bool ownsComponents = true;
+
+    public ComputeTarget Target { get; }
+
+    public PipelineInfo Info { get; private set; }
+
+    public PipelineSettings Settings { get; }
+
+    public CompositionStrategy Composition { get; init; } = new();
+
+    /// <summary>Image size multiple: 2^(VAE blocks - 1).</summary>
+    public int VaeScaleFactor => 1 << (vae.Config.BlockOutChannels.Length - 1);
+
+    public int DefaultSize => (unet.Config.SampleSize ?? 64) * VaeScaleFactor;
+
+    public bool HearsAudio => clap is not null && adapters is not null;
+
+    public GenerationResult Generate(GenerationRequest request, Action<StepProgress>? onStep = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        // 1. Check inputs and resolve defaults.
+        var plan = Plan(request);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+
+        // 2. Encode text: rows [negative, prompt] (the negative only when classifier-free guidance is on).
+        var useUncond = plan.TextScale > 1;
+        var textEmbeddings = EncodeText(useUncond ? [plan.NegativePrompt, plan.Prompt] : [plan.Prompt], request.ClipSkip);
+
+        // 3. Encode audio, classify the pair, adapt per-level strength to the relation.
+        HybridAudioTokens? tokens = null;
+        RelationAssessment? relation = null;
+        var strength = request.AudioStrength;
+        int? cropOffset = null;
+        if (request.Audio is { } audio)
+        {
+            var (embedding, offset) = clap!.EmbedAudio(audio.Clip, plan.Seed, audio.CropOffset);
+            cropOffset = offset;
+            relation = clap.Assess(plan.Prompt, embedding);
+            if (relation is not null && request.AdaptToRelation)
+                strength = Composition.Adapt(strength, relation, adapters!.Config);
+            tokens = adapters!.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.AudioLevels);
+        }
+
+        var image = Denoise(plan, textEmbeddings, useUncond, tokens, strength, tokens is null ? "text-only" : "audio", onStep, clock, cancellation);
+        RgbImage? baseline = null;
+        if (request.Pair && tokens is not null)
+            baseline = Denoise(plan, textEmbeddings, useUncond, null, strength, "text-only", onStep, clock, cancellation);
+
+        var parameters = plan.Parameters with
+        {
+            Audio = request.Audio?.Name,
+            AudioScale = tokens is null ? null : plan.AudioScale,
+            AudioStrength = tokens is null ? null : strength,
+            AudioCropOffset = cropOffset,
+            Relation = relation?.Name,
+            AdaptersHash = tokens is null ? null : Info.AdaptersHash,
+            ClapHash = tokens is null ? null : Info.ClapHash,
+            Condition = tokens is null ? "text-only" : "audio",
+        };
+        return new GenerationResult(image, baseline, parameters, relation, clock.Elapsed);
+    }
+
+    private RgbImage Denoise(GenerationPlan plan, Tensor textEmbeddings, bool useUncond, HybridAudioTokens? tokens,
+        AudioStrength strength, string phase, Action<StepProgress>? onStep, Stopwatch clock, CancellationToken cancellation)
+    {
+        using var scope = NewDisposeScope();
+        // 4. Prepare timesteps (img2img starts part-way down the schedule).
+        var generator = new Generator((ulong)plan.Seed);
+        using var scheduler = plan.SchedulerName is null ? SchedulerFactory.FromConfig(schedulerConfig) : SchedulerFactory.Create(plan.SchedulerName, schedulerConfig);
+        scheduler.NoiseSource = new GeneratorNoiseSource(generator);
+        scheduler.SetTimesteps(plan.Steps);
+        var begin = plan.InitImage is null ? 0 : plan.Steps - (int)Math.Min(plan.Steps, Math.Round(plan.Steps * plan.InitImage.Strength));
+        if (plan.InitImage is not null && begin >= plan.Steps)
+            throw new InputException($"img2img strength {plan.InitImage.Strength} leaves no denoising steps at {plan.Steps} steps; raise it");
+        scheduler.SetBeginIndex(begin * scheduler.Order);
+
+        // 5. Prepare latents from the seeded generator (on the CPU, so seeds mean the same thing on every device).
+        var shape = new long[] { 1, unet.Config.InChannels, plan.Height / VaeScaleFactor, plan.Width / VaeScaleFactor };
+        var noise = randn(shape, generator: generator);
+        var latents = plan.InitImage is null
+            ? noise * scheduler.InitNoiseSigma
+            : scheduler.AddNoise(EncodeImage(plan.InitImage.Image, plan, generator), noise, scheduler.Timesteps[begin..(begin + 1)]);
+        latents = latents.to(Target.DType, Target.Device);
+
+        // 6. Denoise with guidance: one UNet call per step on the rows [uncond?, text, text+audio?].
+        var rows = new List<Tensor>();
+        if (useUncond)
+            rows.Add(textEmbeddings[0]);
+        rows.Add(textEmbeddings[useUncond ? 1 : 0]);
+        if (tokens is not null)
+            rows.Add(textEmbeddings[useUncond ? 1 : 0]);
+        var context = stack(rows).to(Target.DType, Target.Device);
+        var audioRows = tensor(rows.Select((_, i) => tokens is not null && i == rows.Count - 1 ? 1f : 0f).ToArray(), device: Target.Device);
+        var hooks = tokens is null ? null : new UNetHooks
+        {
+            TransformerBlocks = new AudioAdapterHook(adapters!, ExpandTokens(tokens, rows.Count), audioRows, strength),
+        };
+
+        var timesteps = scheduler.TimestepValues;
+        var total = timesteps.Length - begin;
+        for (var i = begin; i < timesteps.Length; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var step = NewDisposeScope();
+            var t = timesteps[i];
+            var input = scheduler.ScaleModelInput(latents, t).expand(rows.Count, -1, -1, -1);
+            var eps = unet.forward(input, scheduler.Timesteps[i].expand(rows.Count).to(Target.Device), context, hooks).to(ScalarType.Float32);
+            var parts = eps.chunk(rows.Count);
+            var guided = Guidance.Combine(useUncond ? parts[0] : null, parts[useUncond ? 1 : 0], tokens is null ? null : parts[^1],
+                plan.TextScale, plan.AudioScale);
+            var output = scheduler.Step(guided.to(latents.dtype), t, latents);
+            latents = output.PrevSample.MoveToOuterDisposeScope();
+            if (onStep is not null)
+            {
+                var preview = LatentPreview.ToRgb(output.PredOriginalSample ?? latents, previewFactors);
+                onStep(new StepProgress(phase, i - begin + 1, total, t, clock.Elapsed, preview));
+            }
+        }
+
+        // 7. Decode.
+        cancellation.ThrowIfCancellationRequested();
+        var decoded = vae.decode(latents.to(Target.DType) / vae.ScalingFactor);
+        return new RgbImage(plan.Width, plan.Height, ImageTensors.ToRgb(decoded[0]));
+    }
+
+    private Tensor EncodeText(IReadOnlyList<string> prompts, int clipSkip)
+    {
+        var ids = tokenizer.EncodePadded(prompts).InputIdsTensor(Target.Device);
+        return textEncoder.PromptEmbeddings(ids, clipSkip).to(Target.DType);
+    }
+
+    private Tensor EncodeImage(RgbImage image, GenerationPlan plan, Generator generator)
+    {
+        var resized = image.Width == plan.Width && image.Height == plan.Height ? image : PillowResample.ResizeBicubic(image, plan.Width, plan.Height);
+        var pixels = ImageTensors.FromRgb(resized.Pixels, resized.Width, resized.Height).unsqueeze(0).to(Target.DType, Target.Device);
+        using var posterior = vae.encode(pixels);
+        return (posterior.sample(generator) * vae.ScalingFactor).to(ScalarType.Float32).cpu();
+    }
+
+    // The adapters read one token set per batch row; rows without audio are scaled to zero by the hook.
+    private static HybridAudioTokens ExpandTokens(HybridAudioTokens tokens, int rows) => new(
+        tokens.Foreground.expand(rows, -1, -1), tokens.Background.expand(rows, -1, -1),
+        tokens.Ambience.expand(rows, -1, -1), tokens.Full.expand(rows, -1, -1));
+
+    public void Dispose()
+    {
+        if (!ownsComponents)
+            return;
+        textEncoder.Dispose();
+        unet.Dispose();
+        vae.Dispose();
+        clap?.Dispose();
+        adapters?.Dispose();
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Training.Checkpoints;
+using Clap2Diffusion.Engine.Training.Data;
+using Clap2Diffusion.Engine.Training.Optim;
+using Clap2Diffusion.Engine.Weights;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Training;
+
+public sealed partial class AdapterTrainer
+{
+    private const string OptimizerFile = "optimizer.safetensors";
+    private const string StateFile = "state.json";
+
+    /// <summary>Adapters, optimiser moments and the step: all a resumed run needs (its randomness derives from the step).</summary>
+    private void SaveCheckpoint(CheckpointStore store, AdamW optimizer, long step) => store.Save(step, folder =>
+    {
+        AdapterFolder.Save(adapters, Path.Combine(folder, "adapters"), Metadata(step));
+        var (tensors, count) = optimizer.State();
+        SafeTensorsWriter.Save(Path.Combine(folder, OptimizerFile), tensors.Select(kv => (kv.Key, kv.Value)),
+            new Dictionary<string, string> { ["step"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        PretrainedWriter.WriteJson(Path.Combine(folder, StateFile), new { step, stage = settings.Stage, seed = settings.Seed, batch_size = settings.BatchSize });
+    });
+
+    private void LoadOptimizer(AdamW optimizer, string checkpoint)
+    {
+        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, StateFile)));
+        var root = state.RootElement;
+        if (root.GetProperty("stage").GetInt32() != settings.Stage || root.GetProperty("seed").GetInt64() != settings.Seed
+            || root.GetProperty("batch_size").GetInt32() != settings.BatchSize)
+            throw new InputException($"the checkpoint in {checkpoint} belongs to a run with another stage, seed or batch size; " +
+                "use a new output folder or the original settings to resume");
+        using var file = SafeTensorsFile.Open(Path.Combine(checkpoint, OptimizerFile));
+        var tensors = file.Names.ToDictionary(n => n, n => file.Load(n));
+        optimizer.LoadState(tensors, long.Parse(file.Metadata["step"], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var tensor in tensors.Values)
+            tensor.Dispose();
+    }
+
+    /// <summary>Writes the run's current adapters as a loadable adapter folder (the one to select in the app).</summary>
+    private string ExportAdapters(long step)
+    {
+        var folder = Path.Combine(settings.Output, "adapters");
+        AdapterFolder.Save(adapters, folder, Metadata(step));
+        return folder;
+    }
+
+    private AdapterMetadata Metadata(long step) => new(components.UNetHash, Path.GetFileName(components.ModelFolder),
+        components.Clap.WeightsHash, Domain: Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Dataset))),
+        TrainingStep: step, Description: $"stage {settings.Stage}");
+
+    /// <summary>Sample images from fixed validation pairs: the same prompts, sounds and seeds at every sampling step.</summary>
+    private void WriteSamples(long step, IReadOnlyList<AudioCapsEntry> trainingEntries)
+    {
+        var pairs = ValidationPairs(trainingEntries);
+        if (pairs.Count == 0)
+            return;
+        var folder = Path.Combine(settings.Output, "samples", CheckpointStore.NameFor(step));
+        adapters.eval();
+        try
+        {
+            using var pipeline = ClapDiffusionPipeline.Borrow(components.ModelFolder, components.Tokenizer, components.TextEncoder, components.UNet,
+                components.Vae, components.SchedulerConfig, components.PipelineSettings, components.Target, components.UNetHash, components.Clap, adapters);
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                var entry = pairs[i];
+                var result = pipeline.Generate(new GenerationRequest
+                {
+                    Prompt = entry.ConditioningText,
+                    Seed = settings.Seed + i,
+                    Steps = settings.SampleSteps,
+                    Pair = true,
+                    AdaptToRelation = false,
+                    Audio = new AudioInput(AudioDecoder.DecodeFile(entry.AudioPath!), Path.GetFileName(entry.AudioPath!)),
+                });
+                PngWriter.Save(Path.Combine(folder, $"{i:D2}-audio.png"), result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts());
+                PngWriter.Save(Path.Combine(folder, $"{i:D2}-text-only.png"), result.Baseline!.Width, result.Baseline.Height, result.Baseline.Pixels,
+                    (result.Parameters with { Condition = "text-only" }).PngTexts());
+            }
+        }
+        finally
+        {
+            adapters.train();
+        }
+    }
+
+    private List<AudioCapsEntry> ValidationPairs(IReadOnlyList<AudioCapsEntry> trainingEntries)
+    {
+        var layout = new AudioCapsLayout(settings.Dataset)
+        {
+            AudioFolder = settings.AudioFolder, ImageFolder = settings.ImageFolder,
+            AudioNaming = settings.AudioNaming, ImageNaming = settings.ImageNaming,
+        };
+        IEnumerable<AudioCapsEntry> candidates = File.Exists(layout.SplitCsv("val")) && settings.Split != "val"
+            ? AudioCapsDataset.ReadSplit(layout, "val")
+            : trainingEntries;
+        return candidates.Where(e => e.AudioPath is not null).Take(settings.SamplePairs).ToList();
+    }
+}

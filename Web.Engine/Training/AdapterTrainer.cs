@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
+using Clap2Diffusion.Engine.Schedulers;
+using Clap2Diffusion.Engine.Training.Cache;
+using Clap2Diffusion.Engine.Training.Checkpoints;
+using Clap2Diffusion.Engine.Training.Data;
+using Clap2Diffusion.Engine.Training.Metrics;
+using Clap2Diffusion.Engine.Training.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Training;
+
+/// <summary>A step of a training run, for progress bars and the admin page.</summary>
+public sealed record TrainingProgress(string Phase, long Step, long TotalSteps, double Loss, TimeSpan Elapsed);
+
+/// <summary>How a run ended: completed, stopped by cancellation, or paused to let waiting generation jobs run.</summary>
+public sealed record TrainingOutcome(string RunFolder, long Step, long TotalSteps, string AdaptersFolder, bool Completed, bool Yielded,
+    DatasetReport Report, bool FrozenUnchanged);
+
+/// <summary>
+/// Trains the V4 adapters on an AudioCaps-format dataset with the frozen base model. Stage 1 (projection
+/// alignment) trains every adapter parameter on the diffusion loss plus the alignment loss (mean cosine distance
+/// between the 77 audio tokens and the caption's CLIP text states over its non-padding positions); stage 2
+/// (weight optimisation) trains only the hierarchy weights and the gates on the diffusion loss. Every step's
+/// randomness (batch, flips, crops, condition dropout, noise, timesteps) derives from the seed and the step
+/// number, so a run resumed from a checkpoint reproduces the uninterrupted run's losses exactly.
+/// </summary>
+public sealed partial class AdapterTrainer
+{
+    private readonly AdapterTrainingSettings settings;
+    private readonly TrainingComponents components;
+    private readonly FeatureCache cache;
+    private readonly AudioAdapters adapters;
+    private readonly IMetricSink sink;
+    private readonly string runId;
+    private readonly Tensor emptyText;
+    private readonly DiffusionScheduler noiseSchedule;
+    private readonly Dictionary<long, int[]> orders = [];
+
+    private AdapterTrainer(AdapterTrainingSettings settings, TrainingComponents components, FeatureCache cache, AudioAdapters adapters,
+        IMetricSink sink, string runId)
+    {
+        this.settings = settings;
+        this.components = components;
+        this.cache = cache;
+        this.adapters = adapters;
+        this.sink = sink;
+        this.runId = runId;
+        using (no_grad())
+            emptyText = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer, 8, false, 1, "")
+                .EmptyText().DetachFromDisposeScope();
+        noiseSchedule = SchedulerFactory.Create("ddim", components.SchedulerConfig);
+    }
+
+    /// <summary>Runs (or resumes) training in the settings' output folder.</summary>
+    public static TrainingOutcome Run(AdapterTrainingSettings settings, ComputeTarget target, IMetricSink? sink = null,
+        Action<TrainingProgress>? progress = null, Func<bool>? shouldYield = null, CancellationToken cancellation = default)
+    {
+        settings.Validate();
+        Directory.CreateDirectory(settings.Output);
+        using var components = TrainingComponents.Load(settings.Model, settings.Clap, target);
+        var resolution = settings.Resolution ?? components.DefaultResolution;
+        var layout = new AudioCapsLayout(settings.Dataset)
+        {
+            AudioFolder = settings.AudioFolder, ImageFolder = settings.ImageFolder,
+            AudioNaming = settings.AudioNaming, ImageNaming = settings.ImageNaming,
+        };
+        IReadOnlyList<AudioCapsEntry> entries = AudioCapsDataset.ReadSplit(layout, settings.Split);
+        if (settings.SortByCaptionLength)
+            entries = AudioCapsDataset.SortByCaptionLength(entries);
+        if (settings.LimitSamples is { } limit)
+            entries = entries.Take(limit).ToList();
+
+        var encoders = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer,
+            resolution, settings.RandomFlip, settings.AudioCrops, components.ModelFingerprint);
+        var cacheFolder = FeatureCache.FolderFor(settings.Cache ?? Path.Combine(settings.Output, "cache"), encoders);
+        var (cache, report) = FeatureCache.Build(cacheFolder, entries, encoders, settings.Split, settings.MinAudioSeconds,
+            (done, total) => progress?.Invoke(new TrainingProgress("features", done, total, double.NaN, TimeSpan.Zero)), cancellation);
+        using (cache)
+        {
+            File.WriteAllText(Path.Combine(settings.Output, "dataset-report.json"), System.Text.Json.JsonSerializer.Serialize(report));
+            if (cache.Count == 0)
+                throw new InputException($"no usable samples in {settings.Dataset} ({report.Summary})");
+
+            var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), settings.KeepCheckpoints);
+            var latest = store.Latest();
+            using var adapters = CreateAdapters(settings, components, latest?.Path);
+            var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Output)));
+            using var jsonl = new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"));
+            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), runId);
+            return trainer.Loop(store, latest, entries, report, progress, shouldYield, cancellation);
+        }
+    }
+
+    private static AudioAdapters CreateAdapters(AdapterTrainingSettings settings, TrainingComponents components, string? checkpoint)
+    {
+        var start = checkpoint is not null ? Path.Combine(checkpoint, "adapters") : settings.InitAdapters;
+        if (start is not null)
+        {
+            // Trainable weights stay in float32 even when the frozen networks run in float16.
+            var (loaded, _) = AdapterFolder.Load(start, components.UNet, new ComputeTarget(components.Target.Device, ScalarType.Float32), components.UNetHash);
+            return loaded;
+        }
+        var config = settings.ResolveAdapterConfig(components.Clap.EmbeddingSize, (int)components.UNet.TransformerBlockSites[0].CrossAttentionDim);
+        manual_seed(settings.Seed);
+        return new AudioAdapters(config, components.UNet.TransformerBlockSites, components.Target.Device);
+    }
+
+    private TrainingOutcome Loop(CheckpointStore store, (string Path, long Step)? latest, IReadOnlyList<AudioCapsEntry> entries, DatasetReport report,
+        Action<TrainingProgress>? progress, Func<bool>? shouldYield, CancellationToken cancellation)
+    {
+        var trainable = SelectTrainable();
+        using var optimizer = new AdamW(trainable, weightDecay: settings.WeightDecay);
+        var step = 0L;
+        if (latest is { } resume)
+        {
+            step = resume.Step;
+            LoadOptimizer(optimizer, resume.Path);
+        }
+        var total = settings.EffectiveSteps;
+        var schedule = new LearningRateSchedule(settings.EffectiveLearningRate, settings.WarmupSteps, total, settings.LearningRateDecay);
+        var clock = Stopwatch.StartNew();
+        var frozenBefore = components.FrozenFingerprint();
+        adapters.train();
+
+        while (step < total)
+        {
+            if (cancellation.IsCancellationRequested || (shouldYield?.Invoke() ?? false))
+            {
+                SaveCheckpoint(store, optimizer, step);
+                var stoppedFolder = ExportAdapters(step);
+                return new TrainingOutcome(settings.Output, step, total, stoppedFolder, false, !cancellation.IsCancellationRequested, report,
+                    CheckFrozen(frozenBefore));
+            }
+            var started = clock.Elapsed;
+            step++;
+            var (loss, parts, gradNorm) = TrainStep(step, optimizer, schedule.At(step - 1));
+            var values = new Dictionary<string, double>(parts)
+            {
+                ["loss/total"] = loss,
+                ["lr"] = schedule.At(step - 1),
+                ["grad_norm"] = gradNorm,
+                ["time/step_ms"] = (clock.Elapsed - started).TotalMilliseconds,
+            };
+            foreach (var (name, value) in GateValues())
+                values[name] = value;
+            sink.Write(new MetricRecord(runId, MetricRecord.TrainingKind, step, DateTimeOffset.UtcNow, values));
+            progress?.Invoke(new TrainingProgress($"stage {settings.Stage}", step, total, loss, clock.Elapsed));
+
+            if (step % settings.CheckpointEvery == 0 && step < total)
+                SaveCheckpoint(store, optimizer, step);
+            if (step % settings.SampleEvery == 0 || step == total)
+                WriteSamples(step, entries);
+        }
+        SaveCheckpoint(store, optimizer, step);
+        return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, CheckFrozen(frozenBefore));
+    }
+
+    // Frozen means frozen: every weight of the base model and CLAP must be bit-identical after training.
+    private bool CheckFrozen(string before)
+    {
+        var unchanged = components.FrozenFingerprint() == before;
+        if (!unchanged)
+            throw new InvalidOperationException("a frozen network's weights changed during training");
+        return unchanged;
+    }
+
+    private List<(string Name, TorchSharp.Modules.Parameter Parameter)> SelectTrainable()
+    {
+        var all = adapters.named_parameters().ToList();
+        // Stage 2 tunes only how strongly each level and each block listens.
+        bool Stage2(string name) => name == "audio_encoder.hierarchy_weights" || name.EndsWith(".gate", StringComparison.Ordinal);
+        foreach (var (name, parameter) in all)
+            parameter.requires_grad = settings.Stage == 1 || Stage2(name);
+        return all.Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+    }
+
+    private IEnumerable<(string Name, double Value)> GateValues()
+    {
+        using var noGrad = no_grad();
+        foreach (var site in adapters.Sites)
+            yield return ($"gate/{site.Path}", adapters.For(site)!.GateValue().item<float>());
+        var weights = adapters.audio_encoder.hierarchy_weights.detach().cpu().data<float>().ToArray();
+        yield return ("hierarchy/foreground", weights[0]);
+        yield return ("hierarchy/background", weights[1]);
+        yield return ("hierarchy/ambience", weights[2]);
+    }
+
+    /// <summary>The sample index drawn as the <paramref name="draw"/>-th of the run: epochs are seeded shuffles.</summary>
+    private int SampleIndex(long draw)
+    {
+        var epoch = draw / cache.Count;
+        if (!orders.TryGetValue(epoch, out var order))
+        {
+            var random = new DemoRandom((ulong)settings.Seed).Fork(0xE0C0 + (ulong)epoch);
+            order = Enumerable.Range(0, cache.Count).ToArray();
+            for (var i = order.Length - 1; i > 0; i--)
+            {
+                var j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            orders.Clear();
+            orders[epoch] = order;
+        }
+        return order[(int)(draw % cache.Count)];
+    }
+}

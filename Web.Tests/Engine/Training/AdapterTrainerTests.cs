@@ -1,0 +1,155 @@
+using Clap2Diffusion.Engine.Runtime;
+using Clap2Diffusion.Engine.Training;
+using Clap2Diffusion.Engine.Training.Metrics;
+using Clap2Diffusion.Tests.Engine.Pipelines;
+using Clap2Diffusion.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Tests.Engine.Training;
+
+public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data>
+{
+    public sealed class Data : IDisposable
+    {
+        public TinyPipelineFolder Model { get; } = new();
+        public AudioCapsFixture Dataset { get; } = new(rows: 10);
+        public void Dispose()
+        {
+            Model.Dispose();
+            Dataset.Dispose();
+        }
+    }
+
+    private readonly Data data;
+
+    public AdapterTrainerTests(Data data) => this.data = data;
+
+    private AdapterTrainingSettings Settings(string output, int steps) => new()
+    {
+        Dataset = data.Dataset.Root,
+        Model = data.Model.Root,
+        Output = output,
+        Steps = steps,
+        BatchSize = 4,
+        LearningRate = 3e-3,
+        WarmupSteps = 2,
+        AlignmentWeight = 1.0,
+        CheckpointEvery = 5,
+        SampleEvery = 1000,
+        SamplePairs = 1,
+        SampleSteps = 2,
+        Seed = 3,
+    };
+
+    private static List<double> Losses(string run) =>
+        JsonlMetricSink.Read(Path.Combine(run, "metrics.jsonl")).OrderBy(r => r.Step).Select(r => r.Values["loss/total"]).ToList();
+
+    [Fact]
+    public void A_short_run_lowers_the_loss_keeps_frozen_weights_and_exports_loadable_adapters()
+    {
+        using var run = new TempFolder("train");
+
+        var outcome = AdapterTrainer.Run(Settings(run.Path, 30), ComputeTarget.Cpu);
+
+        var losses = Losses(run.Path);
+        Assert.True(outcome.Completed);
+        Assert.True(outcome.FrozenUnchanged);
+        Assert.Equal(30, losses.Count);
+        var align = JsonlMetricSink.Read(Path.Combine(run.Path, "metrics.jsonl")).OrderBy(r => r.Step).Select(r => r.Values["loss/align"]).ToList();
+        Assert.True(losses.TakeLast(5).Average() < 0.9 * losses.Take(5).Average(), $"loss {losses.Take(5).Average():F4} -> {losses.TakeLast(5).Average():F4}");
+        Assert.True(align.TakeLast(5).Average() < 0.7 * align.Take(5).Average(), $"alignment {align.Take(5).Average():F4} -> {align.TakeLast(5).Average():F4}");
+        Assert.True(File.Exists(Path.Combine(outcome.AdaptersFolder, "diffusion_pytorch_model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(run.Path, "samples", "step-0000030", "00-audio.png")));
+        var record = JsonlMetricSink.Read(Path.Combine(run.Path, "metrics.jsonl")).Last();
+        Assert.Contains("loss/align", record.Values.Keys);
+        Assert.Contains(record.Values.Keys, k => k.StartsWith("gate/down_blocks.0"));
+        Assert.Contains("hierarchy/ambience", record.Values.Keys);
+    }
+
+    [Fact]
+    public void A_resumed_run_reproduces_the_uninterrupted_losses_exactly()
+    {
+        using var straight = new TempFolder("train-straight");
+        using var interrupted = new TempFolder("train-resumed");
+        AdapterTrainer.Run(Settings(straight.Path, 12), ComputeTarget.Cpu);
+
+        var first = AdapterTrainer.Run(Settings(interrupted.Path, 12), ComputeTarget.Cpu, shouldYield: () =>
+            File.Exists(Path.Combine(interrupted.Path, "checkpoints", "step-0000005", "state.json")));
+        var second = AdapterTrainer.Run(Settings(interrupted.Path, 12), ComputeTarget.Cpu);
+
+        Assert.True(first.Yielded);
+        Assert.Equal(5, first.Step);
+        Assert.True(second.Completed);
+        Assert.Equal(Losses(straight.Path), Losses(interrupted.Path));
+    }
+
+    [Fact]
+    public void Stage_two_trains_only_the_hierarchy_weights_and_gates()
+    {
+        using var stage1 = new TempFolder("train-stage1");
+        using var stage2 = new TempFolder("train-stage2");
+        var first = AdapterTrainer.Run(Settings(stage1.Path, 3), ComputeTarget.Cpu);
+
+        var second = AdapterTrainer.Run(Settings(stage2.Path, 3) with { Stage = 2, InitAdapters = first.AdaptersFolder }, ComputeTarget.Cpu);
+
+        using var before = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(first.AdaptersFolder, "diffusion_pytorch_model.safetensors"));
+        using var after = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(second.AdaptersFolder, "diffusion_pytorch_model.safetensors"));
+        foreach (var name in before.Names)
+        {
+            using var a = before.Load(name);
+            using var b = after.Load(name);
+            var changed = !a.eq(b).all().item<bool>();
+            var tunable = name == "audio_encoder.hierarchy_weights" || name.EndsWith(".gate");
+            Assert.True(changed == tunable || (!changed && tunable), $"{name} changed: {changed}");
+            if (!tunable)
+                Assert.False(changed, $"{name} should be frozen in stage 2");
+        }
+        Assert.DoesNotContain("loss/align", JsonlMetricSink.Read(Path.Combine(stage2.Path, "metrics.jsonl")).Last().Values.Keys);
+    }
+
+    [Fact]
+    public void Missing_and_corrupt_files_are_skipped_and_reported()
+    {
+        using var dataset = new AudioCapsFixture(rows: 8);
+        File.Delete(dataset.AudioOf(1));
+        File.WriteAllBytes(dataset.AudioOf(2), "RIFF not really a wave file"u8.ToArray());
+        File.Delete(dataset.ImageOf(3));
+        File.WriteAllBytes(dataset.ImageOf(4), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+        Clap2Diffusion.Engine.Audio.WavWriter.Write(dataset.AudioOf(5), new float[4800], 48000);
+        using var run = new TempFolder("train-skips");
+
+        var outcome = AdapterTrainer.Run(Settings(run.Path, 2) with { Dataset = dataset.Root }, ComputeTarget.Cpu);
+
+        Assert.True(outcome.Completed);
+        Assert.Equal(3, outcome.Report.Usable);
+        var reasons = outcome.Report.Skipped.ToDictionary(s => s.Id, s => s.Reason);
+        Assert.StartsWith("missing audio", reasons["1001"]);
+        Assert.StartsWith("unreadable audio", reasons["1002"]);
+        Assert.StartsWith("missing image", reasons["1003"]);
+        Assert.StartsWith("unreadable image", reasons["1004"]);
+        Assert.StartsWith("too short", reasons["1005"]);
+        Assert.True(File.Exists(Path.Combine(run.Path, "dataset-report.json")));
+    }
+
+    [Fact]
+    public void Alignment_loss_is_the_masked_mean_cosine_distance()
+    {
+        using var audio = tensor(new float[] { 1, 0, 0, 1, 1, 1 }).reshape(1, 3, 2);
+        using var caption = tensor(new float[] { 1, 0, 1, 0, -1, -1 }).reshape(1, 3, 2);
+        using var mask = tensor(new float[] { 1, 1, 0 }).reshape(1, 3);
+
+        using var loss = AdapterTrainer.AlignmentLoss(audio, caption, mask, ones(1));
+
+        // Positions 0 and 1 count: distances 1 - 1 = 0 and 1 - 0 = 1; position 2 is padding.
+        Assert.Equal(0.5f, loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Bad_settings_are_refused_before_anything_loads()
+    {
+        var error = Assert.Throws<Clap2Diffusion.Engine.InputException>(() =>
+            AdapterTrainer.Run(Settings("unused", 2) with { Stage = 3 }, ComputeTarget.Cpu));
+
+        Assert.Contains("stage", error.Message);
+    }
+}
