@@ -1,7 +1,7 @@
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>One evaluation run: the engine's <c>evaluate</c> over a dataset folder with the chosen adapters.</summary>
-public sealed record EvaluationSettings
+public sealed record EvaluationRunSettings
 {
     public string Title { get; init; } = "";
 
@@ -38,7 +38,7 @@ public sealed record EvaluationSettings
 /// <param name="Files">The report's images (charts and the image grid) by URL.</param>
 public sealed record EvaluationRunDetail(
     RunSummary Run,
-    EvaluationSettings Settings,
+    EvaluationRunSettings Settings,
     IReadOnlyDictionary<string, double> Summary,
     string? ReportMarkdown,
     IReadOnlyList<ReportFile> Files);

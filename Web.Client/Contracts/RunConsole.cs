@@ -5,7 +5,7 @@ public interface IRunConsole
 {
     TrainingSettings TrainingDefaults { get; }
 
-    EvaluationSettings EvaluationDefaults { get; }
+    EvaluationRunSettings EvaluationDefaults { get; }
 
     /// <summary>The configured roots a dataset folder must lie under.</summary>
     IReadOnlyList<string> DatasetRoots { get; }
@@ -13,11 +13,11 @@ public interface IRunConsole
     /// <summary>The subfolders of <paramref name="path"/> (a root when null); a folder outside the roots is refused.</summary>
     FolderListing Browse(string? path);
 
-    Task<DatasetReport> CheckDatasetAsync(TrainingSettings settings, CancellationToken cancellationToken = default);
+    Task<DatasetValidation> CheckDatasetAsync(TrainingSettings settings, CancellationToken cancellationToken = default);
 
     Task<LaunchResult> LaunchTrainingAsync(TrainingSettings settings, CancellationToken cancellationToken = default);
 
-    Task<LaunchResult> LaunchEvaluationAsync(EvaluationSettings settings, CancellationToken cancellationToken = default);
+    Task<LaunchResult> LaunchEvaluationAsync(EvaluationRunSettings settings, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<RunSummary>> ListAsync(RunKind kind, CancellationToken cancellationToken = default);
 

@@ -52,11 +52,11 @@ public sealed record RunCheckpoint(long Step, string Folder, DateTimeOffset Crea
 public sealed record SkippedFile(string File, string Reason);
 
 /// <summary>What a dataset folder holds for training: usable examples, files skipped with their reasons, and blocking problems.</summary>
-public sealed record DatasetReport(int Usable, IReadOnlyList<SkippedFile> Skipped, IReadOnlyList<string> Problems)
+public sealed record DatasetValidation(int Usable, IReadOnlyList<SkippedFile> Skipped, IReadOnlyList<string> Problems)
 {
     public bool CanTrain => Problems.Count == 0 && Usable > 0;
 
-    public static DatasetReport Refused(params string[] problems) => new(0, [], problems);
+    public static DatasetValidation Refused(params string[] problems) => new(0, [], problems);
 }
 
 /// <summary>Subfolders of a folder under a configured root, for choosing a dataset or a model.</summary>

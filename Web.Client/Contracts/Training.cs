@@ -74,4 +74,4 @@ public sealed record TrainingRunDetail(
     IReadOnlyList<MetricSeries> Metrics,
     IReadOnlyList<RunSample> Samples,
     IReadOnlyList<RunCheckpoint> Checkpoints,
-    DatasetReport? Dataset);
+    DatasetValidation? Dataset);

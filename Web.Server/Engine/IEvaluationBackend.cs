@@ -14,7 +14,7 @@ public interface IEvaluationBackend
     EvaluationOutcome Run(EvaluationWork work, IEvaluationReporter reporter, CancellationToken cancellationToken);
 }
 
-public sealed record EvaluationWork(Guid RunId, EvaluationSettings Settings, string ReportFolder);
+public sealed record EvaluationWork(Guid RunId, EvaluationRunSettings Settings, string ReportFolder);
 
 /// <param name="Summary">The headline numbers (FID, CLIP score, alignment...), charted across runs.</param>
 public sealed record EvaluationOutcome(string ReportFolder, IReadOnlyDictionary<string, double> Summary);

@@ -10,18 +10,18 @@ namespace Clap2Diffusion.Server.Engine;
 public interface ITrainingBackend
 {
     /// <summary>Checks the settings and the dataset folder: usable examples, files skipped with reasons, blocking problems.</summary>
-    DatasetReport Validate(TrainingSettings settings);
+    DatasetValidation Validate(TrainingSettings settings);
 
     /// <summary>
     /// Trains from <see cref="TrainingWork.ResumeFrom"/> (null: from scratch) towards <c>Settings.Steps</c>,
     /// reporting every step's metrics, samples every <c>SamplesEvery</c> steps and checkpoints every
     /// <c>CheckpointEvery</c> steps (and at the end) into <see cref="TrainingWork.OutputFolder"/>. At each step
     /// boundary it asks <paramref name="shouldYield"/>: when true it writes a checkpoint, reports it, and returns
-    /// <see cref="TrainingEnd.Yielded"/>, so the server can run waiting generation jobs and queue it again.
+    /// <see cref="TrainingRunEnd.Yielded"/>, so the server can run waiting generation jobs and queue it again.
     /// Cancellation is honoured within one step by throwing <see cref="OperationCanceledException"/>; bad
     /// input (a dataset that cannot be read) is reported with <see cref="Clap2Diffusion.Engine.InputException"/>.
     /// </summary>
-    TrainingOutcome Run(TrainingWork work, ITrainingReporter reporter, Func<bool> shouldYield, CancellationToken cancellationToken);
+    TrainingRunOutcome Run(TrainingWork work, ITrainingReporter reporter, Func<bool> shouldYield, CancellationToken cancellationToken);
 }
 
 /// <param name="RunId">The run, also the <c>Run</c> of every metric record.</param>
@@ -30,11 +30,11 @@ public interface ITrainingBackend
 /// <param name="StartStep">The step that checkpoint was written at; 0 for a fresh start.</param>
 public sealed record TrainingWork(Guid RunId, TrainingSettings Settings, string OutputFolder, string? ResumeFrom, long StartStep);
 
-public enum TrainingEnd
+public enum TrainingRunEnd
 {
     Completed,
     Yielded,
 }
 
 /// <param name="Step">The last step done.</param>
-public sealed record TrainingOutcome(TrainingEnd End, long Step);
+public sealed record TrainingRunOutcome(TrainingRunEnd End, long Step);

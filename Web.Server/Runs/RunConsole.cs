@@ -17,7 +17,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
 
     public TrainingSettings TrainingDefaults { get; } = new();
 
-    public EvaluationSettings EvaluationDefaults { get; } = new();
+    public EvaluationRunSettings EvaluationDefaults { get; } = new();
 
     public IReadOnlyList<string> DatasetRoots => paths.DatasetRoots;
 
@@ -36,7 +36,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         return new FolderListing(folder, parentAllowed ? parent : "", folders, null);
     }
 
-    public async Task<DatasetReport> CheckDatasetAsync(TrainingSettings settings, CancellationToken cancellationToken = default)
+    public async Task<DatasetValidation> CheckDatasetAsync(TrainingSettings settings, CancellationToken cancellationToken = default)
     {
         var problems = settings.Problems().Where(p => !p.StartsWith("Choose a dataset", StringComparison.Ordinal)).ToList();
         var (dataset, datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, paths.DatasetRoots);
@@ -48,7 +48,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         if (backend is null)
             problems.Add("No training backend is registered, so this server cannot train.");
         if (problems.Count > 0)
-            return DatasetReport.Refused([.. problems]);
+            return DatasetValidation.Refused([.. problems]);
         return await Task.Run(() => backend!.Validate(settings with { DatasetFolder = dataset! }), cancellationToken);
     }
 
@@ -66,7 +66,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         return new LaunchResult(run.Id, []);
     }
 
-    public async Task<LaunchResult> LaunchEvaluationAsync(EvaluationSettings settings, CancellationToken cancellationToken = default)
+    public async Task<LaunchResult> LaunchEvaluationAsync(EvaluationRunSettings settings, CancellationToken cancellationToken = default)
     {
         var problems = settings.Problems().Where(p => !p.StartsWith("Choose a dataset", StringComparison.Ordinal)).ToList();
         var (dataset, datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, paths.DatasetRoots);
@@ -101,7 +101,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
             .Select(a => new RunSample(a.Step, $"/admin/runs/{runId:N}/samples/{a.Path}", a.Caption)).ToList();
         var checkpoints = artifacts.Where(a => a.Kind == RunArtifactKind.Checkpoint)
             .Select(a => new RunCheckpoint(a.Step, a.Path, Utc(a.CreatedAt))).ToList();
-        var dataset = run.DatasetReportJson is null ? null : JsonSerializer.Deserialize<DatasetReport>(run.DatasetReportJson, RunStore.Json);
+        var dataset = run.DatasetReportJson is null ? null : JsonSerializer.Deserialize<DatasetValidation>(run.DatasetReportJson, RunStore.Json);
         return new TrainingRunDetail(Summary(run), JsonSerializer.Deserialize<TrainingSettings>(run.SettingsJson, RunStore.Json)!, series,
             samples, checkpoints, dataset);
     }
@@ -121,7 +121,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
             files = [.. ReportImages(runId, folder, "report"), .. ReportImages(runId, Path.Combine(folder, RunPaths.ChartsFolder), "charts")];
         }
 
-        return new EvaluationRunDetail(Summary(run), JsonSerializer.Deserialize<EvaluationSettings>(run.SettingsJson, RunStore.Json)!,
+        return new EvaluationRunDetail(Summary(run), JsonSerializer.Deserialize<EvaluationRunSettings>(run.SettingsJson, RunStore.Json)!,
             SummaryOf(run), markdown, files);
     }
 

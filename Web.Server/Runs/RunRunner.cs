@@ -65,7 +65,7 @@ public sealed class RunRunner(IServiceProvider services, RunStore store, RunPath
         Directory.CreateDirectory(work.OutputFolder);
         Func<bool> shouldYield = exclusive ? () => false : demand.AnyWaiting;
         var outcome = await engineThread.RunAsync(() => backend.Run(work, reporter, shouldYield, cancellationToken));
-        if (outcome.End == TrainingEnd.Yielded)
+        if (outcome.End == TrainingRunEnd.Yielded)
         {
             await store.YieldedAsync(run.Id, outcome.Step, CancellationToken.None);
             events.Publish(new RunEvent(run.Id, RunState.Queued, outcome.Step));
@@ -82,7 +82,7 @@ public sealed class RunRunner(IServiceProvider services, RunStore store, RunPath
     {
         if (services.GetService<IEvaluationBackend>() is not { } backend)
             throw new InputException("No evaluation backend is registered, so runs cannot evaluate.");
-        var settings = JsonSerializer.Deserialize<EvaluationSettings>(run.SettingsJson, RunStore.Json)!;
+        var settings = JsonSerializer.Deserialize<EvaluationRunSettings>(run.SettingsJson, RunStore.Json)!;
         var work = new EvaluationWork(run.Id, settings, paths.ReportFolder(run.Id));
         Directory.CreateDirectory(work.ReportFolder);
         var outcome = await engineThread.RunAsync(() => backend.Run(work, reporter, cancellationToken));

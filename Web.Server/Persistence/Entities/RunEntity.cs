@@ -15,7 +15,7 @@ public sealed class RunEntity
 
     public required string Title { get; set; }
 
-    /// <summary>The <see cref="TrainingSettings"/> or <see cref="EvaluationSettings"/> as JSON.</summary>
+    /// <summary>The <see cref="TrainingSettings"/> or <see cref="EvaluationRunSettings"/> as JSON.</summary>
     public required string SettingsJson { get; set; }
 
     public long Step { get; set; }

@@ -145,7 +145,7 @@ public sealed class RunTests : IDisposable
             Assert.Empty(runs.Browse(folder).Folders);
             Assert.False((await runs.CheckDatasetAsync(Settings(5) with { DatasetFolder = folder })).CanTrain);
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { DatasetFolder = folder })).Accepted);
-            Assert.False((await runs.LaunchEvaluationAsync(new EvaluationSettings { DatasetFolder = folder })).Accepted);
+            Assert.False((await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = folder })).Accepted);
             Assert.False((await models.CheckAsync(folder, ModelComponent.Adapters)).Ok);
             Assert.False((await models.ActivateAsync(new ModelSelection(null, null, folder, null))).Activated);
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { BaseModelFolder = folder })).Accepted);
@@ -166,9 +166,9 @@ public sealed class RunTests : IDisposable
         await factory.CreateAccountAsync("admin@example.org", isAdmin: true);
         var runs = factory.Get<IRunConsole>();
 
-        var first = (await runs.LaunchEvaluationAsync(new EvaluationSettings { DatasetFolder = _world.Demo, Samples = 3, Seed = 1 })).RunId!.Value;
+        var first = (await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = _world.Demo, Samples = 3, Seed = 1 })).RunId!.Value;
         await WaitForRunAsync(runs, first);
-        var second = (await runs.LaunchEvaluationAsync(new EvaluationSettings { Title = "after stage 2", DatasetFolder = _world.Demo, Samples = 3, Seed = 5 }))
+        var second = (await runs.LaunchEvaluationAsync(new EvaluationRunSettings { Title = "after stage 2", DatasetFolder = _world.Demo, Samples = 3, Seed = 5 }))
             .RunId!.Value;
         await WaitForRunAsync(runs, second);
 
@@ -250,7 +250,7 @@ public sealed class RunTests : IDisposable
         var runs = factory.Get<IRunConsole>();
 
         var training = await runs.LaunchTrainingAsync(Settings(5));
-        var evaluation = await runs.LaunchEvaluationAsync(new EvaluationSettings { DatasetFolder = _world.Demo });
+        var evaluation = await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = _world.Demo });
         var switched = await factory.Get<IModelConsole>().ActivateAsync(ModelSelection.Defaults);
 
         Assert.Contains("No training backend is registered", Assert.Single(training.Problems));

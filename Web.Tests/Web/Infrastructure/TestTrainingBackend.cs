@@ -24,16 +24,16 @@ public sealed class TestTrainingBackend : ITrainingBackend
 
     public ConcurrentBag<string?> Threads { get; } = [];
 
-    public DatasetReport Validate(TrainingSettings settings)
+    public DatasetValidation Validate(TrainingSettings settings)
     {
         var files = Directory.EnumerateFiles(settings.DatasetFolder).Order(StringComparer.Ordinal).ToList();
         var usable = files.Count(f => f.EndsWith(".wav", StringComparison.Ordinal));
         var skipped = files.Where(f => !f.EndsWith(".wav", StringComparison.Ordinal))
             .Select(f => new SkippedFile(Path.GetFileName(f), "not a WAV clip")).ToList();
-        return new DatasetReport(usable, skipped, usable == 0 ? ["The folder holds no clips."] : []);
+        return new DatasetValidation(usable, skipped, usable == 0 ? ["The folder holds no clips."] : []);
     }
 
-    public TrainingOutcome Run(TrainingWork work, ITrainingReporter reporter, Func<bool> shouldYield, CancellationToken cancellationToken)
+    public TrainingRunOutcome Run(TrainingWork work, ITrainingReporter reporter, Func<bool> shouldYield, CancellationToken cancellationToken)
     {
         Starts.Enqueue((work.RunId, work.ResumeFrom, work.StartStep));
         Threads.Add(Thread.CurrentThread.Name);
@@ -55,11 +55,11 @@ public sealed class TestTrainingBackend : ITrainingBackend
             {
                 if (!due)
                     Checkpoint(work, reporter, step);
-                return new TrainingOutcome(TrainingEnd.Yielded, step);
+                return new TrainingRunOutcome(TrainingRunEnd.Yielded, step);
             }
         }
 
-        return new TrainingOutcome(TrainingEnd.Completed, settings.Steps);
+        return new TrainingRunOutcome(TrainingRunEnd.Completed, settings.Steps);
     }
 
     private static Dictionary<string, double> Metrics(long step, TrainingSettings settings) => new()
