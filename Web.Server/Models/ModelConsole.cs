@@ -18,7 +18,7 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
             : [];
         var fromRuns = (await runs.CheckpointsAsync(cancellationToken))
             .Where(c => Directory.Exists(c.Checkpoint.Path))
-            .Select(c => new ModelFolderInfo(ModelComponent.Adapters, c.Checkpoint.Path, $"{c.Run.Title}, step {c.Checkpoint.Step}",
+            .Select(c => new ModelFolderInfo(ModelComponent.Adapters, c.Checkpoint.Path, c.Run.Title,
                 $"training run {c.Run.Id.ToString("N")[..8]}, step {c.Checkpoint.Step}"))
             .ToList();
         var known = fromRuns.Select(f => f.Folder).ToHashSet(StringComparer.Ordinal);

@@ -34,19 +34,35 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
         return Task.CompletedTask;
     }
 
-    private async Task OnJobEventAsync(JobEvent jobEvent)
+    /// <summary>
+    /// Called on the job event pump: copying a pair's images takes a moment, so the work is handed off and the
+    /// pump goes on delivering progress to the studio.
+    /// </summary>
+    private Task OnJobEventAsync(JobEvent jobEvent)
     {
-        if (jobEvent is not (CompletedEvent or FailedEvent))
-            return;
-        List<Guid> studies;
-        await using (var db = await contexts.CreateDbContextAsync())
-        {
-            studies = await db.StudyItems.Where(i => i.JobId == jobEvent.JobId && i.State == StudyItemState.Pending)
-                .Select(i => i.StudyId).Distinct().ToListAsync();
-        }
+        if (jobEvent is CompletedEvent or FailedEvent)
+            _ = Task.Run(() => FillStudiesOfAsync(jobEvent.JobId));
+        return Task.CompletedTask;
+    }
 
-        foreach (var studyId in studies)
-            await RefreshAsync(studyId, CancellationToken.None);
+    private async Task FillStudiesOfAsync(Guid jobId)
+    {
+        try
+        {
+            List<Guid> studies;
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                studies = await db.StudyItems.Where(i => i.JobId == jobId && i.State == StudyItemState.Pending)
+                    .Select(i => i.StudyId).Distinct().ToListAsync();
+            }
+
+            foreach (var studyId in studies)
+                await RefreshAsync(studyId, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "The studies waiting for job {JobId} could not be filled; they are filled again at the next start", jobId);
+        }
     }
 
     public async Task RefreshAsync(Guid studyId, CancellationToken cancellationToken)

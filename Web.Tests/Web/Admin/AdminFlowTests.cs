@@ -75,5 +75,42 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task An_admin_makes_a_study_of_gallery_pairs_opens_it_and_its_link_leads_to_the_consent_page()
+    {
+        await using var factory = await _world.Factory().ServeOverKestrel().ReadyAsync();
+        await factory.PairsAsync(2, "a tram in the fog");
+        await factory.CreateAccountAsync("admin@example.org", isAdmin: true);
+        var page = await browser.NewPageAsync(factory.KestrelAddress);
+
+        await page.GotoAsync("/admin/studies/new");
+        await SignInAsync(page);
+        await FillAsync(page, "study-name", "Fog and trams");
+        await FillAsync(page, "study-target", "40");
+        await FillAsync(page, "study-checks", "1");
+        var candidates = page.Locator("[data-testid=candidate]");
+        await Assertions.Expect(candidates).ToHaveCountAsync(2);
+        await candidates.Nth(0).ClickAsync();
+        await candidates.Nth(1).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=chosen-count]")).ToHaveTextAsync("2 chosen");
+        await page.Locator("[data-testid=create-study]").ClickAsync();
+
+        await page.WaitForURLAsync("**/admin/studies/*-*");
+        await Assertions.Expect(page.Locator("[data-testid=study-state]")).ToHaveTextAsync("Ready");
+        await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
+        await page.Locator("[data-testid=open-study]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=study-state]")).ToHaveTextAsync("Open");
+        var link = await page.Locator("[data-testid=join-url]").TextContentAsync();
+
+        var participant = await browser.NewPageAsync(factory.KestrelAddress);
+        await participant.GotoAsync(link!);
+        await Assertions.Expect(participant.Locator("h1")).ToHaveTextAsync("Fog and trams");
+        await Assertions.Expect(participant.Locator("[data-testid=consent]")).ToContainTextAsync("You will see 3 pairs of images");
+        var gallery = await participant.APIRequest.GetAsync("/api/gallery");
+        Assert.Contains("\"total\":0", await gallery.TextAsync());
+        await participant.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
     public void Dispose() => _world.Dispose();
 }

@@ -242,5 +242,33 @@ public sealed class StudyServiceTests : IDisposable
             Assert.DoesNotContain(secret, json);
     }
 
+    [Fact]
+    public async Task A_participant_cannot_read_anothers_votes_or_the_condition_mapping()
+    {
+        await using var factory = await StartAsync();
+        var (studyId, code) = await factory.OpenStudyAsync(await factory.PairsAsync(2), attentionChecks: 0);
+        var participation = factory.Get<IStudyParticipation>();
+        var first = (await participation.ConsentAsync(code, "participant-a")).Trial!;
+        await participation.PlayAndVoteAsync(code, "participant-a", StudyChoice.Left);
+        var own = (await participation.ConsentAsync(code, "participant-b")).Trial!;
+        using var other = factory.BrowserClient();
+        other.DefaultRequestHeaders.Add("X-Client-Id", "participant-b");
+
+        foreach (var path in new[] { $"/admin/studies/{studyId}/votes.csv", $"/admin/studies/{studyId}", "/admin/studies" })
+        {
+            using var response = await other.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+        }
+
+        foreach (var url in new[] { first.LeftImageUrl, first.RightImageUrl, first.AudioUrl })
+            Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url)).StatusCode);
+        Assert.False(await participation.AudioPlayedAsync(code, "participant-b", first.TrialId));
+        Assert.False((await participation.VoteAsync(code, "participant-b", first.TrialId, StudyChoice.Right)).Accepted);
+        Assert.NotEqual(first.TrialId, own.TrialId);
+        Assert.Equal(0, (await participation.OpenAsync(code, "participant-b")).Done);
+        Assert.Equal([StudyChoice.Left], await factory.DbAsync(db => db.Trials.Where(t => t.Choice != null).Select(t => t.Choice!.Value).ToListAsync()));
+    }
+
     public void Dispose() => _data.Dispose();
 }
