@@ -44,6 +44,7 @@ public static class EngineProgram
         FidDistanceVerb.Create(cli),
         CheckWeightsVerb.Create(cli),
         BenchVerb.Create(cli),
+        ParityVerb.Create(cli),
         EvaluateVerb.Create(cli, PipelinePairGenerator.Factory),
     ];
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Parity;
@@ -8,16 +9,16 @@ namespace Clap2Diffusion.Engine.Parity;
 /// </summary>
 public sealed record TensorComparison(string Name, double MaxAbs, double MaxRel, double Atol, double Rtol, bool Exact, bool Passed)
 {
-    public string Tolerance => Exact ? "exact" : $"atol={Atol:G3},rtol={Rtol:G3}";
+    public string Tolerance => Exact ? "exact" : string.Create(CultureInfo.InvariantCulture, $"atol={Atol:G3},rtol={Rtol:G3}");
 
-    /// <summary>One report line: <c>name max_abs max_rel tolerance PASS|FAIL</c>.</summary>
+    /// <summary>One report line, <c>name max_abs max_rel tolerance PASS|FAIL</c>, in invariant culture so scripts can parse it.</summary>
     public override string ToString() =>
-        $"{Name} {MaxAbs:G4} {MaxRel:G4} {Tolerance} {(Passed ? "PASS" : "FAIL")}";
+        string.Create(CultureInfo.InvariantCulture, $"{Name} {MaxAbs:G4} {MaxRel:G4} {Tolerance} {(Passed ? "PASS" : "FAIL")}");
 
     public static TensorComparison Compare(string name, Tensor actual, Tensor expected, double atol, double rtol)
     {
         if (!actual.shape.SequenceEqual(expected.shape))
-            return new TensorComparison($"{name} (shape [{string.Join(", ", actual.shape)}] vs [{string.Join(", ", expected.shape)}])",
+            return new TensorComparison($"{name}(shape:[{string.Join(",", actual.shape)}]vs[{string.Join(",", expected.shape)}])",
                 double.PositiveInfinity, double.PositiveInfinity, atol, rtol, false, false);
 
         using var scope = NewDisposeScope();
