@@ -1,28 +1,31 @@
 namespace Clap2Diffusion.Client.Contracts;
 
-/// <summary>Everything an admin sets for one training run; the same settings the command line's <c>train</c> takes.</summary>
+/// <summary>
+/// Everything an admin sets for one training run; the same settings the command line's <c>train</c> takes, with
+/// the engine's stage-1 recipe as defaults (stage 2's recipe is 2,000 steps at 1e-5).
+/// </summary>
 public sealed record TrainingSettings
 {
     /// <summary>1: projection alignment; 2: weight optimisation.</summary>
     public int Stage { get; init; } = 1;
 
-    public int Steps { get; init; } = 1000;
+    public int Steps { get; init; } = 3000;
 
-    public double LearningRate { get; init; } = 1e-4;
+    public double LearningRate { get; init; } = 5e-5;
 
-    public int BatchSize { get; init; } = 1;
+    public int BatchSize { get; init; } = 8;
 
     public int GradientAccumulation { get; init; } = 1;
 
-    public int WarmupSteps { get; init; }
+    public int WarmupSteps { get; init; } = 100;
 
     public double AlignmentLossWeight { get; init; } = 0.1;
 
-    public int CheckpointEvery { get; init; } = 250;
+    public int CheckpointEvery { get; init; } = 500;
 
-    public int SamplesEvery { get; init; } = 100;
+    public int SamplesEvery { get; init; } = 500;
 
-    public long Seed { get; init; }
+    public long Seed { get; init; } = 20261125;
 
     /// <summary>Use at most this many examples of the dataset; null for all.</summary>
     public int? SampleLimit { get; init; }
@@ -50,8 +53,8 @@ public sealed record TrainingSettings
             problems.Add("The batch size must be between 1 and 1024.");
         if (GradientAccumulation is < 1 or > 1024)
             problems.Add("Gradient accumulation must be between 1 and 1024.");
-        if (WarmupSteps < 0 || WarmupSteps > Steps)
-            problems.Add("Warm-up steps must be between 0 and the number of steps.");
+        if (WarmupSteps < 0)
+            problems.Add("Warm-up steps must not be negative.");
         if (!double.IsFinite(AlignmentLossWeight) || AlignmentLossWeight < 0 || AlignmentLossWeight > 100)
             problems.Add("The alignment-loss weight must be between 0 and 100.");
         if (CheckpointEvery < 1)
