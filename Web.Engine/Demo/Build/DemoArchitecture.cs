@@ -22,12 +22,12 @@ public static class DemoArchitecture
     {
         ClassName = "AutoencoderKL",
         DiffusersVersion = "0.27.2",
-        BlockOutChannels = [32, 64, 64],
+        BlockOutChannels = [16, 32, 64],
         DownBlockTypes = ["DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"],
         UpBlockTypes = ["UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"],
         LayersPerBlock = 1,
         LatentChannels = 4,
-        NormNumGroups = 16,
+        NormNumGroups = 8,
         SampleSize = ImageSize,
         ScalingFactor = scalingFactor,
     };

@@ -23,8 +23,8 @@ public sealed record DemoProfile(
     int[] UNetChannels)
 {
     public static DemoProfile Full { get; } = new("full", TrainClips: 2000, ValClips: 100, TestClips: 200,
-        VaeSteps: 2500, VaeBatch: 16, BasePool: 12000, BaseSteps: 9000, BaseBatch: 32, ClapSteps: 2500, ClapBatch: 48,
-        Stage1Steps: 1500, Stage2Steps: 300, AdapterBatch: 16, ClassifierSteps: 2500, UNetChannels: [64, 128, 128]);
+        VaeSteps: 1200, VaeBatch: 8, BasePool: 10000, BaseSteps: 3500, BaseBatch: 16, ClapSteps: 1200, ClapBatch: 32,
+        Stage1Steps: 1200, Stage2Steps: 300, AdapterBatch: 16, ClassifierSteps: 1200, UNetChannels: [32, 64, 64]);
 
     public static DemoProfile Smoke { get; } = new("smoke", TrainClips: 12, ValClips: 4, TestClips: 4,
         VaeSteps: 3, VaeBatch: 4, BasePool: 16, BaseSteps: 3, BaseBatch: 4, ClapSteps: 3, ClapBatch: 4,
