@@ -1,3 +1,4 @@
+using Clap2Diffusion.Server.Accounts;
 using Clap2Diffusion.Server.Api;
 using Clap2Diffusion.Server.Components;
 using Clap2Diffusion.Server.Engine;
@@ -6,38 +7,51 @@ using Clap2Diffusion.Server.Health;
 using Clap2Diffusion.Server.Hubs;
 using Clap2Diffusion.Server.Identity;
 using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Runs;
+using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Uploads;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(CreateAdminCommand.HostArguments(args));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddClientIdentity();
 builder.Services.AddPersistence();
+builder.Services.AddAccounts();
 builder.Services.AddUploads();
 builder.Services.AddGallery();
 builder.Services.AddEngine();
+builder.Services.AddRuns();
+builder.Services.AddStudy();
 builder.Services.AddEngineHub();
 builder.Services.AddStudioApi();
 builder.Services.AddStudioHealthChecks();
 
 var app = builder.Build();
 
+if (CreateAdminCommand.Matches(args))
+    return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
 app.UseClientIdentity();
+app.UseAccounts();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapStudioHealthChecks();
 app.MapStudioApi();
+app.MapAccountEndpoints();
+app.MapStudyEndpoints();
+app.MapRunEndpoints();
 app.MapHub<EngineHub>(EngineHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly);
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so WebApplicationFactory-based tests can reach it.</summary>
 public partial class Program;

@@ -1,13 +1,18 @@
 using Clap2Diffusion.Server.Jobs;
+using Clap2Diffusion.Server.Models;
+using Clap2Diffusion.Server.Runs;
 
 namespace Clap2Diffusion.Server.Engine;
 
 /// <summary>
-/// The machine's one job loop: recovers jobs a stop interrupted, asks the backend to describe itself, then
-/// takes queued jobs one at a time, oldest first, and runs each on the engine thread.
+/// The machine's one job loop: recovers work a stop interrupted, asks the backend to describe itself, then
+/// takes queued generation jobs one at a time, oldest first, and runs each on the engine thread. When no
+/// generation job waits it takes the oldest queued training or evaluation run. Between any two pieces of work
+/// it applies a model switch, if one was asked for, and has the backend describe itself again.
 /// </summary>
 public sealed class EngineWorker(IServiceProvider services, EngineState state, EngineThread engineThread, JobStore store,
-    JobRunner runner, QueueSignal signal, ILogger<EngineWorker> logger) : BackgroundService
+    JobRunner runner, RunStore runs, RunRunner runRunner, ModelSwitch modelSwitch, QueueSignal signal, ILogger<EngineWorker> logger)
+    : BackgroundService
 {
     public const string NoBackendProblem =
         "No generation backend is registered, so nothing can be generated. Register one in AddEngine() " +
@@ -17,6 +22,8 @@ public sealed class EngineWorker(IServiceProvider services, EngineState state, E
     {
         await Task.Yield();
         await store.RecoverAfterRestartAsync(stoppingToken);
+        await runs.RecoverAfterRestartAsync(stoppingToken);
+        await modelSwitch.LoadStoredAsync(stoppingToken);
         if (services.GetService<IGenerationBackend>() is not { } backend)
         {
             state.MarkUnavailable(NoBackendProblem);
@@ -24,15 +31,28 @@ public sealed class EngineWorker(IServiceProvider services, EngineState state, E
             return;
         }
 
+        await modelSwitch.ApplyPendingAsync(services, engineThread);
         if (!await DescribeAsync(backend))
             return;
         await store.PublishPositionsAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (await modelSwitch.ApplyPendingAsync(services, engineThread))
+                await DescribeAsync(backend);
+            if (!state.Status.Ready)
+            {
+                // A switch left the engine unable to describe itself: wait for the admin to switch again.
+                await WaitForWorkAsync(stoppingToken);
+                continue;
+            }
+
             var job = await store.TakeNextAsync(stoppingToken);
             if (job is null)
             {
-                await WaitForWorkAsync(stoppingToken);
+                if (await runs.TakeNextAsync(stoppingToken) is { } run)
+                    await runRunner.RunAsync(run, stoppingToken);
+                else
+                    await WaitForWorkAsync(stoppingToken);
                 continue;
             }
 

@@ -7,7 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Server.Gallery;
 
-/// <summary>Finished generations: searching and paging them, rating pairs, and deleting one's own.</summary>
+/// <summary>
+/// Finished generations: searching and paging them, rating pairs, and deleting one's own. Pairs used in a
+/// study are left out (and shown by id to their owner only), so a participant cannot look up a study's prompt
+/// here and learn which image had the audio.
+/// </summary>
 public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, ContentStore content, ILogger<GalleryStore> logger)
     : IGalleryStore
 {
@@ -16,7 +20,7 @@ public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, Co
     public async Task<GalleryPage> QueryAsync(GalleryQuery query, string clientId, int skip, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var jobs = db.Jobs.AsNoTracking().Where(j => j.State == JobState.Completed);
+        var jobs = db.Jobs.AsNoTracking().Where(j => j.State == JobState.Completed && !db.StudyItems.Any(i => i.JobId == j.Id));
         foreach (var word in (query.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(8))
         {
             var pattern = $"%{EscapeLike(word)}%";
@@ -51,7 +55,7 @@ public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, Co
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().Include(j => j.Upload).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-        if (job is null)
+        if (job is null || (job.OwnerId != clientId && await db.StudyItems.AnyAsync(i => i.JobId == jobId, cancellationToken)))
             return null;
         var summaries = await SummariesAsync(db, [jobId], clientId, cancellationToken);
         return new GalleryItem(JobMapper.ToStatus(job, clientId, null, null), summaries.GetValueOrDefault(jobId, RatingSummary.None));

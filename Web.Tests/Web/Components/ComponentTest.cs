@@ -20,7 +20,14 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IJobEvents>(Events);
         Services.AddSingleton<IGalleryStore>(Gallery);
         Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
+        Services.AddSingleton<IEngineActivity>(Activity);
+        AddServices(Services);
         Render<MudPopoverProvider>();
+    }
+
+    /// <summary>More services for one test class; called before anything renders (derived field initialisers have run).</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     protected FakeJobQueue Queue { get; } = new();
@@ -28,6 +35,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected FakeJobEvents Events { get; } = new();
 
     protected FakeGallery Gallery { get; } = new();
+
+    protected FakeEngineActivity Activity { get; } = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

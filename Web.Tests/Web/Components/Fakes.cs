@@ -114,3 +114,29 @@ public sealed class FakeGallery : IGalleryStore
             Ratings.Count(r => r.Rating.Verdict == AudioVerdict.Worse), rating.PromptFidelity, rating.SceneFit, rating));
     }
 }
+
+/// <summary>Background work the test sets, with subscribers it can notify.</summary>
+public sealed class FakeEngineActivity : IEngineActivity
+{
+    private readonly List<Func<BackgroundWork?, Task>> _handlers = [];
+
+    public BackgroundWork? Current { get; private set; }
+
+    public IDisposable Subscribe(Func<BackgroundWork?, Task> handler)
+    {
+        _handlers.Add(handler);
+        return new Unsubscribe(() => _handlers.Remove(handler));
+    }
+
+    public async Task SetAsync(BackgroundWork? work)
+    {
+        Current = work;
+        foreach (var handler in _handlers.ToList())
+            await handler(work);
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}

@@ -129,4 +129,18 @@ public sealed class StudioTests : ComponentTest
 
     private static Task SetClipAsync(IRenderedComponent<Studio> studio) =>
         studio.FindComponent<AudioInput>().Instance.OnUploaded(Clip);
+
+    [Fact]
+    public async Task The_studio_says_when_a_training_run_shares_the_engine()
+    {
+        var studio = Render<Studio>();
+        Assert.Empty(studio.FindAll("[data-testid=background-work]"));
+
+        await Activity.SetAsync(new BackgroundWork(Guid.NewGuid(), RunKind.Training, "Stage 1 on demo-world", 40, 200, Exclusive: false));
+
+        studio.WaitForAssertion(() => Assert.Contains("A training run is using the engine (step 40 of 200). Your images go first",
+            System.Text.RegularExpressions.Regex.Replace(studio.Find("[data-testid=background-work]").TextContent, "\\s+", " ")));
+        await Activity.SetAsync(null);
+        studio.WaitForAssertion(() => Assert.Empty(studio.FindAll("[data-testid=background-work]")));
+    }
 }

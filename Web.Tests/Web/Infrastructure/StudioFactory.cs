@@ -24,6 +24,9 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
 
     public string DataFolder => dataFolder;
 
+    /// <summary>More test doubles behind the engine seams (training, evaluation, models), registered like the backend.</summary>
+    public Action<IServiceCollection>? EngineDoubles { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -49,6 +52,7 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
         {
             if (backend is not null)
                 services.AddSingleton<IGenerationBackend>(backend);
+            EngineDoubles?.Invoke(services);
         });
     }
 

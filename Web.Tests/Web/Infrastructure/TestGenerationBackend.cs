@@ -25,6 +25,13 @@ public sealed class TestGenerationBackend : IGenerationBackend
 
     public IReadOnlyList<string> KnownWords { get; init; } = ["dog", "rain", "city"];
 
+    /// <summary>The active adapter folder, read each time the server asks the backend to describe itself.</summary>
+    public Func<string?>? ActiveAdapters { get; init; }
+
+    public int Describes => _describes;
+
+    private int _describes;
+
     /// <summary>Jobs wait here before their first step while it is reset.</summary>
     public ManualResetEventSlim Gate { get; } = new(true);
 
@@ -38,10 +45,18 @@ public sealed class TestGenerationBackend : IGenerationBackend
     public int MaxConcurrent { get; private set; }
 
     public BackendInfo Describe() => new(
-        "test model", "/models/test", new string('a', 64), new string('b', 64), Device, AudioAvailable, KnownWords, SafetyChecker,
+        "test model", "/models/test", new string('a', 64), AdapterHash(), Device, AudioAvailable, KnownWords, SafetyChecker,
         ["ddim", "euler"],
         new GenerationSettings { Steps = 8, Width = 64, Height = 64, Scheduler = "ddim" },
         new GenerationLimits(MaxSteps: 200, MinSide: 64, MaxSide: 1024, SideMultiple: 8, MaxPromptLength: 1000));
+
+    private string AdapterHash()
+    {
+        Interlocked.Increment(ref _describes);
+        return ActiveAdapters?.Invoke() is { } folder
+            ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(folder)))
+            : new string('b', 64);
+    }
 
     public TimeSpan Estimate(GenerationSettings settings, JobKind kind) =>
         StepDelay * settings.Steps * (kind == JobKind.Pair ? 2 : 1) + TimeSpan.FromMilliseconds(10);

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using Clap2Diffusion.Client.Contracts;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Clap2Diffusion.Server.Accounts;
+
+/// <summary>Checks the password through <see cref="AccountStore"/> and, when it is right, sets the admin cookie.</summary>
+public sealed class AccountSignIn(AccountStore accounts) : IAccountSignIn
+{
+    public async Task<SignInResult> SignInAsync(HttpContext context, string email, string password, CancellationToken cancellationToken = default)
+    {
+        var (result, account) = await accounts.VerifyAsync(email, password, cancellationToken);
+        if (account is null)
+            return result;
+        var principal = new ClaimsPrincipal(AdminClaims.IdentityFor(account.Id, account.Email, account.IsAdmin));
+        await context.SignInAsync(AdminClaims.Scheme, principal, new AuthenticationProperties { IsPersistent = false });
+        return result;
+    }
+}

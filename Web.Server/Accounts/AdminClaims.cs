@@ -1,0 +1,26 @@
+using System.Security.Claims;
+
+namespace Clap2Diffusion.Server.Accounts;
+
+/// <summary>The admin sign-in: its cookie scheme, its role, and the policy every admin page and endpoint requires.</summary>
+public static class AdminClaims
+{
+    public const string Scheme = "c2d-admin";
+    public const string CookieName = "c2d-admin";
+    public const string Role = "Admin";
+    public const string Policy = "Admin";
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+
+    public static ClaimsIdentity IdentityFor(Guid accountId, string email, bool isAdmin)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, accountId.ToString()), new(ClaimTypes.Name, email) };
+        if (isAdmin)
+            claims.Add(new Claim(ClaimTypes.Role, Role));
+        return new ClaimsIdentity(claims, Scheme, ClaimTypes.Name, ClaimTypes.Role);
+    }
+
+    /// <summary>The signed-in account's identity, when the request carries one.</summary>
+    public static ClaimsIdentity? SignedIn(ClaimsPrincipal user) =>
+        user.Identities.FirstOrDefault(i => i.AuthenticationType == Scheme && i.IsAuthenticated);
+}

@@ -1,0 +1,21 @@
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Engine;
+
+/// <summary>
+/// The seam to the engine's model folders. <see cref="Scan"/> and <see cref="Check"/> read folders and weight
+/// headers only, from request threads. <see cref="Activate"/> is called on the engine thread between jobs,
+/// and the server then asks the generation backend to describe itself again, so the switch applies to the
+/// next job without a restart.
+/// </summary>
+public interface IModelManager
+{
+    /// <summary>The model folders (base models, CLAP models, adapter sets, gate sets) under <paramref name="roots"/>.</summary>
+    IReadOnlyList<ModelFolderInfo> Scan(IReadOnlyList<string> roots);
+
+    /// <summary><c>check-weights</c> on one folder: OK or FAIL per component, with the key problems.</summary>
+    ModelCheckReport Check(string folder, ModelComponent component);
+
+    /// <summary>Makes the selection the one the generation backend uses from its next job on.</summary>
+    void Activate(ModelSelection selection);
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Clap2Diffusion.Server.Models;
+
+/// <summary>
+/// The active model selection: kept in SQLite across restarts, and handed to the engine worker, which applies
+/// it on the engine thread between jobs and has the generation backend describe itself again. So a switch
+/// never interrupts a running job and applies from the next one, without a restart.
+/// </summary>
+public sealed class ModelSwitch(IDbContextFactory<StudioDbContext> contexts, ILogger<ModelSwitch> logger)
+{
+    public const string SettingKey = "models.active";
+
+    private ModelSelection? _pending;
+
+    public async Task<ModelSelection> ActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
+        return row is null ? ModelSelection.Defaults : JsonSerializer.Deserialize<ModelSelection>(row.Value, JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>Stores the selection and marks it for the worker to apply before the next job.</summary>
+    public async Task RequestAsync(ModelSelection selection, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var value = JsonSerializer.Serialize(selection, JsonSerializerOptions.Web);
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
+        if (row is null)
+            db.Settings.Add(new SettingEntity { Key = SettingKey, Value = value, UpdatedAt = DateTime.UtcNow });
+        else
+            (row.Value, row.UpdatedAt) = (value, DateTime.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
+        Interlocked.Exchange(ref _pending, selection);
+    }
+
+    /// <summary>At start: the stored selection, so the engine comes up with the models chosen last time.</summary>
+    public async Task LoadStoredAsync(CancellationToken cancellationToken)
+    {
+        var stored = await ActiveAsync(cancellationToken);
+        if (stored != ModelSelection.Defaults)
+            Interlocked.CompareExchange(ref _pending, stored, null);
+    }
+
+    /// <summary>Applies a pending selection on the engine thread; true when one was applied (so the backend must describe itself again).</summary>
+    public async Task<bool> ApplyPendingAsync(IServiceProvider services, EngineThread engineThread)
+    {
+        if (Interlocked.Exchange(ref _pending, null) is not { } selection || services.GetService<IModelManager>() is not { } manager)
+            return false;
+        try
+        {
+            await engineThread.RunAsync(() =>
+            {
+                manager.Activate(selection);
+                return true;
+            });
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "The engine refused the model switch; it describes what it has now");
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Clap2Diffusion.Server.Runs;
+
+/// <summary>The "Training" section: where datasets may be chosen from, where runs write, and whether training yields.</summary>
+public sealed class RunOptions
+{
+    public const string Section = "Training";
+
+    /// <summary>Dataset folders must lie under one of these; the admin console browses only these.</summary>
+    public string[] DatasetRoots { get; set; } = [];
+
+    /// <summary>Runs write their checkpoints, samples and reports here; relative paths start at the data folder.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string OutputFolder { get; set; } = "runs";
+
+    /// <summary>
+    /// False (the default): a running training or evaluation steps aside at its next step boundary whenever a
+    /// generation job is waiting, so the studio stays usable. True: it keeps the engine until it ends.
+    /// </summary>
+    public bool Exclusive { get; set; }
+}

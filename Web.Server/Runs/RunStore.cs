@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Training.Metrics;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Clap2Diffusion.Server.Runs;
+
+/// <summary>Runs, their metrics and artifacts in SQLite: one short transaction per change.</summary>
+public sealed class RunStore(IDbContextFactory<StudioDbContext> contexts, ILogger<RunStore> logger)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task AddAsync(RunEntity run, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<RunEntity?> FindAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+    }
+
+    public async Task<List<RunEntity>> ListAsync(RunKind kind, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.Kind == kind).OrderByDescending(r => r.Number).Take(500).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Marks the oldest queued run as running and returns it; null when none waits.</summary>
+    public async Task<RunEntity?> TakeNextAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        while (true)
+        {
+            var next = await db.Runs.AsNoTracking().Where(r => r.State == RunState.Queued).OrderBy(r => r.Number).FirstOrDefaultAsync(cancellationToken);
+            if (next is null)
+                return null;
+            var now = DateTime.UtcNow;
+            var taken = await db.Runs.Where(r => r.Id == next.Id && r.State == RunState.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now),
+                    cancellationToken);
+            if (taken == 1)
+            {
+                next.State = RunState.Running;
+                next.StartedAt ??= now;
+                return next;
+            }
+        }
+    }
+
+    /// <summary>Changes the state only from one of <paramref name="from"/>; false when the run was in none of them.</summary>
+    public async Task<bool> MoveAsync(Guid runId, RunState[] from, RunState to, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        DateTime? finished = to is RunState.Completed or RunState.Failed or RunState.Cancelled ? DateTime.UtcNow : null;
+        return await db.Runs.Where(r => r.Id == runId && from.Contains(r.State))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, to).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, finished),
+                cancellationToken) == 1;
+    }
+
+    public async Task YieldedAsync(Guid runId, long step, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Runs.Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Queued).SetProperty(r => r.Step, step)
+                .SetProperty(r => r.Yields, r => r.Yields + 1), cancellationToken);
+    }
+
+    public async Task CompleteEvaluationAsync(Guid runId, string reportFolder, IReadOnlyDictionary<string, double> summary,
+        CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(summary.Where(kv => double.IsFinite(kv.Value)).ToDictionary(), Json);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        await db.Runs.Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Completed).SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.ReportFolder, reportFolder).SetProperty(r => r.SummaryJson, json), cancellationToken);
+    }
+
+    /// <summary>After a restart, a run that was running goes back into the queue, to resume from its last checkpoint.</summary>
+    public async Task RecoverAfterRestartAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var interrupted = await db.Runs.Where(r => r.State == RunState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Queued), cancellationToken);
+        if (interrupted > 0)
+            logger.LogWarning("{Count} run(s) were running when the server stopped: queued again to resume", interrupted);
+    }
+
+    /// <summary>Stores one metric record (called on the engine thread, so synchronously) and advances the run's step.</summary>
+    public void AddMetrics(MetricRecord record, Guid runId, bool advancesStep)
+    {
+        using var db = contexts.CreateDbContext();
+        var time = record.Time.UtcDateTime;
+        db.Metrics.AddRange(record.Values.Select(kv => new MetricEntity
+        {
+            RunId = runId,
+            Kind = record.Kind,
+            Step = record.Step,
+            Name = kv.Key,
+            Value = double.IsFinite(kv.Value) ? kv.Value : null,
+            Time = time,
+        }));
+        db.SaveChanges();
+        if (advancesStep)
+            db.Runs.Where(r => r.Id == runId && r.Step < record.Step).ExecuteUpdate(s => s.SetProperty(r => r.Step, record.Step));
+    }
+
+    public void AddArtifact(RunArtifactEntity artifact)
+    {
+        using var db = contexts.CreateDbContext();
+        db.RunArtifacts.Add(artifact);
+        db.SaveChanges();
+        if (artifact.Kind == RunArtifactKind.Checkpoint)
+            db.Runs.Where(r => r.Id == artifact.RunId)
+                .ExecuteUpdate(s => s.SetProperty(r => r.LastCheckpoint, artifact.Path).SetProperty(r => r.LastCheckpointStep, artifact.Step));
+    }
+
+    public void SetProgress(Guid runId, long step, long total)
+    {
+        using var db = contexts.CreateDbContext();
+        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s.SetProperty(r => r.Step, step).SetProperty(r => r.TotalSteps, total));
+    }
+
+    public async Task<List<MetricEntity>> MetricsAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Metrics.AsNoTracking().Where(m => m.RunId == runId).OrderBy(m => m.Name).ThenBy(m => m.Step).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<RunArtifactEntity>> ArtifactsAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.RunArtifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Step).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<List<(RunEntity Run, RunArtifactEntity Checkpoint)>> CheckpointsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await (from artifact in db.RunArtifacts
+                          join run in db.Runs on artifact.RunId equals run.Id
+                          where artifact.Kind == RunArtifactKind.Checkpoint
+                          orderby run.Number descending, artifact.Step descending
+                          select new { run, artifact }).AsNoTracking().ToListAsync(cancellationToken);
+        return rows.Select(r => (r.run, r.artifact)).ToList();
+    }
+}

@@ -1,0 +1,23 @@
+using Clap2Diffusion.Client.Contracts;
+
+namespace Clap2Diffusion.Server.Study;
+
+/// <summary>One vote as the results and the CSV export read it, condition included (admins only).</summary>
+public sealed record StudyVoteRow(
+    Guid ParticipantId,
+    int Order,
+    Guid ItemId,
+    bool IsAttentionCheck,
+    PairRelation? Relation,
+    string Prompt,
+    bool TargetOnLeft,
+    StudyChoice Choice,
+    DateTime? ShownAt,
+    DateTime? AudioPlayedAt,
+    DateTime VotedAt)
+{
+    /// <summary>For a pair, "the audio improved it"; for an attention check, "passed".</summary>
+    public bool ChoseTarget => (Choice == StudyChoice.Left && TargetOnLeft) || (Choice == StudyChoice.Right && !TargetOnLeft);
+
+    public bool ChoseOther => (Choice == StudyChoice.Left && !TargetOnLeft) || (Choice == StudyChoice.Right && TargetOnLeft);
+}
