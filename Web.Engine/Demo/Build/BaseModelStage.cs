@@ -15,7 +15,9 @@ namespace Clap2Diffusion.Engine.Demo.Build;
 /// scenes (encoded once by the frozen demo VAE) and their captions. Captions always name the object and name the
 /// scene half of the time, so text alone can draw a scene when asked and the audio has to supply it when the text
 /// is silent; 10% of captions are empty for classifier-free guidance. The weights kept are an exponential moving
-/// average, which samples better than the last step.
+/// average, which samples better than the last step. The target follows the scheduler's prediction type: the demo
+/// predicts velocity (as SD 2 does), whose error stays bounded at high noise where a small, briefly trained
+/// epsilon model's error is multiplied by 1/sqrt(alpha_bar) on the way to the image.
 /// </summary>
 public static class BaseModelStage
 {
@@ -32,7 +34,8 @@ public static class BaseModelStage
         Norms.ResetGroupNorms(unet);
         unet.train();
         text.train();
-        using var noise = SchedulerFactory.Create("ddim", schedule);
+        using var noise = (DDIMScheduler)SchedulerFactory.Create("ddim", schedule);
+        var predictsVelocity = schedule.PredictionType == "v_prediction";
         var parameters = unet.named_parameters().Select(p => ($"unet.{p.name}", p.parameter))
             .Concat(text.named_parameters().Select(p => ($"text.{p.name}", p.parameter))).ToList();
         var ema = parameters.Select(p => p.parameter.detach().clone().DetachFromDisposeScope()).ToList();
@@ -51,7 +54,7 @@ public static class BaseModelStage
             var epsilon = randn(latents.shape, generator: generator);
             var timesteps = randint(0, noise.NumTrainTimesteps, [profile.BaseBatch], generator: generator, dtype: ScalarType.Int64);
             var prediction = unet.forward(noise.AddNoise(latents, epsilon, timesteps), timesteps, states);
-            return nn.functional.mse_loss(prediction, epsilon);
+            return nn.functional.mse_loss(prediction, predictsVelocity ? noise.GetVelocity(latents, epsilon, timesteps) : epsilon);
         }, progress, cancellation, afterStep: _ => UpdateAverage(parameters, ema));
 
         using (no_grad())
@@ -68,9 +71,12 @@ public static class BaseModelStage
 
     private static void UpdateAverage(List<(string, TorchSharp.Modules.Parameter)> parameters, List<Tensor> average)
     {
+        // Explicit scalars, held to the end: implicit temporaries can be finalised mid-call (see AdamW).
+        using var decay = EmaDecay.ToScalar();
+        using var complement = (1 - EmaDecay).ToScalar();
         using var noGrad = no_grad();
         for (var i = 0; i < parameters.Count; i++)
-            average[i].mul_(EmaDecay).add_(parameters[i].Item2, alpha: 1 - EmaDecay);
+            average[i].mul_(decay).add_(parameters[i].Item2, alpha: complement);
     }
 
     /// <summary>Renders the training pool once and keeps its VAE posteriors, which the stage samples from.</summary>

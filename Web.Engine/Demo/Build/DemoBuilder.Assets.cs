@@ -55,7 +55,7 @@ public sealed partial class DemoBuilder
               "beta_end": 0.012,
               "beta_schedule": "scaled_linear",
               "num_train_timesteps": 1000,
-              "prediction_type": "epsilon",
+              "prediction_type": "v_prediction",
               "set_alpha_to_one": false,
               "steps_offset": 1,
               "clip_sample": false,

@@ -1,9 +1,11 @@
 using System.Text;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Engine.Weights.Layouts;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Demo.Build;
@@ -37,6 +39,10 @@ public sealed partial class DemoBuilder
         if (Directory.Exists(staging))
             Directory.Delete(staging, recursive: true);
         CopyAsHalf(Model, staging);
+        // The adapters name their base by file hash; the float16 copy is a new file, so they are rebound to it.
+        AdapterFolder.Rebind(Path.Combine(staging, "adapters"),
+            ModelHash.OfFiles(WeightFiles.Locate(Path.Combine(staging, "unet"), WeightFiles.Diffusers)),
+            ModelHash.OfFiles(WeightFiles.Locate(Path.Combine(staging, "clap"), WeightFiles.Transformers)));
         File.WriteAllText(Path.Combine(staging, "README.md"), ModelCard());
         var bytes = Directory.GetFiles(staging, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         if (bytes > MaxExportBytes)

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Imaging;
 using SkiaSharp;
 
 namespace Clap2Diffusion.Engine.Demo.World;
@@ -29,25 +30,14 @@ public static class SceneRenderer
     /// <summary>Renders the scene as RGB bytes (row-major, HWC). Jitter in size and placement comes from <paramref name="random"/>.</summary>
     public static byte[] Render(DemoScene scene, DemoRandom random, int size = 64)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Scale(size / 64f);
-
-        DrawAmbience(canvas, scene.Ambience, random);
-        DrawBackground(canvas, scene.Background, random);
-        DrawObject(canvas, scene.Shape, scene.Color, random);
-        DrawForeground(canvas, scene.Foreground, random);
-        canvas.Flush();
-
-        var rgba = bitmap.Bytes;
-        var rgb = new byte[size * size * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        return SkiaPixels.DrawRgb(size, size, canvas =>
         {
-            rgb[i] = rgba[j];
-            rgb[i + 1] = rgba[j + 1];
-            rgb[i + 2] = rgba[j + 2];
-        }
-        return rgb;
+            canvas.Scale(size / 64f);
+            DrawAmbience(canvas, scene.Ambience, random);
+            DrawBackground(canvas, scene.Background, random);
+            DrawObject(canvas, scene.Shape, scene.Color, random);
+            DrawForeground(canvas, scene.Foreground, random);
+        });
     }
 
     private static void DrawAmbience(SKCanvas canvas, string? ambience, DemoRandom random)

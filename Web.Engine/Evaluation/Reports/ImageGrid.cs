@@ -30,14 +30,7 @@ public static class ImageGrid
         {
             canvas.DrawBitmap(source, new SKRect(0, 0, width, height), paint);
         }
-        var rgba = target.Bytes;
-        var rgb = new byte[width * height * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgb[i] = rgba[j];
-            rgb[i + 1] = rgba[j + 1];
-            rgb[i + 2] = rgba[j + 2];
-        }
+        var rgb = SkiaPixels.CopyRgb(target);
         return new RgbImage(width, height, rgb);
     }
 

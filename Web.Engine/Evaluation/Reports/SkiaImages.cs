@@ -25,14 +25,7 @@ internal static class SkiaImages
     /// <summary>Saves what a canvas drew on an RGBA bitmap as an RGB PNG (through the engine's PNG writer).</summary>
     public static void SavePng(SKBitmap bitmap, string path)
     {
-        var rgba = bitmap.Bytes;
-        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgb[i] = rgba[j];
-            rgb[i + 1] = rgba[j + 1];
-            rgb[i + 2] = rgba[j + 2];
-        }
+        var rgb = SkiaPixels.CopyRgb(bitmap);
         PngWriter.Save(path, bitmap.Width, bitmap.Height, rgb);
     }
 

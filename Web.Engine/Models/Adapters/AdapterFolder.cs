@@ -55,6 +55,26 @@ public static class AdapterFolder
         File.Move(temporary, Path.Combine(folder, ConfigFile), overwrite: true);
     }
 
+    /// <summary>
+    /// Records new base and CLAP hashes in a set's metadata, tensors untouched. For when the same weights are
+    /// stored anew (the demo export's float16 copy): the hash names the file, so a re-encoded base gets a new one.
+    /// </summary>
+    public static void Rebind(string folder, string baseModelHash, string? clapModelHash)
+    {
+        var weights = Path.Combine(folder, WeightsFile);
+        var temporary = Path.Combine(folder, $".{WeightsFile}.{Guid.NewGuid():N}.tmp");
+        using (var source = SafeTensorsFile.Open(weights))
+        {
+            MetadataOf(source, folder);
+            var entries = new Dictionary<string, string>(source.Metadata) { ["base_model_hash"] = baseModelHash };
+            if (clapModelHash is not null)
+                entries["clap_model_hash"] = clapModelHash;
+            using var scope = NewDisposeScope();
+            SafeTensorsWriter.Save(temporary, source.Names.Select(name => (name, source.Load(name))).ToList(), entries);
+        }
+        File.Move(temporary, weights, overwrite: true);
+    }
+
     public static AdapterMetadata ReadMetadata(string folder)
     {
         using var file = SafeTensorsFile.Open(Path.Combine(folder, WeightsFile));

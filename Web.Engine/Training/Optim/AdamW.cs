@@ -48,6 +48,16 @@ public sealed class AdamW : IDisposable
         Step++;
         var biasCorrection1 = 1 - Math.Pow(Beta1, Step);
         var biasCorrection2 = 1 - Math.Pow(Beta2, Step);
+        // Scalars are made explicitly and disposed at the end: TorchSharp's implicit double-to-Scalar temporaries
+        // can be finalised by a collection on another thread while the native call still reads them.
+        using var decay = (1 - learningRate * WeightDecay).ToScalar();
+        using var beta1 = Beta1.ToScalar();
+        using var oneMinusBeta1 = (1 - Beta1).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - Beta2).ToScalar();
+        using var rootCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
+        using var eps = Eps.ToScalar();
+        using var stepSize = (-learningRate / biasCorrection1).ToScalar();
         using var noGrad = no_grad();
         foreach (var (name, parameter) in parameters)
         {
@@ -61,11 +71,11 @@ public sealed class AdamW : IDisposable
             }
             using var scope = NewDisposeScope();
             // 1. decoupled weight decay; 2. moment updates; 3. bias-corrected step.
-            parameter.mul_(1 - learningRate * WeightDecay);
-            state.ExpAvg.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
-            state.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            var denominator = (state.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Eps);
-            parameter.addcdiv_(state.ExpAvg, denominator, value: -learningRate / biasCorrection1);
+            parameter.mul_(decay);
+            state.ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
+            state.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
+            var denominator = state.ExpAvgSq.sqrt().div_(rootCorrection2).add_(eps);
+            parameter.addcdiv_(state.ExpAvg, denominator, value: stepSize);
         }
     }
 
