@@ -2,7 +2,8 @@ namespace Clap2Diffusion.Engine.Cli;
 
 /// <summary>
 /// Progress on stderr: a redrawn bar with an ETA when stderr is a terminal, otherwise a line now and then, so
-/// logs stay readable and stdout stays free for results.
+/// logs stay readable and stdout stays free for results. Elapsed time and ETA are per label (a build's stage),
+/// so a long earlier stage does not inflate a later one's estimate.
 /// </summary>
 public sealed class ConsoleProgress(CliContext cli, TimeSpan? lineInterval = null) : IDisposable
 {
@@ -10,10 +11,18 @@ public sealed class ConsoleProgress(CliContext cli, TimeSpan? lineInterval = nul
     private readonly TimeSpan interval = lineInterval ?? TimeSpan.FromSeconds(5);
     private TimeSpan? lastLine;
     private bool drewBar;
+    private string? phase;
+    private TimeSpan phaseStart;
 
     public void Report(string label, long done, long total)
     {
-        var elapsed = clock.Elapsed;
+        if (label != phase)
+        {
+            phase = label;
+            phaseStart = clock.Elapsed;
+            lastLine = null;
+        }
+        var elapsed = clock.Elapsed - phaseStart;
         var fraction = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0;
         var eta = fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / fraction - elapsed.TotalSeconds) : TimeSpan.Zero;
         if (cli.ErrorIsTerminal)
