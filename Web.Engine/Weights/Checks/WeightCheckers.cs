@@ -17,6 +17,7 @@ public static class WeightCheckers
         new("CLIPTextModel", WeightFiles.Transformers, folder => new CLIPTextModel(CLIPConfig.ReadText(ModelFolder.ConfigPath(folder)), META)),
         new("CLIPModel", WeightFiles.Transformers, folder => new CLIPModel(CLIPConfig.Read(ModelFolder.ConfigPath(folder)), META)),
         new("ClapModel", WeightFiles.Transformers, folder => new ClapModel(ClapConfig.Read(ModelFolder.ConfigPath(folder)), META)),
+        new("ClapAudioModelWithProjection", WeightFiles.Transformers, folder => new ClapAudioModelWithProjection(ClapConfig.ReadAudio(ModelFolder.ConfigPath(folder)), META)),
     ];
 
     public static WeightChecker? Find(string? className) =>
