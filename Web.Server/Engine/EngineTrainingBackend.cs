@@ -43,7 +43,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         {
             // The trainer's own checks, worded for the command line: only where the form's checks found nothing.
             if (problems.Count == 0)
-                Try(() => EngineSettings(settings, folders, paths.OutputFolder, ComputeTarget.Cpu, null).Validate());
+                Try(() => EngineSettings(settings, folders, paths.OutputFolder, halfPrecision: false, null).Validate());
             Try(() => problems.AddRange(ModelProblems(settings, folders).ToList()));
         }
         if (string.IsNullOrWhiteSpace(settings.DatasetFolder))
@@ -59,7 +59,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
             throw new InputException(string.Join(" ", problems));
         var options = engine.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = options.Device, Threads = options.Threads });
-        var settings = EngineSettings(work.Settings, Folders(work.Settings), work.OutputFolder, target, work.ResumeFrom);
+        var settings = EngineSettings(work.Settings, Folders(work.Settings), work.OutputFolder, target.DType == ScalarType.Float16, work.ResumeFrom);
         var bridge = new TrainingReportBridge(reporter);
         // Each call does at least one step, so a run that keeps being asked to yield still advances.
         var outcome = AdapterTrainer.Run(settings, target, bridge, shouldYield: () => bridge.StepsDone > 0 && shouldYield(),
@@ -71,8 +71,11 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         throw new OperationCanceledException($"Training stopped at step {outcome.Step}; its checkpoint is kept for a resume.", cancellationToken);
     }
 
-    /// <summary>The engine's settings for a run: the admin's choices, the server's sampling, and where it all goes.</summary>
-    public AdapterTrainingSettings EngineSettings(TrainingSettings settings, ModelFolders folders, string output, ComputeTarget target, string? resumeFrom) => new()
+    /// <summary>
+    /// The engine's settings for a run: the admin's choices, the server's sampling, and where it all goes. With
+    /// <paramref name="halfPrecision"/> (CUDA) the frozen networks run in float16 and the loss is scaled.
+    /// </summary>
+    public AdapterTrainingSettings EngineSettings(TrainingSettings settings, ModelFolders folders, string output, bool halfPrecision, string? resumeFrom) => new()
     {
         Dataset = settings.DatasetFolder,
         Model = folders.Model,
@@ -88,7 +91,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         AlignmentWeight = settings.AlignmentLossWeight,
         Seed = settings.Seed,
         LimitSamples = settings.SampleLimit,
-        MixedPrecision = target.DType == ScalarType.Float16 ? "fp16" : "no",
+        MixedPrecision = halfPrecision ? "fp16" : "no",
         Output = output,
         CheckpointEvery = settings.CheckpointEvery,
         SampleEvery = settings.SamplesEvery,

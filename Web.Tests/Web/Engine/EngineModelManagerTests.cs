@@ -21,6 +21,7 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         Assert.Equal(ModelComponent.Clap, byFolder[Path.Combine(engine.ModelFolder, "clap")]);
         Assert.Equal(ModelComponent.Adapters, byFolder[Path.Combine(engine.ModelFolder, "adapters")]);
         Assert.Equal(ModelComponent.Adapters, byFolder[checkpoint]);
+        Assert.Equal(ModelComponent.Adapters, byFolder[Path.Combine(engine.CorruptModelFolder, "adapters")]);
         Assert.DoesNotContain(Path.Combine(checkpoint, "adapters"), byFolder.Keys);
         Assert.DoesNotContain(found, f => f.Component == ModelComponent.GateSet);
         Assert.Contains("training checkpoint", found.Single(f => f.Folder == checkpoint).Origin);
@@ -28,7 +29,7 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
     }
 
     [Fact]
-    public void Check_passes_the_smoke_model_and_fails_its_truncated_copy_with_the_reason()
+    public void Check_passes_the_smoke_model_and_fails_its_truncated_copy_with_the_reasons()
     {
         var manager = engine.Manager(engine.Models());
 
@@ -37,6 +38,7 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         var clap = manager.Check(Path.Combine(engine.ModelFolder, "clap"), ModelComponent.Clap);
         var notClap = manager.Check(Path.Combine(engine.ModelFolder, "unet"), ModelComponent.Clap);
         var adapters = manager.Check(Path.Combine(engine.ModelFolder, "adapters"), ModelComponent.Adapters);
+        var truncatedAdapters = manager.Check(Path.Combine(engine.CorruptModelFolder, "adapters"), ModelComponent.Adapters);
         var gates = manager.Check(Path.Combine(engine.ModelFolder, "adapters"), ModelComponent.GateSet);
 
         Assert.True(good.Ok, Problems(good));
@@ -48,6 +50,8 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         Assert.True(clap.Ok, Problems(clap));
         Assert.False(notClap.Ok);
         Assert.True(adapters.Ok, Problems(adapters));
+        Assert.False(truncatedAdapters.Ok);
+        Assert.NotEmpty(Assert.Single(truncatedAdapters.Components).Problems);
         Assert.False(gates.Ok);
     }
 

@@ -1,7 +1,10 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clap2Diffusion.Tests.Web.Engine;
 
@@ -32,5 +35,35 @@ public sealed class EngineRegistrationTests(SmokeEngine engine)
         Assert.Equal(4, dataset.Usable);
         Assert.Contains(listed, f => f.Component == ModelComponent.BaseModel && f.Folder == engine.ModelFolder);
         Assert.False(truncated.Ok);
+    }
+
+    [Fact]
+    public async Task An_admin_switch_to_a_training_checkpoint_reaches_the_studio_engine_before_its_next_job()
+    {
+        var checkpoint = engine.StraightRun().Reporter.Checkpoints[^1].Folder;
+        using var data = new TempFolder("engine-switch");
+        await using var factory = await new StudioFactory(data.Path, backend: null, new Dictionary<string, string?>
+        {
+            ["Engine:ModelFolder"] = engine.ModelFolder,
+            ["Engine:Device"] = "cpu",
+            ["Models:Roots:0"] = engine.ModelsRoot,
+            ["Models:Roots:1"] = engine.DataFolder,
+        })
+        {
+            EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
+        }.ReadyAsync();
+        var state = factory.Get<EngineState>();
+        var before = state.Backend!.AdapterHash;
+
+        var refused = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(engine.CorruptModelFolder, null, checkpoint, null));
+        var switched = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, checkpoint, null));
+        var expected = ModelHash.OfFile(Path.Combine(checkpoint, "adapters", AdapterFolder.WeightsFile));
+        await StudioApi.WaitUntilAsync(() => state.Backend?.AdapterHash == expected, "the engine describes the checkpoint's adapters");
+
+        Assert.False(refused.Activated);
+        Assert.Contains(refused.Checks, c => !c.Ok && c.Components.Any(p => p.Problems.Any(x => x.Contains("trained on base model", StringComparison.Ordinal))));
+        Assert.True(switched.Activated, string.Join("; ", switched.Problems));
+        Assert.NotEqual(before, expected);
+        Assert.True(state.Status.Ready);
     }
 }

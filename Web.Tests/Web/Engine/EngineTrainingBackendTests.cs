@@ -129,9 +129,9 @@ public sealed class EngineTrainingBackendTests(SmokeEngine engine)
         var stage2 = engine.Settings with { Stage = 2 };
 
         var withDemoAdapters = backend.Validate(stage2);
+        var otherBase = backend.Validate(stage2 with { BaseModelFolder = engine.CorruptModelFolder });
         models.Use(models.Current with { Adapters = null });
         var withoutAdapters = backend.Validate(stage2);
-        var otherBase = backend.Validate(stage2 with { BaseModelFolder = engine.CorruptModelFolder });
 
         Assert.True(withDemoAdapters.CanTrain, string.Join("; ", withDemoAdapters.Problems));
         Assert.Contains("Stage 2 starts from stage 1's adapters", Assert.Single(withoutAdapters.Problems));

@@ -20,7 +20,7 @@ public sealed class SmokeEngineCollection : ICollectionFixture<SmokeEngine>
 
 /// <summary>
 /// A temporary world for the engine backends: <c>demo build --profile smoke</c> once, its model in a models root
-/// beside a copy whose UNet weights are cut short, its world dataset, and a runs folder whose feature cache
+/// beside a copy whose UNet and adapter weights are cut short, its world dataset, and a runs folder whose feature cache
 /// every training test shares. The first uninterrupted training run is kept for the tests that compare with it.
 /// </summary>
 public sealed class SmokeEngine : IDisposable
@@ -35,9 +35,12 @@ public sealed class SmokeEngine : IDisposable
         new DemoBuilder(DemoProfile.Smoke, Work, ModelFolder, 20261125UL, _ => { }, null).Run(null, CancellationToken.None);
         BuildTime = clock.Elapsed;
         CopyFolder(ModelFolder, CorruptModelFolder);
-        var unet = Path.Combine(CorruptModelFolder, "unet", "diffusion_pytorch_model.safetensors");
-        var bytes = File.ReadAllBytes(unet);
-        File.WriteAllBytes(unet, bytes[..(bytes.Length / 2)]);
+        foreach (var part in new[] { "unet", "adapters" })
+        {
+            var weights = Path.Combine(CorruptModelFolder, part, "diffusion_pytorch_model.safetensors");
+            var bytes = File.ReadAllBytes(weights);
+            File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
+        }
         Directory.CreateDirectory(DataFolder);
     }
 
