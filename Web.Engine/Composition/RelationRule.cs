@@ -10,7 +10,7 @@ namespace Clap2Diffusion.Engine.Composition;
 /// the same sound = matching, a different sound = contradictory, nothing = creative (the prompt adds what the
 /// sound lacks). A prompt that names no level is complementary, unless it is close to the audio as a whole,
 /// which is matching. Across levels, contradictory outranks creative, which outranks matching.
-/// See docs/decisions/0005-composition-strategy.md.
+/// See docs/decisions/0006-composition-strategy.md.
 /// </summary>
 public static class RelationRule
 {

@@ -99,7 +99,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     {
         using var scope = NewDisposeScope();
         // 4. Prepare timesteps (img2img starts part-way down the schedule).
-        var generator = new Generator((ulong)plan.Seed);
+        using var generator = new Generator((ulong)plan.Seed);
         using var scheduler = plan.SchedulerName is null ? SchedulerFactory.FromConfig(schedulerConfig) : SchedulerFactory.Create(plan.SchedulerName, schedulerConfig);
         scheduler.NoiseSource = new GeneratorNoiseSource(generator);
         scheduler.SetTimesteps(plan.Steps);

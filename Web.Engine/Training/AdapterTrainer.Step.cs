@@ -41,7 +41,7 @@ public sealed partial class AdapterTrainer
     private (Tensor Loss, double Diffusion, double Align) Loss(long batchNumber)
     {
         var random = new DemoRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
-        var generator = new Generator(random.NextULong() >> 1);
+        using var generator = new Generator(random.NextULong() >> 1);
         var target = components.Target;
         var batch = settings.BatchSize;
 

@@ -44,7 +44,7 @@ public static class BaseModelStage
 
         StageTraining.Run("base", parameters, profile.BaseSteps, 4e-4, step =>
         {
-            var generator = new Generator(seed * 31 + (ulong)step);
+            using var generator = new Generator(seed * 31 + (ulong)step);
             var indices = Enumerable.Range(0, profile.BaseBatch).Select(_ => random.Next(scenes.Count)).ToArray();
             var index = tensor(indices.Select(i => (long)i).ToArray());
             var mean = means.index_select(0, index);

@@ -26,7 +26,7 @@ public static class VaeStage
         StageTraining.Run("vae", vae.named_parameters().Select(p => (p.name, p.parameter)), profile.VaeSteps, 1e-3, step =>
         {
             var images = RenderBatch(random, profile.VaeBatch);
-            var generator = new Generator(seed + (ulong)step);
+            using var generator = new Generator(seed + (ulong)step);
             using var posterior = vae.encode(images);
             var reconstruction = vae.decode(posterior.sample(generator));
             var kl = 0.5 * (posterior.mean.square() + posterior.var - 1 - posterior.logvar).mean();

@@ -68,7 +68,7 @@ public static class ClassifierTrainer
             images = Blur(images, sigma);
         var contrast = tensor(Enumerable.Range(0, (int)batch).Select(_ => (float)random.Uniform(0.88, 1.12)).ToArray()).reshape(batch, 1, 1, 1);
         var brightness = tensor(Enumerable.Range(0, (int)batch).Select(_ => (float)random.Uniform(-0.08, 0.08)).ToArray()).reshape(batch, 1, 1, 1);
-        var generator = new Generator(random.NextULong() >> 1);
+        using var generator = new Generator(random.NextULong() >> 1);
         var noise = randn(images.shape, generator: generator) * (float)random.Uniform(0, 0.06);
         return (images * contrast + brightness + noise).clamp(-1, 1);
     }
