@@ -15,16 +15,47 @@ public sealed partial class AdapterTrainer
 {
     private const string OptimizerFile = "optimizer.safetensors";
     private const string StateFile = "state.json";
+    private const string CheckpointAdaptersFolder = "adapters";
 
     /// <summary>Adapters, optimiser moments and the step: all a resumed run needs (its randomness derives from the step).</summary>
-    private void SaveCheckpoint(CheckpointStore store, AdamW optimizer, long step) => store.Save(step, folder =>
+    private void SaveCheckpoint(CheckpointStore store, AdamW optimizer, long step)
     {
-        AdapterFolder.Save(adapters, Path.Combine(folder, "adapters"), Metadata(step));
-        var (tensors, count) = optimizer.State();
-        SafeTensorsWriter.Save(Path.Combine(folder, OptimizerFile), tensors.Select(kv => (kv.Key, kv.Value)),
-            new Dictionary<string, string> { ["step"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        PretrainedWriter.WriteJson(Path.Combine(folder, StateFile), new { step, stage = settings.Stage, seed = settings.Seed, batch_size = settings.BatchSize });
-    });
+        var saved = store.Save(step, folder =>
+        {
+            AdapterFolder.Save(adapters, Path.Combine(folder, CheckpointAdaptersFolder), Metadata(step));
+            var (tensors, count) = optimizer.State();
+            SafeTensorsWriter.Save(Path.Combine(folder, OptimizerFile), tensors.Select(kv => (kv.Key, kv.Value)),
+                new Dictionary<string, string> { ["step"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            PretrainedWriter.WriteJson(Path.Combine(folder, StateFile), new { step, stage = settings.Stage, seed = settings.Seed, batch_size = settings.BatchSize });
+        });
+        listener?.CheckpointWritten(step, saved);
+    }
+
+    /// <summary>The adapter set inside a training checkpoint folder; null when the folder is not a checkpoint.</summary>
+    public static string? CheckpointAdapters(string folder)
+    {
+        var adaptersFolder = Path.Combine(folder, CheckpointAdaptersFolder);
+        return File.Exists(Path.Combine(folder, StateFile)) && File.Exists(Path.Combine(folder, OptimizerFile)) && Directory.Exists(adaptersFolder)
+            ? adaptersFolder
+            : null;
+    }
+
+    /// <summary>A checkpoint folder named explicitly, and the step it was written at.</summary>
+    private static (string Path, long Step) CheckpointAt(string folder)
+    {
+        var state = Path.Combine(folder, StateFile);
+        if (CheckpointAdapters(folder) is null)
+            throw new InputException($"{folder} is not a training checkpoint (it needs {StateFile}, {OptimizerFile} and {CheckpointAdaptersFolder}/)");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(state));
+            return (folder, document.RootElement.GetProperty("step").GetInt64());
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InputException($"{state} is damaged ({error.Message})", error);
+        }
+    }
 
     private void LoadOptimizer(AdamW optimizer, string checkpoint)
     {
@@ -54,7 +85,7 @@ public sealed partial class AdapterTrainer
         TrainingStep: step, Description: $"stage {settings.Stage}");
 
     /// <summary>Sample images from fixed validation pairs: the same prompts, sounds and seeds at every sampling step.</summary>
-    private void WriteSamples(long step, IReadOnlyList<AudioCapsEntry> trainingEntries)
+    private void WriteSamples(long step, IReadOnlyList<AudioCapsEntry> trainingEntries, CancellationToken cancellation)
     {
         var pairs = ValidationPairs(trainingEntries);
         if (pairs.Count == 0)
@@ -76,10 +107,14 @@ public sealed partial class AdapterTrainer
                     Pair = true,
                     AdaptToRelation = false,
                     Audio = new AudioInput(AudioDecoder.DecodeFile(entry.AudioPath!), Path.GetFileName(entry.AudioPath!)),
-                });
-                PngWriter.Save(Path.Combine(folder, $"{i:D2}-audio.png"), result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts());
-                PngWriter.Save(Path.Combine(folder, $"{i:D2}-text-only.png"), result.Baseline!.Width, result.Baseline.Height, result.Baseline.Pixels,
+                }, cancellation: cancellation);
+                var withAudio = Path.Combine(folder, $"{i:D2}-audio.png");
+                var textOnly = Path.Combine(folder, $"{i:D2}-text-only.png");
+                PngWriter.Save(withAudio, result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts());
+                PngWriter.Save(textOnly, result.Baseline!.Width, result.Baseline.Height, result.Baseline.Pixels,
                     (result.Parameters with { Condition = "text-only" }).PngTexts());
+                listener?.SampleWritten(new TrainingSample(step, withAudio, entry.ConditioningText, entry.Caption, WithAudio: true));
+                listener?.SampleWritten(new TrainingSample(step, textOnly, entry.ConditioningText, entry.Caption, WithAudio: false));
             }
         }
         finally

@@ -36,19 +36,21 @@ public sealed partial class AdapterTrainer
     private readonly FeatureCache cache;
     private readonly AudioAdapters adapters;
     private readonly IMetricSink sink;
+    private readonly ITrainingListener? listener;
     private readonly string runId;
     private readonly Tensor emptyText;
     private readonly DiffusionScheduler noiseSchedule;
     private readonly Dictionary<long, int[]> orders = [];
 
     private AdapterTrainer(AdapterTrainingSettings settings, TrainingComponents components, FeatureCache cache, AudioAdapters adapters,
-        IMetricSink sink, string runId)
+        IMetricSink sink, ITrainingListener? listener, string runId)
     {
         this.settings = settings;
         this.components = components;
         this.cache = cache;
         this.adapters = adapters;
         this.sink = sink;
+        this.listener = listener;
         this.runId = runId;
         using (no_grad())
             emptyText = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer, 8, false, 1, "")
@@ -56,9 +58,13 @@ public sealed partial class AdapterTrainer
         noiseSchedule = SchedulerFactory.Create("ddim", components.SchedulerConfig);
     }
 
-    /// <summary>Runs (or resumes) training in the settings' output folder.</summary>
+    /// <summary>
+    /// Runs (or resumes) training in the settings' output folder: from <see cref="AdapterTrainingSettings.ResumeFrom"/>
+    /// when it names a checkpoint, else from the output folder's latest checkpoint, else from the start.
+    /// </summary>
     public static TrainingOutcome Run(AdapterTrainingSettings settings, ComputeTarget target, IMetricSink? sink = null,
-        Action<TrainingProgress>? progress = null, Func<bool>? shouldYield = null, CancellationToken cancellation = default)
+        Action<TrainingProgress>? progress = null, Func<bool>? shouldYield = null, CancellationToken cancellation = default,
+        ITrainingListener? listener = null)
     {
         settings.Validate();
         Directory.CreateDirectory(settings.Output);
@@ -87,18 +93,18 @@ public sealed partial class AdapterTrainer
                 throw new InputException($"no usable samples in {settings.Dataset} ({report.Summary})");
 
             var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), settings.KeepCheckpoints);
-            var latest = store.Latest();
+            var latest = settings.ResumeFrom is { } resumeFrom ? CheckpointAt(resumeFrom) : store.Latest();
             using var adapters = CreateAdapters(settings, components, latest?.Path);
             var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Output)));
             using var jsonl = new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"));
-            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), runId);
+            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), listener, runId);
             return trainer.Loop(store, latest, entries, report, progress, shouldYield, cancellation);
         }
     }
 
     private static AudioAdapters CreateAdapters(AdapterTrainingSettings settings, TrainingComponents components, string? checkpoint)
     {
-        var start = checkpoint is not null ? Path.Combine(checkpoint, "adapters") : settings.InitAdapters;
+        var start = checkpoint is not null ? Path.Combine(checkpoint, CheckpointAdaptersFolder) : settings.InitAdapters;
         if (start is not null)
         {
             // Trainable weights stay in float32 even when the frozen networks run in float16.
@@ -154,7 +160,14 @@ public sealed partial class AdapterTrainer
             if (step % settings.CheckpointEvery == 0 && step < total)
                 SaveCheckpoint(store, optimizer, step);
             if (step % settings.SampleEvery == 0 || step == total)
-                WriteSamples(step, entries);
+                try
+                {
+                    WriteSamples(step, entries, cancellation);
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    // The step itself is done: the boundary check keeps it in a checkpoint and stops the run.
+                }
         }
         SaveCheckpoint(store, optimizer, step);
         return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, CheckFrozen(frozenBefore));

@@ -67,6 +67,9 @@ public sealed record AdapterTrainingSettings
     [JsonPropertyName("sample_steps")] public int SampleSteps { get; init; } = 20;
     [JsonPropertyName("cache")] public string? Cache { get; init; }
 
+    /// <summary>A checkpoint folder to continue from; null continues from the output folder's latest checkpoint, if any.</summary>
+    [JsonPropertyName("resume_from")] public string? ResumeFrom { get; init; }
+
     [JsonIgnore] public int EffectiveSteps => Steps ?? (Stage == 1 ? 3000 : 2000);
 
     [JsonIgnore] public double EffectiveLearningRate => LearningRate ?? (Stage == 1 ? 5e-5 : 1e-5);

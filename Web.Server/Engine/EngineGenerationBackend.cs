@@ -3,7 +3,6 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -14,35 +13,35 @@ using Microsoft.Extensions.Options;
 namespace Clap2Diffusion.Server.Engine;
 
 /// <summary>
-/// The studio's engine: the diffusion pipeline with CLAP and the V4 adapters, loaded once on the engine thread.
-/// Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
+/// The studio's engine: the diffusion pipeline with CLAP and the V4 adapters of <see cref="ActiveModels"/>, loaded
+/// on the engine thread and kept until the active models change; then the old pipeline is released before the
+/// new one loads. Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
 /// </summary>
-public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ILogger<EngineGenerationBackend> logger) : IGenerationBackend, IDisposable
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ActiveModels models, ILogger<EngineGenerationBackend> logger)
+    : IGenerationBackend, IDisposable
 {
     private ClapDiffusionPipeline? pipeline;
+    private ModelFolders? loaded;
     private double secondsPerStepPerMegapixel = 1.0;
     private double fixedSeconds = 0.5;
 
     public BackendInfo Describe()
     {
-        var settings = options.Value;
-        var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
-        pipeline ??= ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(NullIfEmpty(settings.ModelFolder)),
-            NullIfEmpty(settings.ClapFolder), NullIfEmpty(settings.AdaptersFolder), target));
-        var info = pipeline.Info;
-        logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}", info.ModelFolder, info.ModelHash, info.Device, pipeline.HearsAudio);
-        var size = pipeline.DefaultSize;
+        var engine = Pipeline();
+        var info = engine.Info;
+        logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}", info.ModelFolder, info.ModelHash, info.Device, engine.HearsAudio);
+        var size = engine.DefaultSize;
         var defaults = new GenerationSettings
         {
-            Steps = pipeline.Settings.DefaultSteps,
-            Scheduler = pipeline.Settings.DefaultScheduler ?? "ddim",
-            TextGuidance = pipeline.Settings.TextScale,
-            AudioGuidance = pipeline.Settings.AudioScale,
+            Steps = engine.Settings.DefaultSteps,
+            Scheduler = engine.Settings.DefaultScheduler ?? "ddim",
+            TextGuidance = engine.Settings.TextScale,
+            AudioGuidance = engine.Settings.AudioScale,
             Width = size,
             Height = size,
         };
-        var multiple = pipeline.VaeScaleFactor;
-        return new BackendInfo(info.ModelName, info.ModelFolder, info.ModelHash, info.AdaptersHash, info.Device, pipeline.HearsAudio,
+        var multiple = engine.VaeScaleFactor;
+        return new BackendInfo(info.ModelName, info.ModelFolder, info.ModelHash, info.AdaptersHash, info.Device, engine.HearsAudio,
             info.KnownWords ?? [], SafetyCheckerActive: false,
             [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults,
             new GenerationLimits(MaxSteps: 150, MinSide: Math.Max(multiple, 16), MaxSide: Math.Min(ClapDiffusionPipeline.MaxSide, 1024),
@@ -58,7 +57,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
 
     public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
     {
-        var engine = pipeline ?? throw new InvalidOperationException("Describe() loads the pipeline before the first job.");
+        var engine = Pipeline();
         var clock = Stopwatch.StartNew();
         var settings = work.Settings;
         AudioInput? audio = null;
@@ -117,7 +116,21 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         _ => PairRelation.Contradictory,
     };
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>The pipeline of the active models, loading it when they changed since the last load.</summary>
+    private ClapDiffusionPipeline Pipeline()
+    {
+        var wanted = models.Current;
+        if (pipeline is not null && loaded == wanted)
+            return pipeline;
+        // One pipeline in memory at a time: the old one goes before the new one loads.
+        pipeline?.Dispose();
+        (pipeline, loaded) = (null, null);
+        var settings = options.Value;
+        var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
+        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target));
+        loaded = wanted;
+        return pipeline;
+    }
 
     public void Dispose() => pipeline?.Dispose();
 }

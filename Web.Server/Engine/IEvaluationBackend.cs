@@ -7,8 +7,10 @@ namespace Clap2Diffusion.Server.Engine;
 public interface IEvaluationBackend
 {
     /// <summary>
-    /// Evaluates and writes the report into <see cref="EvaluationWork.ReportFolder"/>: JSON, Markdown
-    /// (<c>report.md</c>), PNG charts and the image grid. Metric records (Kind "eval") go to the reporter.
+    /// Evaluates and writes the report into <see cref="EvaluationWork.ReportFolder"/> in the engine's layout
+    /// (<see cref="Clap2Diffusion.Engine.Evaluation.Reports.ReportWriter"/>): <c>report.json</c>, the Markdown
+    /// <c>summary.md</c> the admin page shows, PNG charts under <c>charts/</c> and <c>grid.png</c>. Metric records
+    /// (Kind "eval") go to the reporter.
     /// Cancellation and bad input behave as in <see cref="ITrainingBackend.Run"/>.
     /// </summary>
     EvaluationOutcome Run(EvaluationWork work, IEvaluationReporter reporter, CancellationToken cancellationToken);

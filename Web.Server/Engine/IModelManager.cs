@@ -16,6 +16,12 @@ public interface IModelManager
     /// <summary><c>check-weights</c> on one folder: OK or FAIL per component, with the key problems.</summary>
     ModelCheckReport Check(string folder, ModelComponent component);
 
+    /// <summary>
+    /// <see cref="Check(string, ModelComponent)"/> as part of activating <paramref name="selection"/>, so a part that
+    /// depends on others (adapters on their base model and CLAP) is checked against the ones it would run with.
+    /// </summary>
+    ModelCheckReport Check(string folder, ModelComponent component, ModelSelection selection) => Check(folder, component);
+
     /// <summary>Makes the selection the one the generation backend uses from its next job on.</summary>
     void Activate(ModelSelection selection);
 }

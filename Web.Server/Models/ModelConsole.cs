@@ -26,14 +26,20 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
             .OrderBy(f => f.Component).ThenBy(f => f.Origin is null).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<ModelCheckReport> CheckAsync(string folder, ModelComponent component, CancellationToken cancellationToken = default)
+    public Task<ModelCheckReport> CheckAsync(string folder, ModelComponent component, CancellationToken cancellationToken = default) =>
+        CheckAsync(folder, component, null, cancellationToken);
+
+    /// <summary>With a selection, the folder is checked as part of it (adapters against the base model and CLAP chosen with them).</summary>
+    private async Task<ModelCheckReport> CheckAsync(string folder, ModelComponent component, ModelSelection? selection,
+        CancellationToken cancellationToken)
     {
         var (resolved, problem) = FolderGuard.Resolve(folder, roots.All);
         if (resolved is null)
             return ModelCheckReport.Refused(folder, problem!);
         if (services.GetService<IModelManager>() is not { } manager)
             return ModelCheckReport.Refused(resolved, "No model manager is registered, so folders cannot be checked.");
-        return await Task.Run(() => manager.Check(resolved, component), cancellationToken);
+        return await Task.Run(() => selection is null ? manager.Check(resolved, component) : manager.Check(resolved, component, selection),
+            cancellationToken);
     }
 
     public Task<ModelSelection> ActiveAsync(CancellationToken cancellationToken = default) => modelSwitch.ActiveAsync(cancellationToken);
@@ -52,7 +58,7 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
         {
             if (string.IsNullOrWhiteSpace(folder))
                 continue;
-            var report = await CheckAsync(folder, component, cancellationToken);
+            var report = await CheckAsync(folder, component, resolved, cancellationToken);
             checks.Add(report);
             resolved = component switch
             {

@@ -19,4 +19,12 @@ public sealed class RunOptions
     /// generation job is waiting, so the studio stays usable. True: it keeps the engine until it ends.
     /// </summary>
     public bool Exclusive { get; set; }
+
+    /// <summary>Denoising steps of each sample image a training run makes (every <c>SamplesEvery</c> steps).</summary>
+    [Range(1, 1000)]
+    public int SampleSteps { get; set; } = 20;
+
+    /// <summary>Validation pairs drawn at each sampling step, each as an audio-conditioned and a text-only image; 0 for none.</summary>
+    [Range(0, 16)]
+    public int SamplePairs { get; set; } = 2;
 }

@@ -29,11 +29,12 @@ public static class TrainVerb
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints" };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "steps between sample images" };
         var seed = new Option<long?>("--seed") { Description = "seed of every random choice" };
+        var resumeFrom = new Option<string?>("--resume-from") { Description = "checkpoint folder to continue from (default: the output folder's latest)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var command = new Command("train", "Train the V4 audio adapters on an AudioCaps-format dataset.")
         {
             config, dataset, split, stage, steps, batch, accumulation, learningRate, limit, output, model, clap, adapterConfig,
-            initAdapters, checkpointEvery, sampleEvery, seed, device,
+            initAdapters, checkpointEvery, sampleEvery, seed, resumeFrom, device,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -57,6 +58,7 @@ public static class TrainVerb
                 CheckpointEvery = result.GetValue(checkpointEvery) ?? settings.CheckpointEvery,
                 SampleEvery = result.GetValue(sampleEvery) ?? settings.SampleEvery,
                 Seed = result.GetValue(seed) ?? settings.Seed,
+                ResumeFrom = result.GetValue(resumeFrom) ?? settings.ResumeFrom,
             };
             return Run(cli, settings, ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }));
         }));

@@ -134,9 +134,9 @@ public sealed partial class DemoBuilder(DemoProfile profile, string work, string
             BatchSize = profile.AdapterBatch,
             WarmupSteps = Math.Min(100, profile.Stage1Steps / 10),
             CheckpointEvery = Math.Max(1, profile.Stage1Steps / 4),
+            // No sample images: a run's closing samples would cost more than the smoke profile's whole training.
             SampleEvery = int.MaxValue,
-            SamplePairs = 2,
-            SampleSteps = 20,
+            SamplePairs = 0,
             AlignmentWeight = 0.1,
             Seed = (long)(seed & 0x7FFFFFFF),
             Cache = Path.Combine(work, "feature-cache"),

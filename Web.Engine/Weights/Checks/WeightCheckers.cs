@@ -17,7 +17,20 @@ public static class WeightCheckers
         new("CLIPTextModel", WeightFiles.Transformers, folder => new CLIPTextModel(CLIPConfig.ReadText(ModelFolder.ConfigPath(folder)), META)),
         new("CLIPModel", WeightFiles.Transformers, folder => new CLIPModel(CLIPConfig.Read(ModelFolder.ConfigPath(folder)), META)),
         new("ClapModel", WeightFiles.Transformers, folder => new ClapModel(ClapConfig.Read(ModelFolder.ConfigPath(folder)), META)),
+        new("ClapAudioModelWithProjection", WeightFiles.Transformers, folder => new ClapAudioModelWithProjection(ClapConfig.ReadAudio(ModelFolder.ConfigPath(folder)), META)),
     ];
+
+    /// <summary>The transformers model_type each class's config carries, for configs that name no architecture.</summary>
+    private static readonly Dictionary<string, string> ModelTypes = new(StringComparer.Ordinal)
+    {
+        ["clip_text_model"] = "CLIPTextModel",
+        ["clip"] = "CLIPModel",
+        ["clap"] = "ClapModel",
+        ["clap_audio_model"] = "ClapAudioModelWithProjection",
+    };
+
+    public static WeightChecker? ForModelType(string? modelType) =>
+        modelType is not null && ModelTypes.TryGetValue(modelType, out var className) ? Find(className) : null;
 
     public static WeightChecker? Find(string? className) =>
         className is null ? null : All.FirstOrDefault(c => c.ClassName == className);

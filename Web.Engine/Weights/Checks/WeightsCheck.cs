@@ -157,18 +157,32 @@ public static class WeightsCheck
         };
     }
 
-    private static (string ClassName, string Layout) ReadClassName(string configPath)
+    /// <summary>The model class a folder's config.json names, or null when it names none (or there is no config).</summary>
+    public static string? ConfiguredClass(string folder)
+    {
+        var config = Path.Combine(folder, "config.json");
+        return File.Exists(config) ? ClassNameOf(config)?.ClassName : null;
+    }
+
+    private static (string ClassName, string Layout) ReadClassName(string configPath) =>
+        ClassNameOf(configPath)
+        ?? throw new InputException($"{configPath}: names no model class (neither diffusers' _class_name nor transformers' architectures or a known model_type)");
+
+    private static (string ClassName, string Layout)? ClassNameOf(string configPath)
     {
         using var document = ConfigJson.ParseDocument(File.ReadAllText(configPath), configPath);
         var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object)
-        {
-            if (root.TryGetProperty("_class_name", out var diffusers) && diffusers.ValueKind == JsonValueKind.String)
-                return (diffusers.GetString()!, "diffusers-component");
-            if (root.TryGetProperty("architectures", out var architectures) && architectures.ValueKind == JsonValueKind.Array
-                && architectures.GetArrayLength() > 0 && architectures[0].ValueKind == JsonValueKind.String)
-                return (architectures[0].GetString()!, "transformers-model");
-        }
-        throw new InputException($"{configPath}: names no model class (neither diffusers' _class_name nor transformers' architectures)");
+        if (root.ValueKind != JsonValueKind.Object)
+            return null;
+        if (root.TryGetProperty("_class_name", out var diffusers) && diffusers.ValueKind == JsonValueKind.String)
+            return (diffusers.GetString()!, "diffusers-component");
+        if (root.TryGetProperty("architectures", out var architectures) && architectures.ValueKind == JsonValueKind.Array
+            && architectures.GetArrayLength() > 0 && architectures[0].ValueKind == JsonValueKind.String)
+            return (architectures[0].GetString()!, "transformers-model");
+        // Configs written without `architectures` (the demo model's CLAP) still say what they are by model_type.
+        if (root.TryGetProperty("model_type", out var modelType) && modelType.ValueKind == JsonValueKind.String
+            && WeightCheckers.ForModelType(modelType.GetString()) is { } byType)
+            return (byType.ClassName, "transformers-model");
+        return null;
     }
 }

@@ -83,6 +83,50 @@ public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data
         Assert.Equal(Losses(straight.Path), Losses(interrupted.Path));
     }
 
+    private sealed class Listener : ITrainingListener
+    {
+        public List<TrainingSample> Samples { get; } = [];
+        public List<(long Step, string Folder)> Checkpoints { get; } = [];
+        public void SampleWritten(TrainingSample sample) => Samples.Add(sample);
+        public void CheckpointWritten(long step, string folder) => Checkpoints.Add((step, folder));
+    }
+
+    [Fact]
+    public void A_listener_hears_of_each_file_and_a_named_checkpoint_resumes_exactly_into_another_folder()
+    {
+        using var straight = new TempFolder("train-listened");
+        using var resumed = new TempFolder("train-resumed-elsewhere");
+        var listener = new Listener();
+        AdapterTrainer.Run(Settings(straight.Path, 6), ComputeTarget.Cpu, listener: listener);
+        var atFive = listener.Checkpoints.Single(c => c.Step == 5).Folder;
+
+        var outcome = AdapterTrainer.Run(Settings(resumed.Path, 6) with { ResumeFrom = atFive }, ComputeTarget.Cpu);
+
+        Assert.Equal([5L, 6L], listener.Checkpoints.Select(c => c.Step));
+        Assert.All(listener.Checkpoints, c => Assert.True(File.Exists(Path.Combine(c.Folder, "state.json")), c.Folder));
+        Assert.Equal(Path.Combine(atFive, "adapters"), AdapterTrainer.CheckpointAdapters(atFive));
+        Assert.Equal([true, false], listener.Samples.Select(s => s.WithAudio));
+        Assert.All(listener.Samples, s => Assert.True(s.Step == 6 && File.Exists(s.Path) && s.Prompt.Length > 0, s.Path));
+        Assert.True(outcome.Completed);
+        var record = Assert.Single(JsonlMetricSink.Read(Path.Combine(resumed.Path, "metrics.jsonl")));
+        Assert.Equal(6, record.Step);
+        Assert.Equal(Losses(straight.Path)[^1], record.Values["loss/total"]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight.Path, "adapters", "diffusion_pytorch_model.safetensors")),
+            File.ReadAllBytes(Path.Combine(outcome.AdaptersFolder, "diffusion_pytorch_model.safetensors")));
+    }
+
+    [Fact]
+    public void A_named_folder_that_is_no_checkpoint_is_refused()
+    {
+        using var run = new TempFolder("train-bad-resume");
+
+        var error = Assert.Throws<Clap2Diffusion.Engine.InputException>(() =>
+            AdapterTrainer.Run(Settings(run.Path, 2) with { ResumeFrom = run.Path }, ComputeTarget.Cpu));
+
+        Assert.Contains("not a training checkpoint", error.Message);
+        Assert.Null(AdapterTrainer.CheckpointAdapters(run.Path));
+    }
+
     [Fact]
     public void Stage_two_trains_only_the_hierarchy_weights_and_gates()
     {

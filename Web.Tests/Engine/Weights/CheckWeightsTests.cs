@@ -42,6 +42,27 @@ public sealed class CheckWeightsTests : IDisposable
     }
 
     [Fact]
+    public void A_transformers_config_without_architectures_is_known_by_its_model_type()
+    {
+        var folder = temp.File("clap");
+        Directory.CreateDirectory(folder);
+        var source = SharedData.PathOf("parity", "transformers", "clap_tiny");
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+            File.Copy(Path.Combine(source, file), Path.Combine(folder, file));
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
+        config.Remove("architectures");
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
+
+        var (code, output, _) = EngineCliTests.Run("check-weights", folder, "--json");
+
+        Assert.Equal(ExitCodes.Success, code);
+        using var document = JsonDocument.Parse(output);
+        var component = Assert.Single(document.RootElement.GetProperty("components").EnumerateArray());
+        Assert.Equal(("OK", "ClapModel"), (component.GetProperty("status").GetString(), component.GetProperty("class").GetString()));
+        Assert.Equal("ClapModel", Clap2Diffusion.Engine.Weights.Checks.WeightsCheck.ConfiguredClass(folder));
+    }
+
+    [Fact]
     public void A_legacy_vae_file_is_checked_against_the_config_beside_it()
     {
         var path = Path.Combine(FixtureFolders.Source("vae_mini"), "diffusion_pytorch_model.legacy_attention.safetensors");

@@ -3,6 +3,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clap2Diffusion.Tests.Web.Admin;
 
@@ -246,7 +247,15 @@ public sealed class RunTests : IDisposable
     public async Task Without_engine_backends_the_console_says_so_and_launches_nothing()
     {
         await using var factory = await new StudioFactory(_world.DataFolder, new TestGenerationBackend(),
-            new Dictionary<string, string?> { ["Training:DatasetRoots:0"] = _world.DatasetRoot }).ReadyAsync();
+            new Dictionary<string, string?> { ["Training:DatasetRoots:0"] = _world.DatasetRoot })
+        {
+            EngineDoubles = services =>
+            {
+                services.RemoveAll<ITrainingBackend>();
+                services.RemoveAll<IEvaluationBackend>();
+                services.RemoveAll<IModelManager>();
+            },
+        }.ReadyAsync();
         var runs = factory.Get<IRunConsole>();
 
         var training = await runs.LaunchTrainingAsync(Settings(5));

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
@@ -52,6 +53,8 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
         {
             if (backend is not null)
                 services.AddSingleton<IGenerationBackend>(backend);
+            else
+                services.RemoveAll<IGenerationBackend>();
             EngineDoubles?.Invoke(services);
         });
     }
