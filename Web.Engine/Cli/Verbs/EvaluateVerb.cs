@@ -17,6 +17,7 @@ public sealed record EvaluateOptions
     public string? Clap { get; init; }
     public string? Adapters { get; init; }
     public string? Classifier { get; init; }
+    public bool NoClassifier { get; init; }
     public string? Clip { get; init; }
     public string? FidWeights { get; init; }
     public int? Limit { get; init; }
@@ -31,7 +32,7 @@ public sealed record EvaluateOptions
 
 /// <summary>
 /// <c>evaluate [--world demo | --dataset DIR --split test] [--model DIR] [--clap DIR] [--adapters DIR]
-/// [--classifier DIR] [--clip DIR] [--fid-weights FILE] [--limit N] [--per-relation N] [--seed S] [--steps N]
+/// [--classifier DIR | --no-classifier] [--clip DIR] [--fid-weights FILE] [--limit N] [--per-relation N] [--seed S] [--steps N]
 /// [--variants LIST] [--run NAME] [--out DIR] [--json]</c>: generates every case text-only, with its audio and
 /// under the ablations, measures the images, writes the report folder and prints the acceptance checks. Exits 1
 /// when a check fails. The images come from the <see cref="EvaluationGeneratorFactory"/> the program plugs in.
@@ -49,6 +50,7 @@ public static class EvaluateVerb
         var clap = new Option<string?>("--clap") { Description = "CLAP folder (transformers layout); default: the generator's" };
         var adapters = new Option<string?>("--adapters") { Description = "trained V4 adapters folder; default: the generator's" };
         var classifier = new Option<string?>("--classifier") { Description = $"demo classifier folder (default {SceneClassifierFolder.DefaultPath} when it exists)" };
+        var noClassifier = new Option<bool>("--no-classifier") { Description = "score without the demo classifier: no attribute accuracies, no acceptance checks" };
         var clip = new Option<string?>("--clip") { Description = "CLIP folder (transformers CLIPModel with tokenizer files) for CLIP score and alignment" };
         var fidWeights = new Option<string?>("--fid-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors); without them a domain FID is given" };
         var limit = new Option<int?>("--limit") { Description = "evaluate only the first N cases (a short run)" };
@@ -64,7 +66,7 @@ public static class EvaluateVerb
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout instead of text" };
         var command = new Command("evaluate", "Measure how audio changes the images: accuracies, CLIP score, alignment, FID and ablations, per relation.")
         {
-            world, dataset, split, model, clap, adapters, classifier, clip, fidWeights, limit, perRelation, seed, steps, variants, run, output, json,
+            world, dataset, split, model, clap, adapters, classifier, noClassifier, clip, fidWeights, limit, perRelation, seed, steps, variants, run, output, json,
         };
         command.SetAction(result => VerbAction.Guard(cli, () => Run(cli, new EvaluateOptions
         {
@@ -75,6 +77,7 @@ public static class EvaluateVerb
             Clap = result.GetValue(clap),
             Adapters = result.GetValue(adapters),
             Classifier = result.GetValue(classifier),
+            NoClassifier = result.GetValue(noClassifier),
             Clip = result.GetValue(clip),
             FidWeights = result.GetValue(fidWeights),
             Limit = result.GetValue(limit),
@@ -105,7 +108,8 @@ public static class EvaluateVerb
                 "so no images can be made. Build the engine with the pipeline, or call EvaluationRun from code with an IPairGenerator.");
             return ExitCodes.Failure;
         }
-        var classifierFolder = options.Classifier ?? (demo && Directory.Exists(SceneClassifierFolder.DefaultPath) ? SceneClassifierFolder.DefaultPath : null);
+        var classifierFolder = options.NoClassifier ? null
+            : options.Classifier ?? (demo && Directory.Exists(SceneClassifierFolder.DefaultPath) ? SceneClassifierFolder.DefaultPath : null);
         if (demo && classifierFolder is null)
             cli.Error.WriteLine($"note: no demo classifier (--classifier, or {SceneClassifierFolder.DefaultPath}): no attribute accuracies, no acceptance checks");
         using var measures = EvaluationMeasures.Load(classifierFolder, options.Clip, options.FidWeights);
@@ -142,6 +146,8 @@ public static class EvaluateVerb
             throw new InputException("--split applies to a --dataset only");
         if (!demo && options.Classifier is not null)
             throw new InputException("the demo classifier reads demo-world images only; leave out --classifier with --dataset");
+        if (options.NoClassifier && options.Classifier is not null)
+            throw new InputException("--classifier and --no-classifier exclude each other");
         if (options.Limit is < 1)
             throw new InputException($"--limit must be at least 1, not {options.Limit}");
         if (options.PerRelation is < 1 or > DemoEvaluationSource.MaxPerRelation)

@@ -41,7 +41,7 @@ public sealed class EvaluateVerbTests : IDisposable
         var report = folder.File("limited");
 
         var (code, output, error) = Evaluate(2, 4, 3, false,
-            "--per-relation", "2", "--seed", "4", "--limit", "3", "--variants", "audio,text_only", "--out", report, "--json", "--steps", "20");
+            "--per-relation", "2", "--seed", "4", "--limit", "3", "--variants", "audio,text_only", "--out", report, "--json", "--steps", "20", "--no-classifier");
 
         Assert.True(code == ExitCodes.Success, error);
         Assert.Equal(6, generator!.Requests.Count);

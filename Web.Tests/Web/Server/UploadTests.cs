@@ -17,10 +17,10 @@ public sealed class UploadTests : IAsyncLifetime
             new Dictionary<string, string?> { ["Storage:MaxAudioBytes"] = "100000", ["Storage:MaxAudioSeconds"] = "1" }).ReadyAsync();
 
     [Theory]
-    [InlineData("renamed text", "not a WAV recording")]
+    [InlineData("renamed text", "this is a text file, not audio")]
     [InlineData("truncated", "truncated")]
     [InlineData("over the size limit", "larger than the 0.1 MB")]
-    [InlineData("too long", "at most 1 s are accepted")]
+    [InlineData("too long", "longer than the 1 s limit")]
     public async Task A_bad_upload_gets_a_clear_message_and_changes_nothing(string kind, string message)
     {
         var bytes = kind switch
