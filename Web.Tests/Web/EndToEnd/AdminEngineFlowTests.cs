@@ -75,6 +75,23 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
 
     private static LocatorAssertionsToHaveTextOptions Slow(float timeout) => new() { Timeout = timeout };
 
+    // A refused launch shows its problems instead of navigating: fail with them and the server's log, not a bare timeout.
+    private static async Task WaitForRunPageAsync(IPage page, StudioFactory factory)
+    {
+        var problems = page.Locator("[data-testid=launch-problem]");
+        var deadline = DateTime.UtcNow.AddMilliseconds(PageTimeout);
+        while (!Regex.IsMatch(page.Url, "/admin/training/[0-9a-f-]{36}$"))
+        {
+            if (await problems.CountAsync() > 0 || DateTime.UtcNow > deadline)
+            {
+                var said = string.Join("; ", await problems.AllTextContentsAsync());
+                var logged = string.Join("\n", factory.Logs.Entries.TakeLast(40).Select(e => $"{e.Level} {e.Category}: {e.Message}"));
+                Assert.Fail($"the run page never opened (still at {page.Url}); the page says: [{said}]; the server logged:\n{logged}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task An_admin_trains_from_the_browser_and_the_studio_makes_its_next_pair_with_the_chosen_checkpoint()
     {
@@ -109,7 +126,7 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
         await page.Locator("[data-testid=launch-training]").ClickAsync();
         Phase("dataset checked, launched");
 
-        await page.WaitForURLAsync("**/admin/training/*");
+        await WaitForRunPageAsync(page, factory);
         await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-state]")).ToHaveTextAsync("Completed", Slow(EngineTimeout));
         Phase("training completed");
