@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Tests.Infrastructure;
@@ -66,5 +67,33 @@ public sealed class StableDiffusion15UNetTests(Sd15UNetFixture fixture) : IClass
         var result = fixture.UNet.forward(randn(1, 4, 9, 7), 500.0, randn(1, 77, 768));
 
         Assert.Equal([1L, 4, 9, 7], result.shape);
+    }
+
+    [Fact]
+    public void Untrained_full_size_v4_adapters_leave_the_output_exactly_unchanged()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var generator = new Generator(11);
+        manual_seed(11);
+        using var adapters = new AudioAdapters(V4AdapterConfig.Sd15, fixture.UNet.TransformerBlockSites);
+        var sample = randn([2, 4, 8, 8], generator: generator);
+        var timestep = tensor(new long[] { 999, 1 });
+        var context = randn([2, 77, 768], generator: generator);
+        var audio = randn([2, 512], generator: generator);
+
+        var baseline = fixture.UNet.forward(sample, timestep, context);
+        using var tokens = adapters.audio_encoder.forward(audio, null);
+        var hook = new AudioAdapterHook(adapters, tokens, ones(2), new AudioStrength());
+        var withAudio = fixture.UNet.forward(sample, timestep, context, new UNetHooks { TransformerBlocks = hook });
+
+        Assert.Equal(16, adapters.Sites.Count());
+        Assert.True(baseline.eq(withAudio).all().item<bool>(), "the SD 1.5 V4 UNet differs from the base UNet at initialisation");
+
+        // The hook is live: once the gates open, the same call differs.
+        foreach (var site in adapters.Sites)
+            adapters.For(site)!.gate.fill_(0.5f);
+        var gated = fixture.UNet.forward(sample, timestep, context, new UNetHooks { TransformerBlocks = hook });
+        Assert.False(baseline.eq(gated).all().item<bool>());
     }
 }
