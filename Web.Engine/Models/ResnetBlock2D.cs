@@ -1,3 +1,4 @@
+using TorchSharp;
 using Clap2Diffusion.Engine.Models.Layers;
 using static TorchSharp.torch;
 
@@ -10,6 +11,10 @@ namespace Clap2Diffusion.Engine.Models;
 /// </summary>
 public sealed class ResnetBlock2D : nn.Module
 {
+    // `a + b` makes a temporary alpha Scalar that TorchSharp's finaliser can free while LibTorch still reads it
+    // (seen as "toFloat" failures while encoding thousands of images); a Scalar that lives forever cannot be.
+    private static readonly Scalar One = 1;
+
     public readonly nn.Module<Tensor, Tensor> norm1;
     public readonly nn.Module<Tensor, Tensor> conv1;
     public readonly nn.Module<Tensor, Tensor>? time_emb_proj;
@@ -71,7 +76,7 @@ public sealed class ResnetBlock2D : nn.Module
         if (!scale_shift)
         {
             if (time is not null)
-                hidden_states = hidden_states + time;
+                hidden_states = hidden_states.add(time, One);
             hidden_states = norm2.forward(hidden_states);
         }
         else
@@ -88,7 +93,7 @@ public sealed class ResnetBlock2D : nn.Module
         hidden_states = conv2.forward(hidden_states);
 
         var shortcut = conv_shortcut is null ? input_tensor : conv_shortcut.forward(input_tensor);
-        var output = shortcut + hidden_states;
+        var output = shortcut.add(hidden_states, One);
         if (output_scale_factor != 1.0)
             output = output / output_scale_factor;
         return scope.MoveToOuter(output);
