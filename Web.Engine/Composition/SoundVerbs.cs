@@ -10,10 +10,10 @@ internal static class SoundVerbs
     private static readonly HashSet<string> Bases = new(StringComparer.Ordinal)
     {
         "accelerate", "applaud", "approach", "babble", "baa", "bang", "bark", "beep", "blare", "bleat", "blow",
-        "boil", "brake", "breathe", "burp", "burst", "buzz", "chant", "chatter", "cheer", "chime", "chirp", "chug",
+        "boil", "brake", "break", "breathe", "burp", "burst", "buzz", "call", "chant", "chatter", "cheer", "chime", "chirp", "chug",
         "clang", "clank", "clap", "clatter", "click", "close", "cluck", "coo", "cough", "crackle", "crash", "creak",
         "croak", "crow", "cry", "crunch", "ding", "drill", "drip", "drive", "drone", "drum", "echo", "explode",
-        "fall", "fire", "flow", "flutter", "fly", "follow", "gallop", "giggle", "grind", "growl", "grunt", "gurgle",
+        "fall", "fire", "flow", "flutter", "fly", "follow", "gallop", "giggle", "grind", "growl", "grunt", "gurgle", "gust",
         "gush", "hammer", "hiss", "honk", "hoot", "howl", "hum", "idle", "knock", "laugh", "meow", "moo",
         "motor", "move", "murmur", "neigh", "oink", "open", "operate", "pant", "pass", "patter", "play", "pop",
         "pound", "pour", "purr", "quack", "rain", "rattle", "rev", "ring", "roar", "roll", "rumble", "run",

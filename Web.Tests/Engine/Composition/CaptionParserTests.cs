@@ -51,6 +51,8 @@ public sealed class CaptionParserTests
         { "A cat purrs while a dog barks and a bell rings in a house", "a cat purrs", "a dog barks", "a house" },
         { "A drill whirs then hammering follows", "a drill whirs", "hammering follows", "" },
         { "a car passes by as sea waves crash", "a car passes by", "sea waves crash", "" },
+        { "A dog keeps barking and waves break on a shore", "a dog keeps barking", "waves break on a shore", "" },
+        { "An engine idles and strong wind gusts", "an engine idles", "strong wind gusts", "" },
     };
 
     [Theory]
