@@ -53,7 +53,8 @@ public sealed class Attention : nn.Module
 
     /// <param name="hidden_states">[B, N, C] tokens, or a [B, C, H, W] feature map (VAE).</param>
     /// <param name="encoder_hidden_states">[B, M, D] context for cross-attention; null for self-attention.</param>
-    public Tensor forward(Tensor hidden_states, Tensor? encoder_hidden_states = null)
+    /// <param name="attention_mask">Optional additive mask broadcast to [B, heads, queries, keys] (0 keeps, -inf drops).</param>
+    public Tensor forward(Tensor hidden_states, Tensor? encoder_hidden_states = null, Tensor? attention_mask = null)
     {
         using var scope = NewDisposeScope();
         var residual = hidden_states;
@@ -79,7 +80,7 @@ public sealed class Attention : nn.Module
         key = key.view(batch_size, -1, heads, head_dim).transpose(1, 2);
         value = value.view(batch_size, -1, heads, head_dim).transpose(1, 2);
 
-        hidden_states = nn.functional.scaled_dot_product_attention(query, key, value);
+        hidden_states = nn.functional.scaled_dot_product_attention(query, key, value, attention_mask);
         hidden_states = hidden_states.transpose(1, 2).reshape(batch_size, -1, heads * head_dim);
 
         hidden_states = to_out[0].forward(hidden_states);

@@ -15,16 +15,17 @@ public sealed partial class AdapterTrainer
 
     private (double Loss, Dictionary<string, double> Parts, double GradNorm) TrainStep(long step, AdamW optimizer, double learningRate)
     {
-        double lossSum = 0, diffusionSum = 0, alignSum = 0;
+        double lossSum = 0, diffusionSum = 0, alignSum = 0, levelSum = 0;
         for (var micro = 0; micro < settings.GradientAccumulation; micro++)
         {
             using var scope = NewDisposeScope();
             var batchNumber = (step - 1) * settings.GradientAccumulation + micro;
-            var (loss, diffusion, align) = Loss(batchNumber);
+            var (loss, diffusion, align, level) = Loss(batchNumber);
             (loss * (LossScale / settings.GradientAccumulation)).backward();
             lossSum += loss.item<float>();
             diffusionSum += diffusion;
             alignSum += align;
+            levelSum += level;
         }
 
         var gradNorm = ClipGradients();
@@ -35,10 +36,12 @@ public sealed partial class AdapterTrainer
         var parts = new Dictionary<string, double> { ["loss/diffusion"] = diffusionSum / count };
         if (settings.Stage == 1 && settings.AlignmentWeight > 0)
             parts["loss/align"] = alignSum / count;
+        if (levelTargets is not null)
+            parts["loss/levels"] = levelSum / count;
         return (lossSum / count, parts, gradNorm);
     }
 
-    private (Tensor Loss, double Diffusion, double Align) Loss(long batchNumber)
+    private (Tensor Loss, double Diffusion, double Align, double Level) Loss(long batchNumber)
     {
         var random = new DemoRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
         using var generator = new Generator(random.NextULong() >> 1);
@@ -50,6 +53,7 @@ public sealed partial class AdapterTrainer
         var captions = new List<Tensor>();
         var masks = new List<Tensor>();
         var audio = new List<Tensor>();
+        var levelGoals = new List<Tensor>();
         var audioOn = new float[batch];
         for (var b = 0; b < batch; b++)
         {
@@ -59,6 +63,8 @@ public sealed partial class AdapterTrainer
             latents.Add((sample.VaeMean[view] + sample.VaeStd[view] * eps) * components.Vae.ScalingFactor);
             audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
             captions.Add(sample.Caption.clone());
+            if (levelTargets is not null)
+                levelGoals.Add(levelTargets.For(sample.Id, adapters.Config.ClapDim));
             masks.Add(sample.CaptionMask.clone());
 
             // Condition dropout for guidance: text alone, audio alone, or both replaced by their nulls.
@@ -75,7 +81,8 @@ public sealed partial class AdapterTrainer
         var noisy = noiseSchedule.AddNoise(x0, noise, timesteps);
         var context = stack(texts).to(target.DType, target.Device);
 
-        var tokens = adapters.audio_encoder.forward(stack(audio).to(target.Device));
+        var audioBatch = stack(audio).to(target.Device);
+        var tokens = adapters.audio_encoder.forward(audioBatch);
         var rows = tensor(audioOn, device: target.Device);
         var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, rows, new AudioStrength()) };
         var prediction = components.UNet.forward(noisy, timesteps.to(target.Device), context, hooks).to(ScalarType.Float32);
@@ -92,7 +99,24 @@ public sealed partial class AdapterTrainer
             align = alignment.item<float>();
             loss = loss + settings.AlignmentWeight * alignment;
         }
-        return (loss.MoveToOuterDisposeScope(), diffusion.item<float>(), align);
+        double level = 0;
+        if (levelTargets is not null)
+        {
+            var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
+            level = levels.item<float>();
+            loss = loss + settings.LevelWeight * levels;
+        }
+        return (loss.MoveToOuterDisposeScope(), diffusion.item<float>(), align, level);
+    }
+
+    /// <summary>
+    /// Squared distance between each level's view of the embedding and its caption target (zero where the caption
+    /// names nothing of that level), summed over the embedding, averaged over levels and the rows trained with audio.
+    /// </summary>
+    internal static Tensor LevelLoss(Tensor views, Tensor targets, Tensor rowsWithAudio)
+    {
+        var perRow = (views - targets).square().sum([-1]).mean([-1]);
+        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(1);
     }
 
     /// <summary>

@@ -41,10 +41,12 @@ public sealed partial class AdapterTrainer
     private readonly Tensor emptyText;
     private readonly DiffusionScheduler noiseSchedule;
     private readonly Dictionary<long, int[]> orders = [];
+    private readonly LevelTextTargets? levelTargets;
 
     private AdapterTrainer(AdapterTrainingSettings settings, TrainingComponents components, FeatureCache cache, AudioAdapters adapters,
-        IMetricSink sink, ITrainingListener? listener, string runId)
+        IMetricSink sink, ITrainingListener? listener, string runId, LevelTextTargets? levelTargets)
     {
+        this.levelTargets = levelTargets;
         this.settings = settings;
         this.components = components;
         this.cache = cache;
@@ -97,7 +99,11 @@ public sealed partial class AdapterTrainer
             using var adapters = CreateAdapters(settings, components, latest?.Path);
             var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Output)));
             using var jsonl = new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"));
-            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), listener, runId);
+            using var levelTargets = settings.Stage == 1 && settings.LevelWeight > 0 && adapters.Config.LevelViews
+                ? LevelTextTargets.Build(entries, components.Clap)
+                : null;
+            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), listener, runId,
+                levelTargets);
             return trainer.Loop(store, latest, entries, report, progress, shouldYield, cancellation);
         }
     }

@@ -46,6 +46,13 @@ public sealed record AdapterTrainingSettings
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
     [JsonPropertyName("alignment_weight")] public double AlignmentWeight { get; init; } = 0.1;
 
+    /// <summary>
+    /// Stage 1 weight of the level loss: each level's view of the CLAP embedding against the CLAP text embedding of
+    /// the caption's phrases for that level (see <see cref="LevelTextTargets"/>). Used when the adapter config has
+    /// <c>level_views</c>.
+    /// </summary>
+    [JsonPropertyName("level_weight")] public double LevelWeight { get; init; } = 1.0;
+
     /// <summary>Condition dropout for guidance: text only dropped, audio only dropped, both dropped.</summary>
     [JsonPropertyName("drop_text")] public double DropText { get; init; } = 0.1;
     [JsonPropertyName("drop_audio")] public double DropAudio { get; init; } = 0.1;
@@ -103,6 +110,7 @@ public sealed record AdapterTrainingSettings
         Require(WarmupSteps >= 0, "warm-up steps must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm must be positive");
         Require(AlignmentWeight >= 0, "alignment_weight must be 0 or more");
+        Require(LevelWeight >= 0, "level_weight must be 0 or more");
         Require(DropText >= 0 && DropAudio >= 0 && DropBoth >= 0 && DropText + DropAudio + DropBoth <= 1, "condition dropout probabilities must be non-negative and sum to at most 1");
         Require(AudioCrops is >= 1 and <= 16, "audio_crops must lie in 1..16");
         Require(MixedPrecision is "no" or "fp16", $"mixed_precision must be no or fp16, not {MixedPrecision}");

@@ -62,9 +62,11 @@ public sealed class AudioAdapters : nn.Module
     public IReadOnlyList<(string Part, long Parameters)> TrainableParts()
     {
         long Count(nn.Module module) => module.parameters().Sum(p => p.numel());
+        long Views() => new[] { audio_encoder.foreground_view, audio_encoder.background_view, audio_encoder.ambience_view }
+            .Sum(v => v is null ? 0 : Count((nn.Module)v));
         var parts = new List<(string, long)>
         {
-            ("audio_encoder.projections", Count(audio_encoder.foreground_proj) + Count(audio_encoder.background_proj) + Count(audio_encoder.ambience_proj) + Count(audio_encoder.token_norm)),
+            ("audio_encoder.projections", Views() + Count(audio_encoder.foreground_proj) + Count(audio_encoder.background_proj) + Count(audio_encoder.ambience_proj) + Count(audio_encoder.token_norm)),
             ("audio_encoder.hierarchy_weights", audio_encoder.hierarchy_weights.numel()),
             ("audio_encoder.projector", audio_encoder.projector.parameters().Sum(p => p.numel()) + audio_encoder.queries.numel()
                 + audio_encoder.level_embedding.numel() + Count(audio_encoder.norm_out) + (audio_encoder.proj_out is null ? 0 : Count(audio_encoder.proj_out))),

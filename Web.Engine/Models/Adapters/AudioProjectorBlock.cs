@@ -19,9 +19,12 @@ public sealed class AudioProjectorBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <param name="attentionMask">Additive self-attention mask [L, L] (0 keeps, -inf drops), or null for full attention.</param>
+    public Tensor forward(Tensor x, Tensor? attentionMask)
     {
-        x = x + attn.forward(norm1.call(x));
+        x = x + attn.forward(norm1.call(x), attention_mask: attentionMask);
         return x + mlp.call(norm2.call(x));
     }
 }

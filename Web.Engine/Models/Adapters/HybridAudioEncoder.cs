@@ -12,6 +12,9 @@ namespace Clap2Diffusion.Engine.Models.Adapters;
 /// </summary>
 public sealed class HybridAudioEncoder : nn.Module
 {
+    public readonly nn.Module<Tensor, Tensor>? foreground_view;
+    public readonly nn.Module<Tensor, Tensor>? background_view;
+    public readonly nn.Module<Tensor, Tensor>? ambience_view;
     public readonly nn.Module<Tensor, Tensor> foreground_proj;
     public readonly nn.Module<Tensor, Tensor> background_proj;
     public readonly nn.Module<Tensor, Tensor> ambience_proj;
@@ -29,6 +32,12 @@ public sealed class HybridAudioEncoder : nn.Module
     {
         this.config = config;
         var width = config.Width;
+        if (config.LevelViews)
+        {
+            foreground_view = nn.Linear(config.ClapDim, config.ClapDim, device: device);
+            background_view = nn.Linear(config.ClapDim, config.ClapDim, device: device);
+            ambience_view = nn.Linear(config.ClapDim, config.ClapDim, device: device);
+        }
         foreground_proj = nn.Linear(config.ClapDim, config.ForegroundTokens * width, device: device);
         background_proj = nn.Linear(config.ClapDim, config.BackgroundTokens * width, device: device);
         ambience_proj = nn.Linear(config.ClapDim, config.AmbienceTokens * width, device: device);
@@ -45,6 +54,17 @@ public sealed class HybridAudioEncoder : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// What each level reads of the embedding, [B, 3, clap_dim] in the order foreground, background, ambience:
+    /// its learned view when <see cref="V4AdapterConfig.LevelViews"/> is on, else the embedding itself.
+    /// </summary>
+    public Tensor LevelViews(Tensor audioEmbedding)
+    {
+        if (foreground_view is null || background_view is null || ambience_view is null)
+            return audioEmbedding.unsqueeze(1).expand(-1, 3, -1);
+        return stack([foreground_view.call(audioEmbedding), background_view.call(audioEmbedding), ambience_view.call(audioEmbedding)], 1);
+    }
+
     /// <param name="audioEmbedding">CLAP audio embeddings, [B, clap_dim].</param>
     public HybridAudioTokens forward(Tensor audioEmbedding, AudioLevelMask? mask = null)
     {
@@ -52,10 +72,11 @@ public sealed class HybridAudioEncoder : nn.Module
         using var scope = NewDisposeScope();
         var batch = audioEmbedding.shape[0];
         var width = config.Width;
+        var views = LevelViews(audioEmbedding);
 
         Tensor Level(nn.Module<Tensor, Tensor> projection, int tokens, int level, bool keep)
         {
-            var content = token_norm.call(projection.call(audioEmbedding).view(batch, tokens, width)) * hierarchy_weights[level];
+            var content = token_norm.call(projection.call(views.select(1, level)).view(batch, tokens, width)) * hierarchy_weights[level];
             if (!keep)
                 content = zeros_like(content);
             return content + level_embedding[level];
@@ -66,8 +87,9 @@ public sealed class HybridAudioEncoder : nn.Module
         var ambience = Level(ambience_proj, config.AmbienceTokens, 2, mask.Ambience);
 
         var x = cat([queries.unsqueeze(0).expand(batch, -1, -1), foreground, background, ambience], 1);
+        var attentionMask = config.ExclusiveLevels ? ExclusiveLevelMask(x.device, x.dtype) : null;
         foreach (var block in projector)
-            x = block.call(x);
+            x = block.forward(x, attentionMask);
         x = norm_out.call(x);
         if (proj_out is not null)
             x = proj_out.call(x);
@@ -79,5 +101,20 @@ public sealed class HybridAudioEncoder : nn.Module
         var backgroundTokens = x.narrow(1, start + config.ForegroundTokens, config.BackgroundTokens);
         var ambienceTokens = x.narrow(1, start + config.ForegroundTokens + config.BackgroundTokens, config.AmbienceTokens);
         return new HybridAudioTokens(foregroundTokens, backgroundTokens, ambienceTokens, fullTokens).MoveToOuterDisposeScope();
+    }
+
+    // Queries see every slot; a level's slots see only their own level, so no level's content reaches another's tokens.
+    private Tensor ExclusiveLevelMask(Device device, ScalarType dtype)
+    {
+        var queries = config.NumAudioTokens;
+        var length = queries + config.HierarchyTokens;
+        var level = new long[length];
+        for (var i = 0; i < length; i++)
+            level[i] = i < queries ? -1 : i < queries + config.ForegroundTokens ? 0 : i < queries + config.ForegroundTokens + config.BackgroundTokens ? 1 : 2;
+        var levels = tensor(level, device: device);
+        var rowIsQuery = levels.eq(-1).unsqueeze(1);
+        var sameLevel = levels.unsqueeze(1).eq(levels.unsqueeze(0));
+        var allowed = rowIsQuery.logical_or(sameLevel);
+        return zeros(length, length, dtype, device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
     }
 }

@@ -32,6 +32,19 @@ public sealed record V4AdapterConfig
     [JsonPropertyName("gate_activation")] public string GateActivation { get; init; } = "tanh";
     [JsonPropertyName("gate_init")] public double GateInit { get; init; }
 
+    /// <summary>
+    /// Each level reads its own learned view of the CLAP embedding (<c>audio_encoder.{level}_view</c>) instead of
+    /// the whole embedding. Training pulls each view toward the CLAP text embedding of the caption's phrases for
+    /// that level, so a level's slots carry that level's sound and little else. Off in older adapter folders.
+    /// </summary>
+    [JsonPropertyName("level_views")] public bool LevelViews { get; init; }
+
+    /// <summary>
+    /// In the projector, level slots attend only to their own level's slots (the 77 queries still attend to
+    /// everything), so the tokens routed to the down and up blocks carry only their level. Off in older folders.
+    /// </summary>
+    [JsonPropertyName("exclusive_levels")] public bool ExclusiveLevels { get; init; }
+
     /// <summary>Which UNet levels carry adapters: [down, mid, up]. SonicDiffusion used [false, true, true].</summary>
     [JsonPropertyName("use_adapter_list")] public bool[] UseAdapterList { get; init; } = [true, true, true];
 

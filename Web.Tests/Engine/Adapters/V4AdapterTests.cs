@@ -149,4 +149,55 @@ public sealed class V4AdapterTests
             block.attn.to_v.state_dict()["weight"].copy_(snapshot);
         }
     }
+
+    [Fact]
+    public void With_exclusive_levels_a_level_reaches_only_its_own_slots_and_the_full_tokens()
+    {
+        using var unet = V4Fixture.UNet();
+        using var adapters = V4Fixture.Adapters(unet, V4Fixture.TinyAdapters with { ExclusiveLevels = true });
+        var inputs = V4Fixture.Inputs();
+        using var noGrad = no_grad();
+
+        var all = adapters.audio_encoder.forward(inputs.Audio);
+        var noBackground = adapters.audio_encoder.forward(inputs.Audio, new AudioLevelMask(Background: false));
+
+        Assert.True(Same(all.Foreground, noBackground.Foreground), "background content leaked into the foreground slots");
+        Assert.True(Same(all.Ambience, noBackground.Ambience), "background content leaked into the ambience slots");
+        Assert.False(Same(all.Background, noBackground.Background));
+        Assert.False(Same(all.Full, noBackground.Full));
+    }
+
+    [Fact]
+    public void Level_views_give_each_level_its_own_reading_of_the_embedding()
+    {
+        using var unet = V4Fixture.UNet();
+        using var adapters = V4Fixture.Adapters(unet, V4Fixture.TinyAdapters with { LevelViews = true, ExclusiveLevels = true });
+        var inputs = V4Fixture.Inputs();
+        using var noGrad = no_grad();
+
+        var views = adapters.audio_encoder.LevelViews(inputs.Audio);
+        var before = adapters.audio_encoder.forward(inputs.Audio);
+        adapters.audio_encoder.background_view!.state_dict()["weight"].mul_(2);
+        var after = adapters.audio_encoder.forward(inputs.Audio);
+
+        Assert.Equal([2L, 3, V4Fixture.TinyAdapters.ClapDim], views.shape);
+        Assert.Contains("audio_encoder.ambience_view.weight", adapters.state_dict().Keys);
+        Assert.True(Same(before.Foreground, after.Foreground), "the background view changed the foreground tokens");
+        Assert.False(Same(before.Background, after.Background));
+    }
+
+    [Fact]
+    public void Without_level_views_every_level_reads_the_whole_embedding_and_the_keys_stay_as_before()
+    {
+        using var unet = V4Fixture.UNet();
+        using var adapters = V4Fixture.Adapters(unet);
+        var inputs = V4Fixture.Inputs();
+        using var noGrad = no_grad();
+
+        var views = adapters.audio_encoder.LevelViews(inputs.Audio);
+
+        for (var level = 0; level < 3; level++)
+            Assert.True(Same(views.select(1, level), inputs.Audio));
+        Assert.DoesNotContain(adapters.state_dict().Keys, k => k.EndsWith("_view.weight", StringComparison.Ordinal));
+    }
 }

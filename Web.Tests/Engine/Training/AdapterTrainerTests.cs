@@ -189,6 +189,18 @@ public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data
     }
 
     [Fact]
+    public void Level_loss_is_the_squared_distance_to_each_levels_target_over_rows_with_audio()
+    {
+        using var views = tensor(new float[] { 1, 0, 0, 1, 0, 0, /* row 2 */ 5, 5, 5, 5, 5, 5 }).reshape(2, 3, 2);
+        using var targets = tensor(new float[] { 1, 0, 0, 0, 0, 0, /* row 2 */ 0, 0, 0, 0, 0, 0 }).reshape(2, 3, 2);
+
+        using var loss = AdapterTrainer.LevelLoss(views, targets, tensor(new float[] { 1, 0 }));
+
+        // Row 1: distances 0, 1 and 0 over three levels; row 2 was trained without audio and does not count.
+        Assert.Equal(1f / 3, loss.item<float>(), 5);
+    }
+
+    [Fact]
     public void Bad_settings_are_refused_before_anything_loads()
     {
         var error = Assert.Throws<Clap2Diffusion.Engine.InputException>(() =>

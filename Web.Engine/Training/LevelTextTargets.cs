@@ -1,0 +1,83 @@
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Training.Data;
+using static TorchSharp.torch;
+
+namespace Clap2Diffusion.Engine.Training;
+
+/// <summary>
+/// What each hierarchy level of a training clip should read, taken from its caption alone, as a user training on
+/// AudioCaps has it: the caption is split into events (<see cref="CaptionParser"/>), each event goes to the level of
+/// the CLAP folder's anchor sound it names (by keyword, or by text similarity where the folder's threshold allows),
+/// and a level's target is the normalised mean CLAP text embedding of its events, or zero when no event names
+/// that level. Targets are [3, clap_dim] per clip in the order foreground, background, ambience.
+/// </summary>
+public sealed class LevelTextTargets : IDisposable
+{
+    private static readonly SceneLevel[] Order = [SceneLevel.Foreground, SceneLevel.Background, SceneLevel.Ambience];
+
+    private readonly Dictionary<string, Tensor> byClip;
+
+    private LevelTextTargets(Dictionary<string, Tensor> byClip) => this.byClip = byClip;
+
+    /// <summary>Clips whose caption named at least one level.</summary>
+    public int Covered => byClip.Values.Count(t => t.abs().sum().item<float>() > 0);
+
+    public int Count => byClip.Count;
+
+    public static LevelTextTargets Build(IEnumerable<AudioCapsEntry> entries, ClapConditioner clap)
+    {
+        if (!clap.ReadsText)
+            throw new InputException($"level targets need a CLAP with a text tower; {clap.Folder} has none (set level_weight to 0)");
+        var byClip = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach (var entry in entries)
+        {
+            var levels = Order.Select(_ => new List<string>()).ToArray();
+            foreach (var phrase in CaptionParser.Parse(entry.Caption).Events)
+                if (LevelOf(phrase, clap) is { } level)
+                    levels[Array.IndexOf(Order, level)].Add(phrase);
+            var rows = levels.Select(phrases => phrases.Count == 0
+                ? zeros(clap.EmbeddingSize)
+                : nn.functional.normalize(clap.EmbedTexts(phrases).mean([0]), dim: 0)).ToArray();
+            byClip[entry.AudiocapId] = stack(rows).DetachFromDisposeScope();
+        }
+        return new LevelTextTargets(byClip);
+    }
+
+    /// <summary>The level whose anchor sound the phrase names: a keyword first, else the closest anchor above the prompt threshold.</summary>
+    public static SceneLevel? LevelOf(string phrase, ClapConditioner clap)
+    {
+        var anchors = clap.Anchors;
+        foreach (var level in Order)
+            if (anchors.Level(level).Any(a => RelationRule.ContainsWord(phrase, a.Keyword)))
+                return level;
+        if (anchors.PromptThreshold > 1)
+            return null;
+        using var scope = NewDisposeScope();
+        var text = clap.EmbedTexts([phrase])[0];
+        SceneLevel? best = null;
+        var bestSimilarity = anchors.PromptThreshold;
+        foreach (var level in Order)
+        {
+            var set = anchors.Level(level);
+            if (set.Length == 0)
+                continue;
+            var similarity = clap.EmbedTexts(set.Select(a => a.Phrase).ToList()).matmul(text).max().item<float>();
+            if (similarity >= bestSimilarity)
+                (best, bestSimilarity) = (level, similarity);
+        }
+        return best;
+    }
+
+    /// <summary>The clip's targets, [3, clap_dim]; a clip without a caption entry gets zeros.</summary>
+    public Tensor For(string clipId, int clapDim) => byClip.TryGetValue(clipId, out var targets) ? targets.clone() : zeros(3, clapDim);
+
+    public void Dispose()
+    {
+        foreach (var tensor in byClip.Values)
+            tensor.Dispose();
+        byClip.Clear();
+    }
+}
