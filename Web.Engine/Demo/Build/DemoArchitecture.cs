@@ -103,5 +103,10 @@ public static class DemoArchitecture
         CrossAttentionDim = TextWidth,
         ProjectorHeads = 8,
         AdapterHeads = 4,
+        // The demo world has a sound for every level; views and exclusive slots keep the levels apart, so the
+        // routing (foreground to the down blocks, ambience to the up blocks) is what decides where each one lands.
+        LevelViews = true,
+        ExclusiveLevels = true,
+        GateActivation = "sigmoid",
     };
 }

@@ -138,6 +138,9 @@ public sealed partial class DemoBuilder(DemoProfile profile, string work, string
             SampleEvery = int.MaxValue,
             SamplePairs = 0,
             AlignmentWeight = 0.1,
+            // The world is not mirror-symmetric: the bell is drawn top right, the bird top left, the paw bottom
+            // left. Flipped images would teach the adapters that each sound may land on either side.
+            RandomFlip = false,
             Seed = (long)(seed & 0x7FFFFFFF),
             Cache = Path.Combine(work, "feature-cache"),
         };

@@ -24,7 +24,7 @@ public sealed record DemoProfile(
 {
     public static DemoProfile Full { get; } = new("full", TrainClips: 2000, ValClips: 100, TestClips: 200,
         VaeSteps: 1200, VaeBatch: 8, BasePool: 10000, BaseSteps: 6000, BaseBatch: 16, ClapSteps: 1200, ClapBatch: 32,
-        Stage1Steps: 1200, Stage2Steps: 300, AdapterBatch: 16, ClassifierSteps: 1200, UNetChannels: [32, 64, 64]);
+        Stage1Steps: 2400, Stage2Steps: 300, AdapterBatch: 16, ClassifierSteps: 1200, UNetChannels: [32, 64, 64]);
 
     /// <summary>About a quarter of the full recipe: a usable but rougher model in well under an hour.</summary>
     public static DemoProfile Quick { get; } = new("quick", TrainClips: 400, ValClips: 50, TestClips: 50,
