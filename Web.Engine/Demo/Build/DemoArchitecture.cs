@@ -107,6 +107,8 @@ public static class DemoArchitecture
         // routing (foreground to the down blocks, ambience to the up blocks) is what decides where each one lands.
         LevelViews = true,
         ExclusiveLevels = true,
+        // A tanh gate starts at 0 and Adam moves it by about the learning rate per step, so in a short CPU run the
+        // gates stayed near 0.1; a sigmoid gate starts open (0.5) with the output projection at 0 instead.
         GateActivation = "sigmoid",
     };
 }
