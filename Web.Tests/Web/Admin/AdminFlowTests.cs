@@ -48,7 +48,8 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         await Assertions.Expect(page.Locator("[data-testid=dataset-usable]")).ToContainTextAsync("4 usable examples, 1 files skipped");
         await page.Locator("[data-testid=launch-training]").ClickAsync();
 
-        await page.WaitForURLAsync("**/admin/training/*");
+        // The launch round-trips through the circuit and the run store; on a busy CI machine that can take a while.
+        await page.WaitForURLAsync("**/admin/training/*", new() { Timeout = 90_000 });
         await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-state]")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=run-step]")).ToHaveTextAsync("8");
