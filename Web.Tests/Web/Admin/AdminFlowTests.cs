@@ -10,20 +10,6 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
 {
     private readonly AdminWorld _world = new();
 
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.Locator("[data-testid=email]").FillAsync("admin@example.org");
-        await page.Locator("[data-testid=password]").FillAsync(AdminWeb.Password);
-        await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
-    }
-
-    private static async Task FillAsync(IPage page, string testId, string value)
-    {
-        await page.Locator($"input[data-testid={testId}]").FillAsync(value);
-        await page.Locator($"input[data-testid={testId}]").PressAsync("Tab");
-    }
-
     [Fact]
     public async Task A_training_run_launched_from_the_admin_page_fills_its_charts_and_its_checkpoint_becomes_the_active_adapters()
     {
@@ -34,16 +20,16 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
 
         await page.GotoAsync("/admin/training");
         Assert.Contains("/account/login?ReturnUrl=%2Fadmin%2Ftraining", page.Url);
-        await SignInAsync(page);
+        await page.SignInAsAdminAsync();
         Assert.EndsWith("/admin/training", page.Url);
 
         await page.Locator("[data-testid=folder-entry]", new() { HasText = "datasets" }).ClickAsync();
         await page.Locator("[data-testid=folder-entry]", new() { HasText = "demo-world" }).ClickAsync();
         await page.Locator("[data-testid=folder-choose]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=folder-chosen]")).ToHaveTextAsync(_world.Demo);
-        await FillAsync(page, "train-steps", "8");
-        await FillAsync(page, "checkpoint-every", "3");
-        await FillAsync(page, "samples-every", "2");
+        await page.EnterAsync("train-steps", "8");
+        await page.EnterAsync("checkpoint-every", "3");
+        await page.EnterAsync("samples-every", "2");
         await page.Locator("[data-testid=check-dataset]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=dataset-usable]")).ToContainTextAsync("4 usable examples, 1 files skipped");
         await page.Locator("[data-testid=launch-training]").ClickAsync();
@@ -85,10 +71,10 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         var page = await browser.NewPageAsync(factory.KestrelAddress);
 
         await page.GotoAsync("/admin/studies/new");
-        await SignInAsync(page);
-        await FillAsync(page, "study-name", "Fog and trams");
-        await FillAsync(page, "study-target", "40");
-        await FillAsync(page, "study-checks", "1");
+        await page.SignInAsAdminAsync();
+        await page.EnterAsync("study-name", "Fog and trams");
+        await page.EnterAsync("study-target", "40");
+        await page.EnterAsync("study-checks", "1");
         var candidates = page.Locator("[data-testid=candidate]");
         await Assertions.Expect(candidates).ToHaveCountAsync(2);
         await candidates.Nth(0).ClickAsync();

@@ -67,12 +67,6 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
         page.Locator(".mud-input-control", new() { Has = page.Locator("label", new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}$") }) })
             .Locator("input");
 
-    private static async Task FillAsync(ILocator input, string value)
-    {
-        await input.FillAsync(value);
-        await input.PressAsync("Tab");
-    }
-
     private static LocatorAssertionsToHaveTextOptions Slow(float timeout) => new() { Timeout = timeout };
 
     // A refused launch shows its problems instead of navigating: fail with them and the server's log, not a bare timeout.
@@ -103,10 +97,7 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
         page.SetDefaultTimeout(PageTimeout);
 
         await page.GotoAsync("/admin/training");
-        await page.Locator("[data-testid=email]").FillAsync("admin@example.org");
-        await page.Locator("[data-testid=password]").FillAsync(AdminWeb.Password);
-        await page.Locator("[data-testid=sign-in]").ClickAsync();
-        await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
+        await page.SignInAsAdminAsync();
         Assert.EndsWith("/admin/training", page.Url);
         Phase("signed in");
 
@@ -114,13 +105,13 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
         await page.Locator("[data-testid=folder-entry]", new() { HasTextRegex = new Regex("^world$") }).ClickAsync();
         await page.Locator("[data-testid=folder-choose]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=folder-chosen]")).ToHaveTextAsync(engine.World, Slow(PageTimeout));
-        await FillAsync(page.Locator("input[data-testid=train-steps]"), "6");
-        await FillAsync(page.Locator("input[data-testid=checkpoint-every]"), "3");
-        await FillAsync(page.Locator("input[data-testid=samples-every]"), "3");
-        await FillAsync(Field(page, "Batch size"), "2");
-        await FillAsync(Field(page, "Warm-up steps"), "1");
-        await FillAsync(Field(page, "Learning rate"), "0.001");
-        await FillAsync(Field(page, "Limit on samples (empty: all)"), "4");
+        await page.EnterAsync("train-steps", "6");
+        await page.EnterAsync("checkpoint-every", "3");
+        await page.EnterAsync("samples-every", "3");
+        await Field(page, "Batch size").EnterAsync("2");
+        await Field(page, "Warm-up steps").EnterAsync("1");
+        await Field(page, "Learning rate").EnterAsync("0.001");
+        await Field(page, "Limit on samples (empty: all)").EnterAsync("4");
         await page.Locator("[data-testid=check-dataset]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=dataset-usable]")).ToHaveTextAsync("4 usable examples.", Slow(PageTimeout));
         await page.Locator("[data-testid=launch-training]").ClickAsync();
@@ -164,7 +155,7 @@ public sealed class AdminEngineFlowTests(SmokeEngine engine, BrowserFixture brow
         await page.Locator("[data-testid=audio-file]").SetInputFilesAsync(clip);
         await Assertions.Expect(page.Locator("[data-testid=audio-clip]")).ToContainTextAsync("tone.wav", new() { Timeout = PageTimeout });
         await page.Locator("textarea[data-testid=prompt]").FillAsync("a red circle");
-        await FillAsync(page.Locator("input[data-testid=steps]"), "4");
+        await page.EnterAsync("steps", "4");
         await page.Locator("[data-testid=generate-pair]").ClickAsync();
         Phase("pair submitted");
         await page.Locator("[data-testid=result]").WaitForAsync(new() { Timeout = EngineTimeout });

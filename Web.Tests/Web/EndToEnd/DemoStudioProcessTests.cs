@@ -35,8 +35,7 @@ public sealed class DemoStudioProcessTests(BrowserFixture browser) : IDisposable
             await page.Locator("[data-testid=audio-file]").SetInputFilesAsync(clip);
             await Assertions.Expect(page.Locator("[data-testid=audio-clip]")).ToContainTextAsync("rain-and-bell.wav");
             await page.Locator("textarea[data-testid=prompt]").FillAsync(prompt);
-            await page.Locator("input[data-testid=steps]").FillAsync("30");
-            await page.Locator("input[data-testid=steps]").PressAsync("Tab");
+            await page.EnterAsync("steps", "30");
             await page.Locator("[data-testid=generate-pair]").ClickAsync();
 
             var previews = new HashSet<string>();

@@ -36,8 +36,7 @@ public sealed class StudioFlowTests(BrowserFixture browser) : IDisposable
             await page.Locator("[data-testid=audio-file]").SetInputFilesAsync(clip);
             await Assertions.Expect(page.Locator("[data-testid=audio-clip]")).ToContainTextAsync("birdsong.wav");
             await page.Locator("textarea[data-testid=prompt]").FillAsync(prompt);
-            await page.Locator("input[data-testid=steps]").FillAsync("15");
-            await page.Locator("input[data-testid=steps]").PressAsync("Tab");
+            await page.EnterAsync("steps", "15");
             await page.Locator("[data-testid=generate-pair]").ClickAsync();
 
             var previews = new HashSet<string>();

@@ -72,9 +72,7 @@ public sealed class StudyFlowTests(BrowserFixture browser) : IDisposable
         await factory.CreateAccountAsync("admin@example.org", isAdmin: true);
         var admin = await browser.NewPageAsync(factory.KestrelAddress);
         await admin.GotoAsync($"/admin/studies/{studyId}");
-        await admin.Locator("[data-testid=email]").FillAsync("admin@example.org");
-        await admin.Locator("[data-testid=password]").FillAsync(AdminWeb.Password);
-        await admin.Locator("[data-testid=sign-in]").ClickAsync();
+        await admin.SignInAsAdminAsync();
         await Assertions.Expect(admin.Locator("[data-testid=results-ratings]")).ToBeVisibleAsync();
 
         var export = await admin.APIRequest.GetAsync($"/admin/studies/{studyId}/votes.csv");
