@@ -46,12 +46,15 @@ public static class RelationRule
 
     private static string? NamedSound(RelationAnchors anchors, SoundAnchor[] set, string prompt, double[] similarities)
     {
-        for (var i = 0; i < set.Length; i++)
-            if (ContainsWord(prompt, set[i].Keyword))
-                return set[i].Keyword;
+        if (KeywordIn(set, prompt) is { } keyword)
+            return keyword;
         var best = ArgMax(similarities);
         return similarities[best] >= anchors.PromptThreshold ? set[best].Keyword : null;
     }
+
+    /// <summary>The keyword of the first anchor the text names by word ("bark", "barks" and "barking" all name "bark").</summary>
+    internal static string? KeywordIn(SoundAnchor[] set, string text) =>
+        set.FirstOrDefault(anchor => ContainsWord(text, anchor.Keyword))?.Keyword;
 
     internal static bool ContainsWord(string text, string keyword) =>
         Regex.IsMatch(text, $@"\b{Regex.Escape(keyword)}(s|es|ing)?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));

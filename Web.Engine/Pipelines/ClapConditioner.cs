@@ -101,6 +101,19 @@ public sealed class ClapConditioner : IDisposable
         return stack(texts.Select(t => textCache[t]).ToArray());
     }
 
+    /// <summary>Cosine similarity of a normalised CLAP embedding (audio or text) to each level's anchor phrases, in anchor order.</summary>
+    public Dictionary<SceneLevel, double[]> AnchorSimilarities(Tensor embedding)
+    {
+        using var scope = NewDisposeScope();
+        var similarities = new Dictionary<SceneLevel, double[]>();
+        foreach (var level in Enum.GetValues<SceneLevel>())
+        {
+            var phrases = Anchors.Level(level).Select(a => a.Phrase).ToList();
+            similarities[level] = phrases.Count == 0 ? [] : EmbedTexts(phrases).matmul(embedding).data<float>().Select(v => (double)v).ToArray();
+        }
+        return similarities;
+    }
+
     /// <summary>Classifies the pair, or returns null when this CLAP cannot read text.</summary>
     public RelationAssessment? Assess(string prompt, Tensor audioEmbedding)
     {
@@ -109,21 +122,8 @@ public sealed class ClapConditioner : IDisposable
         using var scope = NewDisposeScope();
         var audio = audioEmbedding.to(ScalarType.Float32).cpu().reshape(-1);
         var promptEmbedding = EmbedTexts([prompt])[0];
-        var promptToAnchors = new Dictionary<SceneLevel, double[]>();
-        var audioToAnchors = new Dictionary<SceneLevel, double[]>();
-        foreach (var level in Enum.GetValues<SceneLevel>())
-        {
-            var phrases = Anchors.Level(level).Select(a => a.Phrase).ToList();
-            if (phrases.Count == 0)
-            {
-                promptToAnchors[level] = [];
-                audioToAnchors[level] = [];
-                continue;
-            }
-            var anchors = EmbedTexts(phrases);
-            promptToAnchors[level] = anchors.matmul(promptEmbedding).data<float>().Select(v => (double)v).ToArray();
-            audioToAnchors[level] = anchors.matmul(audio).data<float>().Select(v => (double)v).ToArray();
-        }
+        var promptToAnchors = AnchorSimilarities(promptEmbedding);
+        var audioToAnchors = AnchorSimilarities(audio);
         var evidence = new RelationEvidence(prompt, promptEmbedding.dot(audio).item<float>(), promptToAnchors, audioToAnchors);
         return RelationRule.Classify(Anchors, evidence);
     }

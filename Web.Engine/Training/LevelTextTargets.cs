@@ -46,28 +46,25 @@ public sealed class LevelTextTargets : IDisposable
         return new LevelTextTargets(byClip);
     }
 
-    /// <summary>The level whose anchor sound the phrase names: a keyword first, else the closest anchor above the prompt threshold.</summary>
+    /// <summary>
+    /// The level whose anchor sound the phrase names, by the relation rule's test: a keyword on any level first,
+    /// else the level of the closest anchor phrase, if that is at least the CLAP folder's prompt threshold.
+    /// </summary>
     public static SceneLevel? LevelOf(string phrase, ClapConditioner clap)
     {
         var anchors = clap.Anchors;
         foreach (var level in Order)
-            if (anchors.Level(level).Any(a => RelationRule.ContainsWord(phrase, a.Keyword)))
+            if (RelationRule.KeywordIn(anchors.Level(level), phrase) is not null)
                 return level;
         if (anchors.PromptThreshold > 1)
             return null;
         using var scope = NewDisposeScope();
-        var text = clap.EmbedTexts([phrase])[0];
+        var similarities = clap.AnchorSimilarities(clap.EmbedTexts([phrase])[0]);
         SceneLevel? best = null;
         var bestSimilarity = anchors.PromptThreshold;
         foreach (var level in Order)
-        {
-            var set = anchors.Level(level);
-            if (set.Length == 0)
-                continue;
-            var similarity = clap.EmbedTexts(set.Select(a => a.Phrase).ToList()).matmul(text).max().item<float>();
-            if (similarity >= bestSimilarity)
-                (best, bestSimilarity) = (level, similarity);
-        }
+            if (similarities[level] is { Length: > 0 } row && row.Max() >= bestSimilarity)
+                (best, bestSimilarity) = (level, row.Max());
         return best;
     }
 
