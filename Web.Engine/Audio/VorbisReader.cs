@@ -5,9 +5,10 @@ internal static class VorbisReader
 {
     public static AudioClip Decode(byte[] data, string origin, AudioLimits limits, CancellationToken cancellationToken)
     {
+        var length = OggPages.CompleteLength(data, origin);
         return ThirdPartyDecoder.Guard(origin, "Ogg Vorbis", () =>
         {
-            using var stream = new MemoryStream(data, writable: false);
+            using var stream = new MemoryStream(data, 0, length, writable: false);
             using var vorbis = new NVorbis.VorbisReader(stream, closeOnDispose: false);
             vorbis.ClipSamples = false;
             var sampleRate = vorbis.SampleRate;
