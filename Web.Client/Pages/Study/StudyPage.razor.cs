@@ -41,6 +41,10 @@ public partial class StudyPage : IAsyncDisposable
     /// <summary>Long enough to read (or copy) the completion code before the panel's page replaces this one.</summary>
     private static readonly TimeSpan CompletionRedirectDelay = TimeSpan.FromSeconds(3);
 
+    private string PanelIdNote => _view?.Access == StudyAccess.Panel
+        ? ", with the participant id your panel passed in the link (so that you take part once and can be paid)"
+        : "";
+
     [Inject] private IStudyParticipation Participation { get; set; } = default!;
 
     [Inject] private ICurrentClient CurrentClient { get; set; } = default!;

@@ -108,12 +108,29 @@ public sealed class StudyResultsTests
     }
 
     [Fact]
+    public void The_results_say_how_many_pair_votes_the_headline_leaves_out_and_how_the_votes_were_obtained()
+    {
+        var votes = Votes.Select((v, i) => v with { FromGallery = i < 3 }).ToList();
+        var conduct = new StudyConduct(StudyAccess.Open, 2, 5, 2);
+
+        var all = StudyResultsCalculator.Compute(Guid.Empty, votes, excludeFailedAttention: false, conduct);
+        var screened = StudyResultsCalculator.Compute(Guid.Empty, votes, excludeFailedAttention: true, conduct);
+
+        Assert.Equal((10, 10, 0, 3), (all.PairVotes, all.Ratings, all.VotesExcluded, all.GalleryRatings));
+        Assert.Equal((10, 6, 4, 3), (screened.PairVotes, screened.Ratings, screened.VotesExcluded, screened.GalleryRatings));
+        Assert.Same(conduct, all.Conduct);
+        Assert.True(all.IsPilot);
+    }
+
+    [Fact]
     public void The_export_has_one_row_per_vote_with_the_sides_and_neutralised_formulas()
     {
         var votes = Votes.Take(5).Append(Vote(P3, 1, PairRelation.Matching, false, StudyChoice.Right) with { Prompt = "=HYPERLINK(\"x\"), \"quoted\"" })
             .ToList();
 
-        var lines = StudyCsv.Write(votes, StudyConduct.None).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var conduct = new StudyConduct(StudyAccess.Panel, 2, 3, 1);
+
+        var lines = StudyCsv.Write(votes, conduct).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(string.Join(',', StudyCsv.Columns), lines[0]);
         Assert.Equal(7, lines.Length);
@@ -122,6 +139,6 @@ public sealed class StudyResultsTests
         Assert.Contains(",0,creative,prompt 4,text-only,audio-conditioned,tie,none,0,0,", lines[4]);
         Assert.Contains(",1,,prompt 5,intact,blank,left,intact,,0,", lines[5]);
         Assert.Contains(",\"'=HYPERLINK(\"\"x\"\"), \"\"quoted\"\"\",text-only,audio-conditioned,right,audio-conditioned,1,0,", lines[6]);
-        Assert.EndsWith(",1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z", lines[1]);
+        Assert.EndsWith(",1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z,0,0,panel,2,3,1", lines[1]);
     }
 }
