@@ -39,6 +39,7 @@ if (!app.Environment.IsDevelopment())
 app.UseClientIdentity();
 app.UseAccounts();
 app.UseAntiforgery();
+app.UseRateLimiter();
 app.MapStaticAssets();
 app.MapStudioHealthChecks();
 app.MapStudioApi();
@@ -48,7 +49,8 @@ app.MapRunEndpoints();
 app.MapHub<EngineHub>(EngineHub.Path);
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
-    .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly);
+    .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly)
+    .LimitStudyJoins();
 
 app.Run();
 return 0;

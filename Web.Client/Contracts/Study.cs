@@ -18,6 +18,18 @@ public enum StudyState
     Closed,
 }
 
+/// <summary>
+/// How participants reach a study. Open: anyone with the link (a pilot; its results say so). Invitations: each
+/// single-use link starts one session. Panel: a recruitment panel passes its participant id in the link, and each
+/// id gets one session.
+/// </summary>
+public enum StudyAccess
+{
+    Open,
+    Invitations,
+    Panel,
+}
+
 public sealed record StudySummary(
     Guid Id,
     string Name,
@@ -30,7 +42,8 @@ public sealed record StudySummary(
     int Participants,
     string JoinUrl,
     DateTimeOffset CreatedAt,
-    string? Problem);
+    string? Problem,
+    StudyAccess Access = StudyAccess.Open);
 
 /// <summary>A finished pair from the gallery that a study can use.</summary>
 public sealed record StudyCandidate(Guid JobId, string Prompt, long Seed, PairRelation? Relation, string TextOnlyUrl, string AudioConditionedUrl,
@@ -47,9 +60,22 @@ public sealed record StudyDraft(
     int AttentionChecks,
     int? PairsPerParticipant,
     IReadOnlyList<Guid> ExistingPairs,
-    IReadOnlyList<NewStudyPair> NewPairs)
+    IReadOnlyList<NewStudyPair> NewPairs,
+    StudyAccess Access = StudyAccess.Open,
+    string PanelIdParameter = StudyDraft.DefaultPanelIdParameter,
+    string? CompletionCode = null,
+    string? CompletionUrl = null,
+    double ListeningToleranceSeconds = StudyDraft.DefaultListeningTolerance)
 {
     public const int MaxPairs = 500;
+
+    /// <summary>The parameter Prolific adds to a study link.</summary>
+    public const string DefaultPanelIdParameter = "PROLIFIC_PID";
+
+    /// <summary>How much sooner than the clip's length a vote may come (page and network delays).</summary>
+    public const double DefaultListeningTolerance = 0.5;
+
+    public const double MaxListeningTolerance = 10;
 
     public IReadOnlyList<string> Problems()
     {
@@ -71,6 +97,19 @@ public sealed record StudyDraft(
             problems.Add($"Pairs per participant must be between 1 and {pairs}, or empty for all of them.");
         foreach (var pair in NewPairs.Where(p => string.IsNullOrWhiteSpace(p.Prompt)))
             problems.Add("Every pair to generate needs a prompt.");
+        if (!Enum.IsDefined(Access))
+            problems.Add("Choose how participants reach the study: open, invitations or panel.");
+        if (Access == StudyAccess.Panel && !StudyLink.IsParameterName(PanelIdParameter))
+            problems.Add("The panel's participant id parameter must be 1 to 64 letters, digits, '_' or '-' (Prolific uses PROLIFIC_PID).");
+        if (Access == StudyAccess.Panel && string.IsNullOrWhiteSpace(CompletionCode))
+            problems.Add("A panel study needs a completion code: the panel pays participants who bring it back.");
+        if (CompletionCode is { } code && (code.Trim().Length > 64 || code.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))))
+            problems.Add("The completion code must be at most 64 letters, digits, '_' or '-'.");
+        if (!string.IsNullOrWhiteSpace(CompletionUrl)
+            && (!Uri.TryCreate(CompletionUrl.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || CompletionUrl.Length > 2000))
+            problems.Add("The completion URL must be an absolute http or https address (at most 2000 characters).");
+        if (!(ListeningToleranceSeconds is >= 0 and <= MaxListeningTolerance))
+            problems.Add($"The listening tolerance must be between 0 and {MaxListeningTolerance:0} seconds.");
         return problems;
     }
 }
@@ -78,9 +117,25 @@ public sealed record StudyDraft(
 public sealed record StudyCreateResult(Guid? StudyId, IReadOnlyList<string> Problems);
 
 /// <summary>One pair (or attention check) of a study as the admin sees it, condition included.</summary>
-public sealed record StudyItemInfo(Guid Id, bool IsAttentionCheck, string Prompt, PairRelation? Relation, string State, int Votes);
 
-public sealed record StudyDetail(StudySummary Summary, string Instructions, int? PairsPerParticipant, IReadOnlyList<StudyItemInfo> Items);
+public sealed record StudyItemInfo(Guid Id, bool IsAttentionCheck, string Prompt, PairRelation? Relation, string State, int Votes, bool FromGallery = false);
+
+public sealed record StudyDetail(StudySummary Summary, string Instructions, int? PairsPerParticipant, IReadOnlyList<StudyItemInfo> Items,
+    StudyConduct? Conduct = null, string? PanelIdParameter = null, string? CompletionCode = null, string? CompletionUrl = null,
+    double ListeningToleranceSeconds = StudyDraft.DefaultListeningTolerance);
+
+/// <summary>One single-use invitation link and whether it has started its session.</summary>
+public sealed record StudyInvitation(string Url, DateTimeOffset CreatedAt, DateTimeOffset? UsedAt);
+
+/// <summary>
+/// How a study's votes were obtained, beside the votes themselves: the access mode, sessions refused because the
+/// person (panel id or invitation) already had one, votes refused for coming sooner than the clip could be heard,
+/// and how many pairs came from the public gallery (participants may have seen those labelled).
+/// </summary>
+public sealed record StudyConduct(StudyAccess Access, int DuplicateSessionsRefused, int TooFastVotesRefused, int GalleryPairs)
+{
+    public static StudyConduct None { get; } = new(StudyAccess.Open, 0, 0, 0);
+}
 
 public readonly record struct Interval(double Low, double High);
 
@@ -119,8 +174,17 @@ public sealed record StudyResults(
     IReadOnlyList<RelationResult> ByRelation,
     SideBias Bias,
     AttentionSummary Attention,
-    int? RatingsNeededAbove70)
+    int? RatingsNeededAbove70,
+    StudyConduct Conduct,
+    int PairVotes,
+    int GalleryRatings)
 {
+    /// <summary>Votes on real pairs left out of the headline (participants who failed an attention check, when chosen).</summary>
+    public int VotesExcluded => PairVotes - Ratings;
+
+    /// <summary>An open link lets one person take part many times, so its results are a pilot's.</summary>
+    public bool IsPilot => Conduct.Access == StudyAccess.Open;
+
     public const double Alpha = 0.05;
 
     public bool ShownAbove50 => PValueAbove50 < Alpha;
@@ -146,4 +210,9 @@ public interface IStudyAdmin
     Task<bool> DeleteAsync(Guid studyId, CancellationToken cancellationToken = default);
 
     Task<StudyResults?> ResultsAsync(Guid studyId, bool excludeFailedAttention, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="count"/> new single-use links for a study in invitations mode; empty when it is not one.</summary>
+    Task<IReadOnlyList<StudyInvitation>> CreateInvitationsAsync(Guid studyId, int count, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StudyInvitation>> InvitationsAsync(Guid studyId, CancellationToken cancellationToken = default);
 }

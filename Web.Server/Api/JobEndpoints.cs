@@ -1,6 +1,7 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Uploads;
 using Microsoft.AspNetCore.Mvc;
 
@@ -34,8 +35,8 @@ public static class JobEndpoints
             .AddEndpointFilter<ExplicitClientFilter>()
             .DisableAntiforgery();
 
-        api.MapGet("/jobs/{id:guid}", async (Guid id, HttpContext context, IJobQueue queue, CancellationToken cancellationToken) =>
-                await queue.GetAsync(id, context.ClientId(), cancellationToken) is { } status
+        api.MapGet("/jobs/{id:guid}", async (Guid id, HttpContext context, IJobQueue queue, StudyBlinding blinding, CancellationToken cancellationToken) =>
+                !await blinding.HidesJobAsync(id, context.User, cancellationToken) && await queue.GetAsync(id, context.ClientId(), cancellationToken) is { } status
                     ? Results.Ok(status)
                     : ApiResults.Problem(StatusCodes.Status404NotFound, "No such job", ["There is no job with this id."]))
             .WithName("GetJob").WithSummary("A job's state, queue position, progress, images and timings.")
@@ -97,9 +98,10 @@ public static class JobEndpoints
     }
 
     private static async Task<IResult> GetImageAsync(Guid id, string role, bool? download, HttpContext context, IJobQueue queue,
-        ContentStore content, CancellationToken cancellationToken)
+        ContentStore content, StudyBlinding blinding, CancellationToken cancellationToken)
     {
-        var status = await queue.GetAsync(id, context.ClientId(), cancellationToken);
+        // A study's job answers as if it did not exist: its labelled images would unblind the study.
+        var status = await blinding.HidesJobAsync(id, context.User, cancellationToken) ? null : await queue.GetAsync(id, context.ClientId(), cancellationToken);
         var url = role switch
         {
             "text-only" => status?.Images?.TextOnlyUrl,

@@ -9,8 +9,8 @@ namespace Clap2Diffusion.Server.Gallery;
 
 /// <summary>
 /// Finished generations: searching and paging them, rating pairs, and deleting one's own. Pairs used in a
-/// study are left out (and shown by id to their owner only), so a participant cannot look up a study's prompt
-/// here and learn which image had the audio.
+/// study are left out and not shown by id either, not even to their owner (who may be a participant), so nobody
+/// can look up a study's prompt here and learn which image had the audio; admins see them on the study's page.
 /// </summary>
 public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, ContentStore content, ILogger<GalleryStore> logger)
     : IGalleryStore
@@ -55,7 +55,7 @@ public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, Co
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().Include(j => j.Upload).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
-        if (job is null || (job.OwnerId != clientId && await db.StudyItems.AnyAsync(i => i.JobId == jobId, cancellationToken)))
+        if (job is null || await db.StudyItems.AnyAsync(i => i.JobId == jobId, cancellationToken))
             return null;
         var summaries = await SummariesAsync(db, [jobId], clientId, cancellationToken);
         return new GalleryItem(JobMapper.ToStatus(job, clientId, null, null), summaries.GetValueOrDefault(jobId, RatingSummary.None));

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Study;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Clap2Diffusion.Server.Hubs;
@@ -7,8 +8,9 @@ namespace Clap2Diffusion.Server.Hubs;
 /// <summary>
 /// Job notifications for clients outside Blazor. <c>Subscribe(jobId)</c> joins the job's group and replays its
 /// current state at once, so a late subscriber misses nothing; then <see cref="HubRelay"/> forwards every event.
+/// A study's job is answered as a job that does not exist, and the connection does not join its group.
 /// </summary>
-public sealed class EngineHub(IJobQueue queue) : Hub
+public sealed class EngineHub(IJobQueue queue, StudyBlinding blinding) : Hub
 {
     public const string Path = "/hubs/engine";
 
@@ -16,6 +18,12 @@ public sealed class EngineHub(IJobQueue queue) : Hub
 
     public async Task Subscribe(Guid jobId)
     {
+        if (await blinding.HidesJobAsync(jobId, Context.User, Context.ConnectionAborted))
+        {
+            await HubMessages.SendAsync(Clients.Caller, new FailedEvent(jobId, "There is no such job."), Context.ConnectionAborted);
+            return;
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(jobId));
         var status = await queue.GetAsync(jobId, ClientIds.Of(Context.User!) ?? "", Context.ConnectionAborted);
         JobEvent current = status switch

@@ -23,6 +23,10 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<TrialEntity> Trials => Set<TrialEntity>();
 
+    public DbSet<InvitationEntity> Invitations => Set<InvitationEntity>();
+
+    public DbSet<RefusedSessionEntity> RefusedSessions => Set<RefusedSessionEntity>();
+
     public DbSet<RunEntity> Runs => Set<RunEntity>();
 
     public DbSet<MetricEntity> Metrics => Set<MetricEntity>();
@@ -93,6 +97,11 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             study.HasIndex(s => s.JoinCode).IsUnique();
             study.Property(s => s.Name).HasMaxLength(120);
             study.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            study.Property(s => s.Access).HasConversion<string>().HasMaxLength(16);
+            study.Property(s => s.PanelIdParameter).HasMaxLength(64);
+            study.Property(s => s.CompletionCode).HasMaxLength(64);
+            study.Property(s => s.CompletionUrl).HasMaxLength(2000);
+            study.HasMany(s => s.Invitations).WithOne().HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Cascade);
             study.HasMany(s => s.Items).WithOne().HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Cascade);
             study.HasMany(s => s.Participants).WithOne().HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -113,6 +122,9 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             participant.HasKey(p => p.Id);
             participant.Property(p => p.ClientId).HasMaxLength(64);
             participant.HasIndex(p => new { p.StudyId, p.ClientId }).IsUnique();
+            participant.Property(p => p.PanelId).HasMaxLength(128);
+            participant.HasIndex(p => new { p.StudyId, p.PanelId }).IsUnique();
+            participant.HasIndex(p => p.InvitationId).IsUnique();
             participant.HasMany(p => p.Trials).WithOne().HasForeignKey(t => t.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -129,6 +141,22 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             trial.HasIndex(t => t.AudioToken).IsUnique();
             trial.Property(t => t.Choice).HasConversion<string>().HasMaxLength(16);
             trial.HasOne(t => t.Item).WithMany().HasForeignKey(t => t.ItemId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<InvitationEntity>(invitation =>
+        {
+            invitation.HasKey(i => i.Id);
+            invitation.Property(i => i.Token).HasMaxLength(32);
+            invitation.HasIndex(i => i.Token).IsUnique();
+        });
+
+        modelBuilder.Entity<RefusedSessionEntity>(refused =>
+        {
+            refused.HasKey(r => r.Id);
+            refused.Property(r => r.ClientId).HasMaxLength(64);
+            refused.Property(r => r.Reason).HasMaxLength(160);
+            refused.HasIndex(r => new { r.StudyId, r.ClientId }).IsUnique();
+            refused.HasOne<StudyEntity>().WithMany().HasForeignKey(r => r.StudyId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<RunEntity>(run =>

@@ -15,6 +15,11 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
 {
     public static string JoinUrl(string joinCode) => $"/study/{joinCode}";
 
+    public static string InvitationUrl(string joinCode, string token) => $"{JoinUrl(joinCode)}?{StudyLink.InvitationParameter}={token}";
+
+    /// <summary>How many links one request may make; an admin who needs more asks again.</summary>
+    public const int MaxInvitationsPerRequest = 1000;
+
     public async Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -63,10 +68,17 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
             TargetRatings = draft.TargetRatings,
             AttentionChecks = draft.AttentionChecks,
             PairsPerParticipant = draft.PairsPerParticipant,
+            Access = draft.Access,
+            PanelIdParameter = draft.PanelIdParameter.Trim(),
+            CompletionCode = string.IsNullOrWhiteSpace(draft.CompletionCode) ? null : draft.CompletionCode.Trim(),
+            CompletionUrl = string.IsNullOrWhiteSpace(draft.CompletionUrl) ? null : draft.CompletionUrl.Trim(),
+            ListeningToleranceSeconds = draft.ListeningToleranceSeconds,
             CreatedAt = DateTime.UtcNow,
         };
-        foreach (var jobId in existing.Concat(newJobs.Select(j => j.Id)))
-            study.Items.Add(new StudyItemEntity { Id = Guid.NewGuid(), StudyId = study.Id, JobId = jobId, State = StudyItemState.Pending, Prompt = "" });
+        foreach (var jobId in existing)
+            study.Items.Add(new StudyItemEntity { Id = Guid.NewGuid(), StudyId = study.Id, JobId = jobId, State = StudyItemState.Pending, Prompt = "", FromGallery = true });
+        foreach (var job in newJobs)
+            study.Items.Add(new StudyItemEntity { Id = Guid.NewGuid(), StudyId = study.Id, JobId = job.Id, State = StudyItemState.Pending, Prompt = "" });
         db.Jobs.AddRange(newJobs);
         db.Studies.Add(study);
         await db.SaveChangesAsync(cancellationToken);
@@ -133,9 +145,45 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
             .GroupBy(t => t.ItemId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var items = study.Items.OrderBy(i => i.IsAttentionCheck).ThenBy(i => i.Prompt)
             .Select(i => new StudyItemInfo(i.Id, i.IsAttentionCheck, i.Prompt, i.Relation,
-                i.State == StudyItemState.Failed ? $"failed: {i.Problem}" : i.State.ToString().ToLowerInvariant(), votes.GetValueOrDefault(i.Id)))
+                i.State == StudyItemState.Failed ? $"failed: {i.Problem}" : i.State.ToString().ToLowerInvariant(), votes.GetValueOrDefault(i.Id), i.FromGallery))
             .ToList();
-        return new StudyDetail(await SummaryAsync(db, study, cancellationToken), study.Instructions, study.PairsPerParticipant, items);
+        return new StudyDetail(await SummaryAsync(db, study, cancellationToken), study.Instructions, study.PairsPerParticipant, items,
+            await ConductAsync(db, study, cancellationToken), study.PanelIdParameter, study.CompletionCode, study.CompletionUrl,
+            study.ListeningToleranceSeconds);
+    }
+
+    private static async Task<StudyConduct> ConductAsync(StudioDbContext db, StudyEntity study, CancellationToken cancellationToken) =>
+        new(study.Access,
+            await db.RefusedSessions.CountAsync(r => r.StudyId == study.Id, cancellationToken),
+            await db.Trials.Where(t => t.Item!.StudyId == study.Id).SumAsync(t => t.TooFastVotes, cancellationToken),
+            await db.StudyItems.CountAsync(i => i.StudyId == study.Id && i.FromGallery && !i.IsAttentionCheck && i.State == StudyItemState.Ready,
+                cancellationToken));
+
+    public async Task<IReadOnlyList<StudyInvitation>> CreateInvitationsAsync(Guid studyId, int count, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var study = await db.Studies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, cancellationToken);
+        if (study is not { Access: StudyAccess.Invitations } || count is < 1 or > MaxInvitationsPerRequest)
+            return [];
+        var now = DateTime.UtcNow;
+        var made = Enumerable.Range(0, count)
+            .Select(_ => new InvitationEntity { Id = Guid.NewGuid(), StudyId = studyId, Token = StudyMedia.NewToken(), CreatedAt = now }).ToList();
+        db.Invitations.AddRange(made);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Study {StudyId}: {Count} invitation links made", studyId, count);
+        return made.Select(i => new StudyInvitation(InvitationUrl(study.JoinCode, i.Token), Utc(i.CreatedAt), null)).ToList();
+    }
+
+    public async Task<IReadOnlyList<StudyInvitation>> InvitationsAsync(Guid studyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var joinCode = await db.Studies.Where(s => s.Id == studyId).Select(s => s.JoinCode).FirstOrDefaultAsync(cancellationToken);
+        if (joinCode is null)
+            return [];
+        var invitations = await db.Invitations.AsNoTracking().Where(i => i.StudyId == studyId).OrderBy(i => i.CreatedAt).ThenBy(i => i.Token)
+            .ToListAsync(cancellationToken);
+        return invitations.Select(i => new StudyInvitation(InvitationUrl(joinCode, i.Token), Utc(i.CreatedAt), i.UsedAt is { } used ? Utc(used) : null))
+            .ToList();
     }
 
     public async Task<bool> SetStateAsync(Guid studyId, StudyState state, CancellationToken cancellationToken = default)
@@ -170,8 +218,19 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
 
     public async Task<StudyResults?> ResultsAsync(Guid studyId, bool excludeFailedAttention, CancellationToken cancellationToken = default)
     {
+        var export = await ExportAsync(studyId, cancellationToken);
+        return export is null ? null : StudyResultsCalculator.Compute(studyId, export.Value.Votes, excludeFailedAttention, export.Value.Conduct);
+    }
+
+    /// <summary>Every vote and how the votes were obtained; null when there is no such study.</summary>
+    public async Task<(IReadOnlyList<StudyVoteRow> Votes, StudyConduct Conduct)?> ExportAsync(Guid studyId, CancellationToken cancellationToken)
+    {
         var votes = await VotesAsync(studyId, cancellationToken);
-        return votes is null ? null : StudyResultsCalculator.Compute(studyId, votes, excludeFailedAttention);
+        if (votes is null)
+            return null;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var study = await db.Studies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, cancellationToken);
+        return study is null ? null : (votes, await ConductAsync(db, study, cancellationToken));
     }
 
     /// <summary>Every vote of the study, condition included; null when there is no such study.</summary>
@@ -185,11 +244,11 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
             .Select(t => new
             {
                 t.ParticipantId, t.Order, t.ItemId, t.Item!.IsAttentionCheck, t.Item.Relation, t.Item.Prompt, t.TargetOnLeft,
-                t.Choice, t.ShownAt, t.AudioPlayedAt, t.VotedAt,
+                t.Choice, t.ShownAt, t.AudioPlayedAt, t.VotedAt, t.Item.FromGallery, t.TooFastVotes,
             })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new StudyVoteRow(r.ParticipantId, r.Order, r.ItemId, r.IsAttentionCheck, r.Relation, r.Prompt, r.TargetOnLeft,
-                r.Choice!.Value, r.ShownAt, r.AudioPlayedAt, r.VotedAt!.Value))
+                r.Choice!.Value, r.ShownAt, r.AudioPlayedAt, r.VotedAt!.Value, r.FromGallery, r.TooFastVotes))
             .OrderBy(r => r.ParticipantId).ThenBy(r => r.Order).ToList();
     }
 
@@ -204,7 +263,7 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
             items.Where(i => !i.IsAttentionCheck && i.State == StudyItemState.Ready).Sum(i => i.Count),
             items.Where(i => i.State == StudyItemState.Pending).Sum(i => i.Count),
             items.Where(i => i.IsAttentionCheck).Sum(i => i.Count),
-            study.TargetRatings, ratings, participants, JoinUrl(study.JoinCode), Utc(study.CreatedAt), study.Problem);
+            study.TargetRatings, ratings, participants, JoinUrl(study.JoinCode), Utc(study.CreatedAt), study.Problem, study.Access);
     }
 
     // Lower-case letters and digits without look-alikes: easy to read aloud or type from a printed link.

@@ -6,17 +6,20 @@ namespace Clap2Diffusion.Server.Study;
 
 /// <summary>
 /// Every vote of a study as RFC 4180 CSV, one row per vote, attention checks included and marked, with the
-/// side the audio-conditioned image was on, so anyone can recompute the results.
+/// side the audio-conditioned image was on, so anyone can recompute the results. Each row also says how the vote
+/// was obtained: whether its pair came from the public gallery, how many votes on its trial were refused as too
+/// fast, and, repeated on every row so the file stands alone, the study's access mode and its refusal counts.
 /// </summary>
 public static class StudyCsv
 {
     public static readonly string[] Columns =
     [
         "participant", "trial", "item", "attention_check", "relation", "prompt", "left", "right", "vote", "chose", "improved",
-        "participant_failed_attention", "shown_at", "audio_played_at", "voted_at",
+        "participant_failed_attention", "shown_at", "audio_played_at", "voted_at", "from_gallery", "too_fast_votes_refused",
+        "access_mode", "study_duplicate_sessions_refused", "study_too_fast_votes_refused", "study_gallery_pairs",
     ];
 
-    public static string Write(IReadOnlyList<StudyVoteRow> votes)
+    public static string Write(IReadOnlyList<StudyVoteRow> votes, StudyConduct conduct)
     {
         var failed = votes.Where(v => v.IsAttentionCheck && !v.ChoseTarget).Select(v => v.ParticipantId).ToHashSet();
         var csv = new StringBuilder();
@@ -41,6 +44,12 @@ public static class StudyCsv
                 Time(vote.ShownAt),
                 Time(vote.AudioPlayedAt),
                 Time(vote.VotedAt),
+                vote.FromGallery ? "1" : "0",
+                Number(vote.TooFastVotes),
+                conduct.Access.ToString().ToLowerInvariant(),
+                Number(conduct.DuplicateSessionsRefused),
+                Number(conduct.TooFastVotesRefused),
+                Number(conduct.GalleryPairs),
             };
             csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
         }
@@ -55,6 +64,8 @@ public static class StudyCsv
         StudyChoice.Tie => "tie",
         _ => "both_bad",
     };
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Time(DateTime? value) =>
         value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) : "";

@@ -47,8 +47,8 @@ public static class StudyEndpoints
             .ExcludeFromDescription();
 
         app.MapGet("/admin/studies/{id:guid}/votes.csv", async (Guid id, StudyAdminService studies, CancellationToken cancellationToken) =>
-                await studies.VotesAsync(id, cancellationToken) is { } votes
-                    ? Results.File(Encoding.UTF8.GetBytes(StudyCsv.Write(votes)), "text/csv; charset=utf-8", $"study-{id:N}-votes.csv")
+                await studies.ExportAsync(id, cancellationToken) is { } export
+                    ? Results.File(Encoding.UTF8.GetBytes(StudyCsv.Write(export.Votes, export.Conduct)), "text/csv; charset=utf-8", $"study-{id:N}-votes.csv")
                     : Results.NotFound())
             .RequireAuthorization(AdminClaims.Policy)
             .ExcludeFromDescription();

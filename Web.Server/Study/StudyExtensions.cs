@@ -4,10 +4,13 @@ namespace Clap2Diffusion.Server.Study;
 
 public static class StudyExtensions
 {
-    /// <summary>The blind study: admin service, participant service, media copies and the preparer that fills studies.</summary>
+    /// <summary>The blind study: admin service, participant service, media copies, the preparer that fills studies, the blinding rule and the join limit.</summary>
     public static IServiceCollection AddStudy(this IServiceCollection services)
     {
+        services.AddOptions<StudyOptions>().BindConfiguration(StudyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddStudyJoinLimits();
         services.AddSingleton<StudyMedia>();
+        services.AddSingleton<StudyBlinding>();
         services.AddSingleton<StudyPreparer>();
         services.AddHostedService(provider => provider.GetRequiredService<StudyPreparer>());
         services.AddSingleton<StudyAdminService>();

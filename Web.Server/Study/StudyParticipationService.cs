@@ -9,7 +9,8 @@ namespace Clap2Diffusion.Server.Study;
 /// <summary>
 /// A participant's way through a study. Everything is looked up by the study's link code and the caller's
 /// anonymous client id, so a participant only ever reaches their own trials; what goes back to the page has
-/// opaque media addresses and never the side of the audio-conditioned image.
+/// opaque media addresses and never the side of the audio-conditioned image. A newcomer is admitted by the
+/// study's access mode (<see cref="StudyAdmission"/>), and a vote must come no sooner than the clip could be heard.
 /// </summary>
 public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext> contexts, ILogger<StudyParticipationService> logger)
     : IStudyParticipation
@@ -18,7 +19,7 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
 
     private readonly SemaphoreSlim _joins = new(1, 1);
 
-    public async Task<ParticipantView> OpenAsync(string joinCode, string clientId, CancellationToken cancellationToken = default)
+    public async Task<ParticipantView> OpenAsync(string joinCode, string clientId, StudyLink? link = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var study = await db.Studies.AsNoTracking().FirstOrDefaultAsync(s => s.JoinCode == joinCode, cancellationToken);
@@ -26,11 +27,11 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
             return ParticipantView.NotFound;
         var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.StudyId == study.Id && p.ClientId == clientId, cancellationToken);
         if (participant is null)
-            return await NewcomerViewAsync(db, study, cancellationToken);
+            return (await NewcomerAsync(db, study, clientId, link ?? StudyLink.None, cancellationToken)).View;
         return await ViewAsync(db, study, participant, cancellationToken);
     }
 
-    public async Task<ParticipantView> ConsentAsync(string joinCode, string clientId, CancellationToken cancellationToken = default)
+    public async Task<ParticipantView> ConsentAsync(string joinCode, string clientId, StudyLink? link = null, CancellationToken cancellationToken = default)
     {
         await _joins.WaitAsync(cancellationToken);
         try
@@ -42,13 +43,15 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
             var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.StudyId == study.Id && p.ClientId == clientId, cancellationToken);
             if (participant is not null)
                 return await ViewAsync(db, study, participant, cancellationToken);
-            var newcomer = await NewcomerViewAsync(db, study, cancellationToken);
+            var (newcomer, admission) = await NewcomerAsync(db, study, clientId, link ?? StudyLink.None, cancellationToken);
             if (newcomer.Stage != ParticipantStage.Consent)
                 return newcomer;
+            if (admission.Invitation is { } invitation && !await ClaimAsync(db, invitation, cancellationToken))
+                return Refusal(study, ParticipantStage.Duplicate);
 
-            participant = await JoinAsync(db, study, clientId, cancellationToken);
-            logger.LogInformation("Study {StudyId}: participant {ParticipantId} consented, {Trials} trials drawn", study.Id, participant.Id,
-                participant.Trials.Count);
+            participant = await JoinAsync(db, study, clientId, admission, cancellationToken);
+            logger.LogInformation("Study {StudyId}: participant {ParticipantId} consented ({Access}), {Trials} trials drawn", study.Id, participant.Id,
+                study.Access, participant.Trials.Count);
             return await ViewAsync(db, study, participant, cancellationToken);
         }
         finally
@@ -86,6 +89,19 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
             return await RefusedAsync(joinCode, clientId, "The study is closed; no more votes are taken.", cancellationToken);
 
         var now = DateTime.UtcNow;
+        var clipSeconds = await db.StudyItems.Where(i => i.Id == trial.ItemId).Select(i => i.AudioSeconds).FirstAsync(cancellationToken);
+        var heardFor = (now - (trial.ShownAt ?? now)).TotalSeconds;
+        if (heardFor < clipSeconds - study.ListeningToleranceSeconds)
+        {
+            await db.Trials.Where(t => t.Id == trialId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.TooFastVotes, t => t.TooFastVotes + 1), cancellationToken);
+            logger.LogInformation("Study {StudyId}: a vote {Seconds:0.00} s after the trial was shown refused (clip {Clip:0.00} s)", study.Id,
+                heardFor, clipSeconds);
+            return await RefusedAsync(joinCode, clientId,
+                $"That answer came sooner than the sound is long ({clipSeconds:0.#} s), so it was not recorded. Listen to the whole sound, then answer.",
+                cancellationToken);
+        }
+
         var recorded = await db.Trials.Where(t => t.Id == trialId && t.Choice == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Choice, choice).SetProperty(t => t.VotedAt, now), cancellationToken);
         if (recorded == 0)
@@ -93,11 +109,11 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
         if (!await db.Trials.AnyAsync(t => t.ParticipantId == trial.ParticipantId && t.Choice == null, cancellationToken))
             await db.Participants.Where(p => p.Id == trial.ParticipantId)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.FinishedAt, now), cancellationToken);
-        return new VoteResult(true, null, await OpenAsync(joinCode, clientId, cancellationToken));
+        return new VoteResult(true, null, await OpenAsync(joinCode, clientId, cancellationToken: cancellationToken));
     }
 
     private async Task<VoteResult> RefusedAsync(string joinCode, string clientId, string problem, CancellationToken cancellationToken) =>
-        new(false, problem, await OpenAsync(joinCode, clientId, cancellationToken));
+        new(false, problem, await OpenAsync(joinCode, clientId, cancellationToken: cancellationToken));
 
     private static IQueryable<TrialEntity> OwnTrials(StudioDbContext db, string joinCode, string clientId) =>
         from trial in db.Trials
@@ -106,15 +122,31 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
         where participant.ClientId == clientId && study.JoinCode == joinCode
         select trial;
 
-    private static async Task<ParticipantView> NewcomerViewAsync(StudioDbContext db, StudyEntity study, CancellationToken cancellationToken)
+    /// <summary>What a browser without a session sees: the study's state first, then its access mode's decision.</summary>
+    private static async Task<(ParticipantView View, StudyAdmission.Decision Admission)> NewcomerAsync(StudioDbContext db, StudyEntity study,
+        string clientId, StudyLink link, CancellationToken cancellationToken)
     {
         if (study.State != StudyState.Open)
-            return new ParticipantView(ParticipantStage.NotOpen, study.Name, study.Instructions, 0, 0, null);
+            return (Refusal(study, ParticipantStage.NotOpen), StudyAdmission.Decision.Refuse(ParticipantStage.NotOpen));
         var ratings = await db.Trials.CountAsync(t => t.Choice != null && !t.Item!.IsAttentionCheck && t.Item.StudyId == study.Id, cancellationToken);
         if (ratings >= study.TargetRatings)
-            return new ParticipantView(ParticipantStage.Full, study.Name, study.Instructions, 0, 0, null);
-        return new ParticipantView(ParticipantStage.Consent, study.Name, study.Instructions, 0, await TrialsPerParticipantAsync(db, study, cancellationToken),
-            null);
+            return (Refusal(study, ParticipantStage.Full), StudyAdmission.Decision.Refuse(ParticipantStage.Full));
+        var admission = await StudyAdmission.DecideAsync(db, study, clientId, link, cancellationToken);
+        if (admission.Refusal is { } refusal)
+            return (Refusal(study, refusal), admission);
+        return (new ParticipantView(ParticipantStage.Consent, study.Name, study.Instructions, 0, await TrialsPerParticipantAsync(db, study, cancellationToken),
+            null, Access: study.Access), admission);
+    }
+
+    private static ParticipantView Refusal(StudyEntity study, ParticipantStage stage) =>
+        new(stage, study.Name, study.Instructions, 0, 0, null, Access: study.Access);
+
+    /// <summary>Marks the invitation used; false when another request used it first.</summary>
+    private static async Task<bool> ClaimAsync(StudioDbContext db, InvitationEntity invitation, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        return await db.Invitations.Where(i => i.Id == invitation.Id && i.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), cancellationToken) == 1;
     }
 
     private static async Task<int> TrialsPerParticipantAsync(StudioDbContext db, StudyEntity study, CancellationToken cancellationToken)
@@ -129,7 +161,8 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
     /// spread evenly when each person sees a subset), every attention check, all in a random order, and for each
     /// trial a fair coin for the side of the target image.
     /// </summary>
-    private static async Task<ParticipantEntity> JoinAsync(StudioDbContext db, StudyEntity study, string clientId, CancellationToken cancellationToken)
+    private static async Task<ParticipantEntity> JoinAsync(StudioDbContext db, StudyEntity study, string clientId, StudyAdmission.Decision admission,
+        CancellationToken cancellationToken)
     {
         var items = await db.StudyItems.AsNoTracking().Where(i => i.StudyId == study.Id && i.State == StudyItemState.Ready)
             .Select(i => new { i.Id, i.IsAttentionCheck, Shown = db.Trials.Count(t => t.ItemId == i.Id) })
@@ -139,7 +172,15 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
         var chosen = pairs.Concat(items.Where(i => i.IsAttentionCheck).Select(i => i.Id)).ToArray();
         RandomNumberGenerator.Shuffle(chosen.AsSpan());
 
-        var participant = new ParticipantEntity { Id = Guid.NewGuid(), StudyId = study.Id, ClientId = clientId, ConsentedAt = DateTime.UtcNow };
+        var participant = new ParticipantEntity
+        {
+            Id = Guid.NewGuid(),
+            StudyId = study.Id,
+            ClientId = clientId,
+            PanelId = admission.PanelId,
+            InvitationId = admission.Invitation?.Id,
+            ConsentedAt = DateTime.UtcNow,
+        };
         for (var order = 0; order < chosen.Length; order++)
         {
             participant.Trials.Add(new TrialEntity
@@ -167,9 +208,10 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
         var next = await db.Trials.Include(t => t.Item).Where(t => t.ParticipantId == participant.Id && t.Choice == null)
             .OrderBy(t => t.Order).FirstOrDefaultAsync(cancellationToken);
         if (next is null)
-            return new ParticipantView(ParticipantStage.Finished, study.Name, study.Instructions, done, total, null);
+            return new ParticipantView(ParticipantStage.Finished, study.Name, study.Instructions, done, total, null,
+                study.CompletionCode is null && study.CompletionUrl is null ? null : new StudyCompletion(study.CompletionCode, study.CompletionUrl), study.Access);
         if (study.State != StudyState.Open)
-            return new ParticipantView(ParticipantStage.NotOpen, study.Name, study.Instructions, done, total, null);
+            return new ParticipantView(ParticipantStage.NotOpen, study.Name, study.Instructions, done, total, null, Access: study.Access);
         if (next.ShownAt is null)
         {
             next.ShownAt = DateTime.UtcNow;
@@ -178,6 +220,6 @@ public sealed class StudyParticipationService(IDbContextFactory<StudioDbContext>
 
         var trial = new TrialView(next.Id, done + 1, total, next.Item!.Prompt, MediaUrl(next.AudioToken), MediaUrl(next.LeftToken),
             MediaUrl(next.RightToken), next.AudioPlayedAt is not null);
-        return new ParticipantView(ParticipantStage.Rating, study.Name, study.Instructions, done, total, trial);
+        return new ParticipantView(ParticipantStage.Rating, study.Name, study.Instructions, done, total, trial, Access: study.Access);
     }
 }

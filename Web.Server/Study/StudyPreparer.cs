@@ -112,6 +112,7 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
             var audio = await media.StoreAudioAsync(study.Id, await File.ReadAllBytesAsync(content.PathOf(upload.ContentHash, "wav"), cancellationToken),
                 cancellationToken);
             (item.TargetImage, item.OtherImage, item.Audio, item.Relation, item.Prompt) = (target, other, audio, job.Relation, job.Prompt);
+            item.AudioSeconds = upload.DurationSeconds;
             item.State = StudyItemState.Ready;
         }
         catch (Exception exception) when (exception is IOException or Clap2Diffusion.Engine.InputException)
@@ -156,6 +157,7 @@ public sealed class StudyPreparer(IDbContextFactory<StudioDbContext> contexts, S
                 TargetImage = intact,
                 OtherImage = await media.StoreBlankAsync(study.Id, width, height, cancellationToken),
                 Audio = source.Audio,
+                AudioSeconds = source.AudioSeconds,
             });
         }
 

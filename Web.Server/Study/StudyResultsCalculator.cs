@@ -7,11 +7,12 @@ namespace Clap2Diffusion.Server.Study;
 /// Turns votes into the study's results. Only votes on real pairs count (attention checks are for screening);
 /// a success is choosing the audio-conditioned image, and tie and both-bad count as "not improved". The
 /// headline interval is the participant-cluster bootstrap, clusters in participant-id order so the fixed seed
-/// gives the same interval every time.
+/// gives the same interval every time. Nothing is left out silently: the results carry every pair vote, how many
+/// the headline excludes, and how the votes were obtained (<see cref="StudyConduct"/>).
 /// </summary>
 public static class StudyResultsCalculator
 {
-    public static StudyResults Compute(Guid studyId, IReadOnlyList<StudyVoteRow> votes, bool excludeFailedAttention)
+    public static StudyResults Compute(Guid studyId, IReadOnlyList<StudyVoteRow> votes, bool excludeFailedAttention, StudyConduct conduct)
     {
         var checks = votes.Where(v => v.IsAttentionCheck).ToList();
         var failed = checks.Where(v => !v.ChoseTarget).Select(v => v.ParticipantId).ToHashSet();
@@ -46,6 +47,7 @@ public static class StudyResultsCalculator
             overall.Trials, overall.Successes, counted.Count(v => v.ChoseOther), counted.Count(v => v.Choice == StudyChoice.Tie),
             counted.Count(v => v.Choice == StudyChoice.BothBad), overall.Estimate, new Interval(wilsonLow, wilsonHigh),
             new Interval(bootLow, bootHigh), ClusterBootstrap.DefaultResamples, ClusterBootstrap.DefaultSeed,
-            overall.ExactUpperTailPValue(0.5), overall.ExactUpperTailPValue(0.7), byRelation, bias, attention, needed);
+            overall.ExactUpperTailPValue(0.5), overall.ExactUpperTailPValue(0.7), byRelation, bias, attention, needed, conduct,
+            votes.Count(v => !v.IsAttentionCheck), counted.Count(v => v.FromGallery));
     }
 }

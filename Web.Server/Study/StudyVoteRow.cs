@@ -14,7 +14,9 @@ public sealed record StudyVoteRow(
     StudyChoice Choice,
     DateTime? ShownAt,
     DateTime? AudioPlayedAt,
-    DateTime VotedAt)
+    DateTime VotedAt,
+    bool FromGallery = false,
+    int TooFastVotes = 0)
 {
     /// <summary>For a pair, "the audio improved it"; for an attention check, "passed".</summary>
     public bool ChoseTarget => (Choice == StudyChoice.Left && TargetOnLeft) || (Choice == StudyChoice.Right && !TargetOnLeft);

@@ -8,7 +8,9 @@ namespace Clap2Diffusion.Client.Pages.Study;
 /// <summary>
 /// A participant's page: consent, then one pair at a time, blind. The page only ever holds what
 /// <see cref="TrialView"/> carries (opaque addresses, left and right), so nothing here can reveal which image
-/// had the audio. Voting opens once the sound has played to its end, which the server also checks.
+/// had the audio. Voting opens once the sound has played to its end, which the server also checks (and it
+/// refuses a vote sooner than the clip is long). The link's query (invitation, panel id) goes to the server as is;
+/// at the end a panel participant gets the completion code and, when the study has one, is sent to its address.
 /// </summary>
 public partial class StudyPage : IAsyncDisposable
 {
@@ -33,6 +35,15 @@ public partial class StudyPage : IAsyncDisposable
     private ElementReference _heading;
     private ElementReference _audio;
     private IJSObjectReference? _module;
+    private StudyLink _link = StudyLink.None;
+    private bool _redirecting;
+
+    /// <summary>Long enough to read (or copy) the completion code before the panel's page replaces this one.</summary>
+    private static readonly TimeSpan CompletionRedirectDelay = TimeSpan.FromSeconds(3);
+
+    private string PanelIdNote => _view?.Access == StudyAccess.Panel
+        ? ", with the participant id your panel passed in the link (so that you take part once and can be paid)"
+        : "";
 
     [Inject] private IStudyParticipation Participation { get; set; } = default!;
 
@@ -40,12 +51,15 @@ public partial class StudyPage : IAsyncDisposable
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
     [Parameter] public string JoinCode { get; set; } = "";
 
     protected override async Task OnInitializedAsync()
     {
         _clientId = await CurrentClient.GetIdAsync();
-        Show(await Participation.OpenAsync(JoinCode, _clientId));
+        _link = StudyLink.FromUri(Navigation.Uri);
+        Show(await Participation.OpenAsync(JoinCode, _clientId, _link));
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -62,6 +76,13 @@ public partial class StudyPage : IAsyncDisposable
             _focusedTrial = trial.TrialId;
             await _heading.FocusAsync();
         }
+
+        if (_interactive && _view is { Stage: ParticipantStage.Finished, Completion.Url: { } url } && !_redirecting)
+        {
+            _redirecting = true;
+            await Task.Delay(CompletionRedirectDelay);
+            Navigation.NavigateTo(url, forceLoad: true);
+        }
     }
 
     private void Show(ParticipantView view)
@@ -72,7 +93,7 @@ public partial class StudyPage : IAsyncDisposable
 
     private async Task ConsentAsync()
     {
-        Show(await Participation.ConsentAsync(JoinCode, _clientId));
+        Show(await Participation.ConsentAsync(JoinCode, _clientId, _link));
         _announcement = _view?.Trial is { } trial ? $"Pair {trial.Number} of {trial.Total}." : null;
     }
 

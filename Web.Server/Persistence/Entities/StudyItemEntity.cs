@@ -41,4 +41,10 @@ public sealed class StudyItemEntity
     public string? Audio { get; set; }
 
     public string? Problem { get; set; }
+
+    /// <summary>The pair was chosen from the public gallery, so participants may have seen it labelled before the study.</summary>
+    public bool FromGallery { get; set; }
+
+    /// <summary>The clip's length: a vote sooner than this after the trial was shown cannot have followed the whole sound.</summary>
+    public double AudioSeconds { get; set; }
 }

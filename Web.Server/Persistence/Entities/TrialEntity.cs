@@ -33,4 +33,7 @@ public sealed class TrialEntity
     public StudyChoice? Choice { get; set; }
 
     public DateTime? VotedAt { get; set; }
+
+    /// <summary>Votes refused on this trial for coming sooner than its clip could have been heard.</summary>
+    public int TooFastVotes { get; set; }
 }

@@ -77,6 +77,36 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.ToTable("Contents");
                 });
 
+            modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.InvitationEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StudyId");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("Invitations");
+                });
+
             modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.JobEntity", b =>
                 {
                     b.Property<long>("Number")
@@ -211,12 +241,25 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("InvitationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PanelId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("StudyId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InvitationId")
+                        .IsUnique();
+
                     b.HasIndex("StudyId", "ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("StudyId", "PanelId")
                         .IsUnique();
 
                     b.ToTable("Participants");
@@ -248,6 +291,36 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.HasKey("JobId", "RaterId");
 
                     b.ToTable("Ratings");
+                });
+
+            modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.RefusedSessionEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RefusedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StudyId", "ClientId")
+                        .IsUnique();
+
+                    b.ToTable("RefusedSessions");
                 });
 
             modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.RunArtifactEntity", b =>
@@ -379,8 +452,21 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Access")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("AttentionChecks")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CompletionCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompletionUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -394,6 +480,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("ListeningToleranceSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -401,6 +490,11 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
 
                     b.Property<int?>("PairsPerParticipant")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PanelIdParameter")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Problem")
                         .HasColumnType("TEXT");
@@ -430,6 +524,12 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<string>("Audio")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("AudioSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("FromGallery")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsAttentionCheck")
                         .HasColumnType("INTEGER");
@@ -516,6 +616,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<bool>("TargetOnLeft")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("TooFastVotes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("VotedAt")
                         .HasColumnType("TEXT");
 
@@ -587,6 +690,15 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.ToTable("Uploads");
                 });
 
+            modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.InvitationEntity", b =>
+                {
+                    b.HasOne("Clap2Diffusion.Server.Persistence.Entities.StudyEntity", null)
+                        .WithMany("Invitations")
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.JobEntity", b =>
                 {
                     b.HasOne("Clap2Diffusion.Server.Persistence.Entities.UploadEntity", "Upload")
@@ -622,6 +734,15 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .WithMany("Ratings")
                         .HasForeignKey("JobId")
                         .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.RefusedSessionEntity", b =>
+                {
+                    b.HasOne("Clap2Diffusion.Server.Persistence.Entities.StudyEntity", null)
+                        .WithMany()
+                        .HasForeignKey("StudyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -674,6 +795,8 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
 
             modelBuilder.Entity("Clap2Diffusion.Server.Persistence.Entities.StudyEntity", b =>
                 {
+                    b.Navigation("Invitations");
+
                     b.Navigation("Items");
 
                     b.Navigation("Participants");

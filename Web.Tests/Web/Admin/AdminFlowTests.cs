@@ -80,6 +80,7 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         await candidates.Nth(0).ClickAsync();
         await candidates.Nth(1).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=chosen-count]")).ToHaveTextAsync("2 chosen");
+        await Assertions.Expect(page.Locator("[data-testid=gallery-warning]")).ToContainTextAsync("participants may already have seen them");
         await page.Locator("[data-testid=create-study]").ClickAsync();
 
         await page.WaitForURLAsync("**/admin/studies/*-*");
@@ -87,6 +88,8 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
         await page.Locator("[data-testid=open-study]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=study-state]")).ToHaveTextAsync("Open");
+        await Assertions.Expect(page.Locator("[data-testid=study-access]")).ToContainTextAsync("open link: a pilot");
+        await Assertions.Expect(page.GetByText("pair (from the public gallery)")).ToHaveCountAsync(2);
         var link = await page.Locator("[data-testid=join-url]").TextContentAsync();
 
         var participant = await browser.NewPageAsync(factory.KestrelAddress);

@@ -9,10 +9,11 @@ public static class StudyTestData
 {
     public const string AdminClient = "study-admin-client";
 
-    public static async Task<List<Guid>> PairsAsync(this StudioFactory factory, int count, string prompt = "a dog barking in the rain")
+    public static async Task<List<Guid>> PairsAsync(this StudioFactory factory, int count, string prompt = "a dog barking in the rain",
+        double clipSeconds = 0.3)
     {
         var client = factory.ClientFor("pair-maker-01");
-        var clip = Wav.Tone(0.3);
+        var clip = Wav.Tone(clipSeconds);
         var ids = new List<Guid>();
         for (var i = 0; i < count; i++)
             ids.Add(await client.QueueAsync($"{prompt} {i}", clip, steps: 2, seed: 1000 + i));
@@ -21,13 +22,16 @@ public static class StudyTestData
         return ids;
     }
 
-    /// <summary>Creates an open study of the given pairs and returns its id and join code.</summary>
+    /// <summary>
+    /// Creates a study of the given pairs, opens it and returns its id and join code; <paramref name="configure"/>
+    /// sets the access mode and the other settings of the draft.
+    /// </summary>
     public static async Task<(Guid Id, string JoinCode)> OpenStudyAsync(this StudioFactory factory, IReadOnlyList<Guid> pairs, int attentionChecks = 1,
-        int target = 1000, int? perParticipant = null)
+        int target = 1000, int? perParticipant = null, Func<StudyDraft, StudyDraft>? configure = null)
     {
         var studies = factory.Get<IStudyAdmin>();
-        var created = await studies.CreateAsync(AdminClient,
-            new StudyDraft("Does the sound help?", "Listen, then look.", target, attentionChecks, perParticipant, pairs, []));
+        var draft = new StudyDraft("Does the sound help?", "Listen, then look.", target, attentionChecks, perParticipant, pairs, []);
+        var created = await studies.CreateAsync(AdminClient, configure is null ? draft : configure(draft));
         Assert.Empty(created.Problems);
         var id = created.StudyId!.Value;
         Assert.Equal(StudyState.Ready, (await studies.GetAsync(id))!.Summary.State);
@@ -48,11 +52,20 @@ public static class StudyTestData
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    /// <summary>Plays and votes through the participant service, as a participant's page would.</summary>
-    public static async Task<VoteResult> PlayAndVoteAsync(this IStudyParticipation participation, string joinCode, string clientId, StudyChoice choice)
+    /// <summary>A participant's link as the page reads it: <c>?name=value</c>.</summary>
+    public static StudyLink Link(string name, string value) => new(new Dictionary<string, string> { [name] = value });
+
+    /// <summary>
+    /// Plays and votes through the participant service, as a participant's page would; <paramref name="listen"/> is
+    /// how long the participant listens between the trial being shown and the vote.
+    /// </summary>
+    public static async Task<VoteResult> PlayAndVoteAsync(this IStudyParticipation participation, string joinCode, string clientId, StudyChoice choice,
+        TimeSpan listen = default)
     {
         var view = await participation.OpenAsync(joinCode, clientId);
         var trial = view.Trial ?? throw new InvalidOperationException($"No trial to vote on: {view.Stage}");
+        if (listen > TimeSpan.Zero)
+            await Task.Delay(listen);
         Assert.True(await participation.AudioPlayedAsync(joinCode, clientId, trial.TrialId));
         return await participation.VoteAsync(joinCode, clientId, trial.TrialId, choice);
     }

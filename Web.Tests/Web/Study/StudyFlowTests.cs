@@ -147,7 +147,7 @@ public sealed class StudyFlowTests(BrowserFixture browser) : IDisposable
     private static string Pixels(string exported) => exported == "intact" ? "audio-conditioned" : exported;
 
     /// <summary>Recomputes every headline number from the CSV alone and compares it with what the results page shows.</summary>
-    private static async Task ResultsMatchTheExportAsync(IPage admin, List<Dictionary<string, string>> rows)
+    internal static async Task ResultsMatchTheExportAsync(IPage admin, List<Dictionary<string, string>> rows)
     {
         var counted = rows.Where(r => r["attention_check"] == "0").ToList();
         var n = counted.Count;

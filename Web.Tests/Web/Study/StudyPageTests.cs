@@ -100,10 +100,10 @@ public sealed class StudyPageTests : ComponentTest
                     new TrialView(Guid.NewGuid(), done + 1, 2, "a dog", "/study-media/aaaaaaaaaaaaaaaaaaaaaa", "/study-media/bbbbbbbbbbbbbbbbbbbbbb",
                         "/study-media/cccccccccccccccccccccc", false));
 
-        public Task<ParticipantView> OpenAsync(string joinCode, string clientId, CancellationToken cancellationToken = default) =>
+        public Task<ParticipantView> OpenAsync(string joinCode, string clientId, StudyLink? link = null, CancellationToken cancellationToken = default) =>
             Task.FromResult(View(Votes.Count));
 
-        public Task<ParticipantView> ConsentAsync(string joinCode, string clientId, CancellationToken cancellationToken = default)
+        public Task<ParticipantView> ConsentAsync(string joinCode, string clientId, StudyLink? link = null, CancellationToken cancellationToken = default)
         {
             Calls.Add("consent");
             Consented = true;

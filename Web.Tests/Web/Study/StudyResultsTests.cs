@@ -38,7 +38,7 @@ public sealed class StudyResultsTests
     [Fact]
     public void Only_blind_votes_on_pairs_count_and_tie_and_both_bad_are_not_improved()
     {
-        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: false);
+        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: false, StudyConduct.None);
 
         Assert.Equal((3, 0, 10, 7), (r.Participants, r.ParticipantsExcluded, r.Ratings, r.Improved));
         Assert.Equal((1, 1, 1), (r.ChoseTextOnly, r.Ties, r.BothBad));
@@ -57,7 +57,7 @@ public sealed class StudyResultsTests
     {
         var shuffled = Votes.AsEnumerable().Reverse().ToList();
 
-        var r = StudyResultsCalculator.Compute(Guid.Empty, shuffled, excludeFailedAttention: false);
+        var r = StudyResultsCalculator.Compute(Guid.Empty, shuffled, excludeFailedAttention: false, StudyConduct.None);
 
         var (low, high) = ClusterBootstrap.Interval([new Proportion(3, 4), new Proportion(2, 4), new Proportion(2, 2)]);
         Assert.Equal(new Interval(low, high), r.Bootstrap);
@@ -67,7 +67,7 @@ public sealed class StudyResultsTests
     [Fact]
     public void Results_per_relation_type_the_side_bias_and_the_attention_checks()
     {
-        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: false);
+        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: false, StudyConduct.None);
 
         Assert.Equal([(PairRelation.Matching, 5, 5), (PairRelation.Creative, 3, 2), (PairRelation.Contradictory, 2, 0)],
             r.ByRelation.Select(x => (x.Relation!.Value, x.Ratings, x.Improved)));
@@ -84,7 +84,7 @@ public sealed class StudyResultsTests
     [Fact]
     public void Leaving_out_those_who_failed_a_check_and_the_ratings_needed_above_seventy_percent()
     {
-        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: true);
+        var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: true, StudyConduct.None);
 
         Assert.Equal((3, 1, 6, 5), (r.Participants, r.ParticipantsExcluded, r.Ratings, r.Improved));
         Assert.Equal(0.4364971778135299, r.Wilson.Low, 9);
@@ -98,7 +98,7 @@ public sealed class StudyResultsTests
     [Fact]
     public void No_votes_give_no_share_and_an_uninformative_interval()
     {
-        var r = StudyResultsCalculator.Compute(Guid.Empty, [], excludeFailedAttention: false);
+        var r = StudyResultsCalculator.Compute(Guid.Empty, [], excludeFailedAttention: false, StudyConduct.None);
 
         Assert.Equal(0, r.Ratings);
         Assert.True(double.IsNaN(r.Share));
@@ -108,12 +108,29 @@ public sealed class StudyResultsTests
     }
 
     [Fact]
+    public void The_results_say_how_many_pair_votes_the_headline_leaves_out_and_how_the_votes_were_obtained()
+    {
+        var votes = Votes.Select((v, i) => v with { FromGallery = i < 3 }).ToList();
+        var conduct = new StudyConduct(StudyAccess.Open, 2, 5, 2);
+
+        var all = StudyResultsCalculator.Compute(Guid.Empty, votes, excludeFailedAttention: false, conduct);
+        var screened = StudyResultsCalculator.Compute(Guid.Empty, votes, excludeFailedAttention: true, conduct);
+
+        Assert.Equal((10, 10, 0, 3), (all.PairVotes, all.Ratings, all.VotesExcluded, all.GalleryRatings));
+        Assert.Equal((10, 6, 4, 3), (screened.PairVotes, screened.Ratings, screened.VotesExcluded, screened.GalleryRatings));
+        Assert.Same(conduct, all.Conduct);
+        Assert.True(all.IsPilot);
+    }
+
+    [Fact]
     public void The_export_has_one_row_per_vote_with_the_sides_and_neutralised_formulas()
     {
         var votes = Votes.Take(5).Append(Vote(P3, 1, PairRelation.Matching, false, StudyChoice.Right) with { Prompt = "=HYPERLINK(\"x\"), \"quoted\"" })
             .ToList();
 
-        var lines = StudyCsv.Write(votes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var conduct = new StudyConduct(StudyAccess.Panel, 2, 3, 1);
+
+        var lines = StudyCsv.Write(votes, conduct).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(string.Join(',', StudyCsv.Columns), lines[0]);
         Assert.Equal(7, lines.Length);
@@ -122,6 +139,6 @@ public sealed class StudyResultsTests
         Assert.Contains(",0,creative,prompt 4,text-only,audio-conditioned,tie,none,0,0,", lines[4]);
         Assert.Contains(",1,,prompt 5,intact,blank,left,intact,,0,", lines[5]);
         Assert.Contains(",\"'=HYPERLINK(\"\"x\"\"), \"\"quoted\"\"\",text-only,audio-conditioned,right,audio-conditioned,1,0,", lines[6]);
-        Assert.EndsWith(",1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z", lines[1]);
+        Assert.EndsWith(",1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z,0,0,panel,2,3,1", lines[1]);
     }
 }

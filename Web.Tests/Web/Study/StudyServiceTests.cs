@@ -34,7 +34,7 @@ public sealed class StudyServiceTests : IDisposable
 
         var gallery = await factory.ClientFor("visitor-0001").GetStringAsync("/api/gallery");
         Assert.Equal(0, JsonDocument.Parse(gallery).RootElement.GetProperty("total").GetInt32());
-        Assert.Equal(HttpStatusCode.OK, (await factory.ClientFor("pair-maker-01").GetAsync($"/api/jobs/{pairs[0]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ClientFor("pair-maker-01").GetAsync($"/api/jobs/{pairs[0]}")).StatusCode);
         Assert.Null(await factory.Get<IGalleryStore>().GetAsync(pairs[0], "visitor-0001"));
     }
 
