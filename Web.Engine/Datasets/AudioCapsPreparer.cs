@@ -72,9 +72,9 @@ public static class AudioCapsPreparer
         Directory.Delete(work, recursive: true);
 
         var preparedClips = clips.Where(c => outcomes.GetValueOrDefault(c)?.Status == ClipStatus.Prepared).ToList();
-        var splitCsv = layout.SplitCsv(settings.Split);
-        AudioCapsCsv.Write(splitCsv + ".partial", AudioCapsLayout.RequiredColumns, preparedClips.SelectMany(c => c.Rows));
-        File.Move(splitCsv + ".partial", splitCsv, overwrite: true);
+        var preparedKeys = preparedClips.Select(c => (c.YoutubeId, c.StartTime)).ToHashSet();
+        WriteIfChanged(layout.SplitCsv(settings.Split),
+            table.Rows.Where(row => preparedKeys.Contains((row["youtube_id"], row["start_time"]))).ToList());
 
         var report = new PrepareReport(settings.Split, Path.GetFullPath(settings.Csv), Path.GetFullPath(settings.Media),
             Path.GetFullPath(layout.Root), settings.Limit, settings.Seed, settings.Jobs,
@@ -105,6 +105,17 @@ public static class AudioCapsPreparer
             return clip.Rows.Select(row => new ReportRow(row["audiocap_id"], clip.YoutubeId, clip.StartTime, outcome.Video,
                 file?.Exists == true ? file.Length : null, file?.Exists == true ? file.LastWriteTimeUtc : null, outcome.Detail));
         }).ToList());
+    }
+
+    /// <summary>Writes the split CSV in the input's row order; an unchanged file is left as it is, so a resumed run touches nothing.</summary>
+    private static void WriteIfChanged(string path, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    {
+        var work = path + ".partial";
+        AudioCapsCsv.Write(work, AudioCapsLayout.RequiredColumns, rows);
+        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(work)))
+            File.Delete(work);
+        else
+            File.Move(work, path, overwrite: true);
     }
 
     private sealed record EarlierFailure(ClipStatus Status, string Detail, string Video, long? Bytes, DateTime? ModifiedUtc);
