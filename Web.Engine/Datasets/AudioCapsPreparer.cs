@@ -60,11 +60,19 @@ public static class AudioCapsPreparer
             tried += round.Count;
             var total = tried;
             var results = new ClipOutcome[round.Count];
-            Parallel.For(0, round.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellation }, i =>
+            try
             {
-                results[i] = Prepare(round[i]);
-                progress?.Invoke(Interlocked.Increment(ref done), total);
-            });
+                Parallel.For(0, round.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Jobs, CancellationToken = cancellation }, i =>
+                {
+                    results[i] = Prepare(round[i]);
+                    progress?.Invoke(Interlocked.Increment(ref done), total);
+                });
+            }
+            catch (AggregateException) when (cancellation.IsCancellationRequested)
+            {
+                // A body stopped by the cancellation surfaces inside an AggregateException; the caller expects a plain cancellation.
+                throw new OperationCanceledException(cancellation);
+            }
             for (var i = 0; i < round.Count; i++)
                 outcomes[round[i]] = results[i];
             prepared += results.Count(r => r.Status == ClipStatus.Prepared);

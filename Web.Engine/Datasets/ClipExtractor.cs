@@ -50,10 +50,12 @@ public sealed class ClipExtractor(FfmpegTool ffmpeg, AudioCapsLayout layout, str
             if (seconds < WindowSeconds - AllowedShortfallSeconds)
                 return new ClipOutcome(ClipStatus.TooShort, Invariant(
                     $"the video ends at {clip.StartSeconds + seconds:0.##} s, {WindowSeconds - seconds:0.##} s before the window's end"), video, true);
-            var peakDbfs = peak > 0 ? 20 * Math.Log10(peak) : double.NegativeInfinity;
+            var peakDbfs = 20 * Math.Log10(peak);
             if (peakDbfs < SilencePeakDbfs)
-                return new ClipOutcome(ClipStatus.Silent, Invariant(
-                    $"audio peak {(double.IsNegativeInfinity(peakDbfs) ? "-inf" : peakDbfs.ToString("0.#", CultureInfo.InvariantCulture))} dBFS over the window, under {SilencePeakDbfs} dBFS"), video, true);
+            {
+                var level = peak > 0 ? peakDbfs.ToString("0.#", CultureInfo.InvariantCulture) : "-inf";
+                return new ClipOutcome(ClipStatus.Silent, Invariant($"audio peak {level} dBFS over the window, under {SilencePeakDbfs} dBFS"), video, true);
+            }
 
             var frameAt = clip.StartSeconds + Math.Min(WindowSeconds, seconds) / 2;
             var frame = ffmpeg.Run(FrameArguments(video, frameAt, imageWork), cancellation);
