@@ -56,7 +56,7 @@ public static class AudioCapsPreparer
         var target = settings.Limit ?? ordered.Count;
         while (prepared < target && tried < ordered.Count)
         {
-            var round = ordered.Skip(tried).Take(settings.Limit is null ? ordered.Count : target - prepared).ToList();
+            var round = ordered.Skip(tried).Take(target - prepared).ToList();
             tried += round.Count;
             var total = tried;
             var results = new ClipOutcome[round.Count];
