@@ -40,6 +40,7 @@ public static class EngineProgram
         DemoVerb.Create(cli),
         KeysVerb.Create(cli),
         TrainVerb.Create(cli),
+        PrepareAudioCapsVerb.Create(cli),
         ConvertFidWeightsVerb.Create(cli),
         FidDistanceVerb.Create(cli),
         CheckWeightsVerb.Create(cli),

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Clap2Diffusion.Engine.Training.Data;
 
 /// <summary>Reads the splits of an AudioCaps-format dataset and finds each row's files.</summary>
@@ -13,31 +11,15 @@ public static class AudioCapsDataset
         if (!File.Exists(path))
             throw new InputException($"split file not found: {path}");
 
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        using var rows = CsvReader.Read(reader, path).GetEnumerator();
-        if (!rows.MoveNext())
-            throw new InputException($"{path} is empty");
-        var header = rows.Current.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
-        var missing = AudioCapsLayout.RequiredColumns.Where(c => !header.Contains(c)).ToList();
-        if (missing.Count > 0)
-            throw new InputException($"{path} lacks the column(s) {string.Join(", ", missing)}; AudioCaps CSVs have {string.Join(", ", AudioCapsLayout.RequiredColumns)}");
-
+        var table = AudioCapsCsv.Read(path);
         var audioFiles = IndexFolder(Path.Combine(layout.Root, layout.AudioFolder), layout.AudioExtensions);
         var imageFiles = IndexFolder(Path.Combine(layout.Root, layout.ImageFolder), layout.ImageExtensions);
         var entries = new List<AudioCapsEntry>();
-        var line = 1;
-        while (rows.MoveNext())
-        {
-            line++;
-            var values = rows.Current;
-            if (values.Length != header.Length)
-                throw new InputException($"{path}, record {line}: {values.Length} fields where the header has {header.Length}");
-            var row = header.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        foreach (var row in table.Rows)
             entries.Add(new AudioCapsEntry(row["audiocap_id"], row["youtube_id"], row["start_time"], row["caption"],
                 audioFiles.GetValueOrDefault(layout.Stem(layout.AudioNaming, row)),
                 imageFiles.GetValueOrDefault(layout.Stem(layout.ImageNaming, row)),
                 row));
-        }
         return entries;
     }
 
