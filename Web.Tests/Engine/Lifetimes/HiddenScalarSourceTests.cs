@@ -4,8 +4,21 @@ using Microsoft.CodeAnalysis;
 namespace Clap2Diffusion.Tests.Engine.Lifetimes;
 
 /// <summary>
+/// Compiling the whole engine allocates hundreds of megabytes, and the garbage collections it sets off run
+/// finalisers. Engine code still makes Scalars inside TorchSharp that nobody keeps alive (<c>a + b</c> is
+/// <c>a.add(b, 1)</c>), and a finaliser that frees one during a native call gave NaN gradients in tests running beside
+/// this one, so it runs alone, after the parallel tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RoslynCompilationCollection
+{
+    public const string Name = "Roslyn compilation of the engine";
+}
+
+/// <summary>
 /// The engine never hands a C# number to TorchSharp where it would become an unowned Scalar (decision record 0010).
 /// </summary>
+[Collection(RoslynCompilationCollection.Name)]
 public sealed class HiddenScalarSourceTests
 {
     private static IReadOnlyList<HiddenScalar> FindIn(string source) =>
