@@ -43,7 +43,13 @@ public static class ClapBenchmark
         ClapPretrained.Freeze(model);
         build.Stop();
 
-        using var features = (randn(batchSize, 1, TenSecondFrames, config.NumMelBins, device: target.Device) * 15 - 20).to_type(target.DType);
+        // Log-mel-like values around −20 ± 15; the random draw and its scaling are freed here, not by the finaliser.
+        using var spread = 15.ToScalar();
+        using var offset = 20.ToScalar();
+        using var draw = randn(batchSize, 1, TenSecondFrames, config.NumMelBins, device: target.Device);
+        using var scaled = draw * spread;
+        using var shifted = scaled - offset;
+        using var features = shifted.to_type(target.DType);
         var times = new List<double>(runs);
         using (no_grad())
         {

@@ -70,7 +70,7 @@ public sealed class TrainingBenchSection : IBenchSection
             var tokens = adapters.audio_encoder.forward(clap);
             var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, ones(batch), new AudioStrength()) };
             var prediction = unet.forward(latents + noise, timesteps, text, hooks);
-            var loss = nn.functional.mse_loss(prediction, noise) + 0.1 * AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch));
+            var loss = nn.functional.mse_loss(prediction, noise) + Scalars.Times(0.1, AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch)));
             optimizer.ZeroGrad();
             loss.backward();
             optimizer.Update(1e-5);

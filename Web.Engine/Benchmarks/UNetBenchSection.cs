@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using static TorchSharp.torch;
 
@@ -99,7 +100,7 @@ public sealed class UNetBenchSection : IBenchSection
         var repeats = Math.Max(3, options.Repeats);
 
         var image = randn([Batch, 320, LatentSize, LatentSize], generator: generator);
-        var kernel = randn([320, 320, 3, 3], generator: generator) * 0.02;
+        var kernel = Scalars.Times(0.02, randn([320, 320, 3, 3], generator: generator));
         var conv = Timing.Measure(() => { using var s = NewDisposeScope(); nn.functional.conv2d(image, kernel, padding: [1, 1]); }, 1, repeats);
         yield return new("kernel.conv3x3_320.gflops", 2.0 * Batch * tokens * 320 * 320 * 9 / (conv.MedianMs / 1000) / 1e9, "GFLOP/s",
             "3x3 conv, 320 -> 320 channels at 64x64");
@@ -112,7 +113,7 @@ public sealed class UNetBenchSection : IBenchSection
             "scaled_dot_product_attention, 8 heads x 40, 4096 tokens");
 
         var hidden = randn([Batch, tokens, 320], generator: generator);
-        var weight = randn([2560, 320], generator: generator) * 0.05;
+        var weight = Scalars.Times(0.05, randn([2560, 320], generator: generator));
         var linear = Timing.Measure(() => { using var s = NewDisposeScope(); nn.functional.linear(hidden, weight); }, 1, repeats);
         yield return new("kernel.linear_320x2560.gflops", 2.0 * Batch * tokens * 320 * 2560 / (linear.MedianMs / 1000) / 1e9, "GFLOP/s",
             "GEGLU projection at 4096 tokens");

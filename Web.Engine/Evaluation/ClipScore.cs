@@ -1,6 +1,8 @@
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Clip;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Tokenizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Evaluation;
@@ -13,6 +15,9 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// </summary>
 public sealed class ClipScore(CLIPModel model, CLIPTokenizer tokenizer, CLIPImageProcessor? processor = null)
 {
+    // Made once rather than as a Scalar left to the finaliser on every batch (decision record 0010).
+    private static readonly Scalar Hundred = 100.ToScalar();
+
     private readonly CLIPImageProcessor processor = processor ?? new CLIPImageProcessor();
     private double sum;
     private long count;
@@ -68,13 +73,13 @@ public sealed class ClipScore(CLIPModel model, CLIPTokenizer tokenizer, CLIPImag
         using var scope = NewDisposeScope();
         var image = imageEmbeds / imageEmbeds.norm(-1, keepdim: true);
         var text = textEmbeds / textEmbeds.norm(-1, keepdim: true);
-        return (100 * (image * text).sum(-1)).MoveToOuterDisposeScope();
+        return (Hundred * (image * text).sum(-1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>torchmetrics' functional <c>clip_score</c> from per-pair scores: max(mean, 0).</summary>
     public static Tensor Aggregate(Tensor perPair)
     {
         using var scope = NewDisposeScope();
-        return perPair.mean().clamp_min(0).MoveToOuterDisposeScope();
+        return perPair.mean().clamp_min(Scalars.Zero).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Imaging;
@@ -10,17 +12,18 @@ public static class ImageTensors
     {
         if (rgb.Length != width * height * 3)
             throw new ArgumentException($"expected {width * height * 3} bytes for {width}x{height} RGB, got {rgb.Length}", nameof(rgb));
-        using var bytes = tensor(rgb, ScalarType.Byte).reshape(height, width, 3);
-        using var chw = bytes.permute(2, 0, 1).to_type(ScalarType.Float32);
-        return chw.div(127.5).sub_(1.0);
+        using var scope = NewDisposeScope();
+        using var half_range = 127.5.ToScalar();
+        var chw = tensor(rgb, ScalarType.Byte).reshape(height, width, 3).permute(2, 0, 1).to_type(ScalarType.Float32);
+        return chw.div(half_range).sub_(Scalars.OneDouble).MoveToOuterDisposeScope();
     }
 
     /// <summary>RGB bytes from a (3, H, W) tensor in [-1, 1], rounded as diffusers does: round((x/2 + 0.5) * 255).</summary>
     public static byte[] ToRgb(Tensor image)
     {
         using var scope = NewDisposeScope();
-        var unit = (image.detach().to_type(ScalarType.Float32).cpu() / 2 + 0.5).clamp(0, 1);
-        var hwc = (unit * 255).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        var unit = (image.detach().to_type(ScalarType.Float32).cpu() / Scalars.Two + Scalars.Half).clamp(Scalars.Zero, Scalars.One);
+        var hwc = (unit * Scalars.Max8Bit).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
         return hwc.data<byte>().ToArray();
     }
 }

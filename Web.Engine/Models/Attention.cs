@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Models.Layers;
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -91,7 +92,7 @@ public sealed class Attention : nn.Module
         if (residual_connection)
             hidden_states = hidden_states + residual;
         if (rescale_output_factor != 1.0)
-            hidden_states = hidden_states / rescale_output_factor;
+            hidden_states = Scalars.DividedBy(hidden_states, rescale_output_factor);
         return scope.MoveToOuter(hidden_states);
     }
 }

@@ -1,5 +1,6 @@
-using TorchSharp;
 using Clap2Diffusion.Engine.Models.Layers;
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -11,10 +12,6 @@ namespace Clap2Diffusion.Engine.Models;
 /// </summary>
 public sealed class ResnetBlock2D : nn.Module
 {
-    // `a + b` makes a temporary alpha Scalar that TorchSharp's finaliser can free while LibTorch still reads it
-    // (seen as "toFloat" failures while encoding thousands of images); a Scalar that lives forever cannot be.
-    private static readonly Scalar One = 1;
-
     public readonly nn.Module<Tensor, Tensor> norm1;
     public readonly nn.Module<Tensor, Tensor> conv1;
     public readonly nn.Module<Tensor, Tensor>? time_emb_proj;
@@ -76,7 +73,7 @@ public sealed class ResnetBlock2D : nn.Module
         if (!scale_shift)
         {
             if (time is not null)
-                hidden_states = hidden_states.add(time, One);
+                hidden_states = hidden_states.add(time, Scalars.One);
             hidden_states = norm2.forward(hidden_states);
         }
         else
@@ -85,7 +82,7 @@ public sealed class ResnetBlock2D : nn.Module
                 throw new InvalidOperationException("a scale_shift ResnetBlock2D needs a time embedding");
             var parts = time.chunk(2, dim: 1);
             hidden_states = norm2.forward(hidden_states);
-            hidden_states = hidden_states * (1 + parts[0]) + parts[1];
+            hidden_states = hidden_states * (Scalars.One + parts[0]) + parts[1];
         }
 
         hidden_states = nonlinearity(hidden_states);
@@ -93,9 +90,11 @@ public sealed class ResnetBlock2D : nn.Module
         hidden_states = conv2.forward(hidden_states);
 
         var shortcut = conv_shortcut is null ? input_tensor : conv_shortcut.forward(input_tensor);
-        var output = shortcut.add(hidden_states, One);
+        // `a + b` once made a temporary alpha Scalar that the finaliser freed while LibTorch still read it (seen as
+        // "toFloat" failures while encoding thousands of images); the shared Scalar lives forever.
+        var output = shortcut.add(hidden_states, Scalars.One);
         if (output_scale_factor != 1.0)
-            output = output / output_scale_factor;
+            output = Scalars.DividedBy(output, output_scale_factor);
         return scope.MoveToOuter(output);
     }
 }

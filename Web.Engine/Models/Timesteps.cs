@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -28,8 +30,9 @@ public sealed class Timesteps : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var half_dim = num_channels / 2;
         // Same float32 operation order as diffusers, so the embedding matches it bit for bit.
-        var exponent = -Math.Log(MaxPeriod) * arange(0, half_dim, dtype: ScalarType.Float32, device: timesteps.device);
-        exponent = exponent / (half_dim - downscale_freq_shift);
+        using var end = half_dim.ToScalar();
+        var exponent = Scalars.Times(-Math.Log(MaxPeriod), arange(Scalars.Zero, end, dtype: ScalarType.Float32, device: timesteps.device));
+        exponent = Scalars.DividedBy(exponent, half_dim - downscale_freq_shift);
         var frequencies = exp(exponent);
         var emb = timesteps.unsqueeze(1).to_type(ScalarType.Float32) * frequencies.unsqueeze(0);
         emb = cat([sin(emb), cos(emb)], dim: -1);

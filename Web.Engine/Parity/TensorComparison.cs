@@ -1,4 +1,6 @@
 using System.Globalization;
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Parity;
@@ -15,6 +17,13 @@ public sealed record TensorComparison(string Name, double MaxAbs, double MaxRel,
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Name} {MaxAbs:G4} {MaxRel:G4} {Tolerance} {(Passed ? "PASS" : "FAIL")}");
 
+    /// <summary>atol + rtol·|b|, as numpy's allclose bounds the difference.</summary>
+    private static Tensor Tolerated(double atol, double rtol, Tensor b)
+    {
+        using var absolute = atol.ToScalar();
+        return absolute + Scalars.Times(rtol, b.abs());
+    }
+
     public static TensorComparison Compare(string name, Tensor actual, Tensor expected, double atol, double rtol)
     {
         if (!actual.shape.SequenceEqual(expected.shape))
@@ -27,11 +36,12 @@ public sealed record TensorComparison(string Name, double MaxAbs, double MaxRel,
         var b = expected.to_type(ScalarType.Float64).cpu();
         var difference = (a - b).abs();
         var maxAbs = difference.numel() == 0 ? 0 : difference.max().item<double>();
-        var maxRel = difference.numel() == 0 ? 0 : (difference / b.abs().clamp_min(1e-12)).max().item<double>();
+        using var tiny = 1e-12.ToScalar();
+        var maxRel = difference.numel() == 0 ? 0 : (difference / b.abs().clamp_min(tiny)).max().item<double>();
         var nonFinite = a.isfinite().logical_not().any().item<bool>() != b.isfinite().logical_not().any().item<bool>();
         var passed = exact
             ? maxAbs == 0
-            : !nonFinite && (difference <= atol + rtol * b.abs()).all().item<bool>();
+            : !nonFinite && (difference <= Tolerated(atol, rtol, b)).all().item<bool>();
         return new TensorComparison(name, maxAbs, maxRel, atol, rtol, exact, passed);
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         var shape = new long[] { 1, unet.Config.InChannels, plan.Height / VaeScaleFactor, plan.Width / VaeScaleFactor };
         var noise = randn(shape, generator: generator);
         var latents = plan.InitImage is null
-            ? noise * scheduler.InitNoiseSigma
+            ? Scalars.Times(scheduler.InitNoiseSigma, noise)
             : scheduler.AddNoise(EncodeImage(plan.InitImage.Image, plan, generator), noise, scheduler.Timesteps[begin..(begin + 1)]);
         latents = latents.to(Target.DType, Target.Device);
 
@@ -153,7 +153,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
 
         // 7. Decode.
         cancellation.ThrowIfCancellationRequested();
-        var decoded = vae.decode(latents.to(Target.DType) / vae.ScalingFactor);
+        var decoded = vae.decode(Scalars.DividedBy(latents.to(Target.DType), vae.ScalingFactor));
         return new RgbImage(plan.Width, plan.Height, ImageTensors.ToRgb(decoded[0]));
     }
 
@@ -168,7 +168,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         var resized = image.Width == plan.Width && image.Height == plan.Height ? image : PillowResample.ResizeBicubic(image, plan.Width, plan.Height);
         var pixels = ImageTensors.FromRgb(resized.Pixels, resized.Width, resized.Height).unsqueeze(0).to(Target.DType, Target.Device);
         using var posterior = vae.encode(pixels);
-        return (posterior.sample(generator) * vae.ScalingFactor).to(ScalarType.Float32).cpu();
+        return Scalars.Times(vae.ScalingFactor, posterior.sample(generator)).to(ScalarType.Float32).cpu();
     }
 
     // The adapters read one token set per batch row; rows without audio are scaled to zero by the hook.

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -11,7 +12,7 @@ public static class Guidance
 {
     public static Tensor Combine(Tensor? uncond, Tensor text, Tensor? textAudio, double textScale, double audioScale)
     {
-        var eps = uncond is null ? text : uncond + textScale * (text - uncond);
-        return textAudio is null ? eps : eps + audioScale * (textAudio - text);
+        var eps = uncond is null ? text : uncond + Scalars.Times(textScale, text - uncond);
+        return textAudio is null ? eps : eps + Scalars.Times(audioScale, textAudio - text);
     }
 }

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -68,8 +69,10 @@ public static class LatentPreview
         var matrix = tensor(factors.Factors);
         var scaled = factors.Scaling switch
         {
-            LatentPreviewScaling.ComfyUI => ((WithBias(latent.permute(1, 2, 0).matmul(matrix), factors) + 1) / 2).clamp(0, 1) * 255,
-            _ => (einsum("lxy,lr->rxy", latent, matrix) * 0.5 + 0.5).clamp(0, 1).mul(255).permute(1, 2, 0),
+            LatentPreviewScaling.ComfyUI => ((WithBias(latent.permute(1, 2, 0).matmul(matrix), factors) + Scalars.One) / Scalars.Two)
+                .clamp(Scalars.Zero, Scalars.One) * Scalars.Max8Bit,
+            _ => (einsum("lxy,lr->rxy", latent, matrix) * Scalars.Half + Scalars.Half)
+                .clamp(Scalars.Zero, Scalars.One).mul(Scalars.Max8Bit).permute(1, 2, 0),
         };
         return scaled.contiguous().MoveToOuterDisposeScope();
     }

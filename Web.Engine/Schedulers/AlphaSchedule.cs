@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -26,8 +28,8 @@ internal static class AlphaSchedule
     {
         var indices = TrainingIndices(scheduler, timesteps).to(like.device);
         var alphas_cumprod = scheduler.AlphasCumprod.to(like.device).to_type(like.dtype).index_select(0, indices);
-        return (DiffusionScheduler.PerSample(alphas_cumprod.pow(0.5), like),
-            DiffusionScheduler.PerSample((1 - alphas_cumprod).pow(0.5), like));
+        return (DiffusionScheduler.PerSample(alphas_cumprod.pow(Scalars.Half), like),
+            DiffusionScheduler.PerSample((Scalars.One - alphas_cumprod).pow(Scalars.Half), like));
     }
 
     private static Tensor TrainingIndices(DiffusionScheduler scheduler, Tensor timesteps)

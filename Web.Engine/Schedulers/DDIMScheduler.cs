@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -22,7 +24,8 @@ public sealed class DDIMScheduler : DiffusionScheduler
         clip_sample = config.ClipSample ?? true;
         // ᾱ "before" the first training step: 1 (clean data), or ᾱ₀ as in SD 1.5's config.
         final_alpha_cumprod = config.SetAlphaToOne ?? true ? 1.0 : AlphasCumprodValues[0];
-        ReplaceSchedule(arange(NumTrainTimesteps - 1, -1, -1, ScalarType.Int64), null);
+        using var last = (NumTrainTimesteps - 1).ToScalar();
+        ReplaceSchedule(arange(last, Scalars.MinusOne, Scalars.MinusOne, ScalarType.Int64), null);
     }
 
     /// <summary>η of eq. (16): 0 is deterministic DDIM, 1 matches DDPM's posterior variance.</summary>
@@ -61,22 +64,24 @@ public sealed class DDIMScheduler : DiffusionScheduler
         double alpha_prod_t = AlphasCumprodValues[t];
         var alpha_prod_t_prev = AlphaProdBefore(prev_timestep);
         var beta_prod_t = 1 - alpha_prod_t;
+        using var sqrt_alpha_prod_t = Math.Sqrt(alpha_prod_t).ToScalar();
+        using var sqrt_beta_prod_t = Math.Sqrt(beta_prod_t).ToScalar();
 
         // 3. The predicted x₀ ("predicted x_0" of eq. (12)) and the predicted ε.
         Tensor pred_original_sample, pred_epsilon;
         switch (prediction_type)
         {
             case PredictionType.Epsilon:
-                pred_original_sample = (sample - Math.Sqrt(beta_prod_t) * modelOutput) / Math.Sqrt(alpha_prod_t);
+                pred_original_sample = (sample - sqrt_beta_prod_t * modelOutput) / sqrt_alpha_prod_t;
                 pred_epsilon = modelOutput;
                 break;
             case PredictionType.Sample:
                 pred_original_sample = modelOutput.alias();
-                pred_epsilon = (sample - Math.Sqrt(alpha_prod_t) * pred_original_sample) / Math.Sqrt(beta_prod_t);
+                pred_epsilon = (sample - sqrt_alpha_prod_t * pred_original_sample) / sqrt_beta_prod_t;
                 break;
             default:
-                pred_original_sample = Math.Sqrt(alpha_prod_t) * sample - Math.Sqrt(beta_prod_t) * modelOutput;
-                pred_epsilon = Math.Sqrt(alpha_prod_t) * modelOutput + Math.Sqrt(beta_prod_t) * sample;
+                pred_original_sample = sqrt_alpha_prod_t * sample - sqrt_beta_prod_t * modelOutput;
+                pred_epsilon = sqrt_alpha_prod_t * modelOutput + sqrt_beta_prod_t * sample;
                 break;
         }
 
@@ -84,24 +89,33 @@ public sealed class DDIMScheduler : DiffusionScheduler
         if (Config.Thresholding)
             pred_original_sample = DynamicThresholding.Apply(pred_original_sample, Config.DynamicThresholdingRatio, Config.SampleMaxValue);
         else if (clip_sample)
-            pred_original_sample = pred_original_sample.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+        {
+            using var low = (-Config.ClipSampleRange).ToScalar();
+            using var high = Config.ClipSampleRange.ToScalar();
+            pred_original_sample = pred_original_sample.clamp(low, high);
+        }
 
         // 5. σ_t(η) of eq. (16).
         var variance = GetVariance(t, prev_timestep);
         var std_dev_t = Eta * Math.Sqrt(variance);
 
         if (UseClippedModelOutput)
-            pred_epsilon = (sample - Math.Sqrt(alpha_prod_t) * pred_original_sample) / Math.Sqrt(beta_prod_t);
+            pred_epsilon = (sample - sqrt_alpha_prod_t * pred_original_sample) / sqrt_beta_prod_t;
 
         // 6. The "direction pointing to x_t" of eq. (12).
-        var pred_sample_direction = Math.Sqrt(1 - alpha_prod_t_prev - std_dev_t * std_dev_t) * pred_epsilon;
+        using var direction_coefficient = Math.Sqrt(1 - alpha_prod_t_prev - std_dev_t * std_dev_t).ToScalar();
+        var pred_sample_direction = direction_coefficient * pred_epsilon;
 
         // 7. x_{t−1} of eq. (12), without the random term ...
-        var prev_sample = Math.Sqrt(alpha_prod_t_prev) * pred_original_sample + pred_sample_direction;
+        using var sqrt_alpha_prod_t_prev = Math.Sqrt(alpha_prod_t_prev).ToScalar();
+        var prev_sample = sqrt_alpha_prod_t_prev * pred_original_sample + pred_sample_direction;
 
         // 8. ... which η > 0 adds.
         if (Eta > 0)
-            prev_sample = prev_sample + std_dev_t * DrawNoise(modelOutput);
+        {
+            using var noise_scale = std_dev_t.ToScalar();
+            prev_sample = prev_sample + noise_scale * DrawNoise(modelOutput);
+        }
 
         scope.MoveToOuter(prev_sample, pred_original_sample);
         return new SchedulerOutput(prev_sample, pred_original_sample);

@@ -1,3 +1,6 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
+using static Clap2Diffusion.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -127,9 +130,9 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         var (alpha_t, sigma_t) = AlphaSigma(SigmaValues[step_index]);
         var x0_pred = prediction_type switch
         {
-            PredictionType.Epsilon => (sample - sigma_t * model_output) / alpha_t,
+            PredictionType.Epsilon => DividedBy(sample - Times(sigma_t, model_output), alpha_t),
             PredictionType.Sample => model_output.alias(),
-            _ => alpha_t * sample - sigma_t * model_output,
+            _ => Times(alpha_t, sample) - Times(sigma_t, model_output),
         };
         return Config.Thresholding
             ? DynamicThresholding.Apply(x0_pred, Config.DynamicThresholdingRatio, Config.SampleMaxValue)
@@ -141,10 +144,10 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
     {
         var (alpha_t, sigma_t, _, sigma_s0, h) = Interval(step_index);
         if (noise is null)
-            return sigma_t / sigma_s0 * sample - alpha_t * (Math.Exp(-h) - 1.0) * m0;
-        return sigma_t / sigma_s0 * Math.Exp(-h) * sample
-            + alpha_t * (1 - Math.Exp(-2.0 * h)) * m0
-            + sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)) * noise;
+            return Times(sigma_t / sigma_s0, sample) - Times(alpha_t * (Math.Exp(-h) - 1.0), m0);
+        return Times(sigma_t / sigma_s0 * Math.Exp(-h), sample)
+            + Times(alpha_t * (1 - Math.Exp(-2.0 * h)), m0)
+            + Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise);
     }
 
     /// <summary>DPM-Solver++(2M), Algorithm 2: a first-order step plus the finite difference D1 of the last two x₀.</summary>
@@ -156,21 +159,21 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         var h_0 = lambda_s0 - lambda_s1;
         var r0 = h_0 / h;
         var D0 = m0;
-        var D1 = 1.0 / r0 * (m0 - m1);
+        var D1 = Times(1.0 / r0, m0 - m1);
 
         if (noise is null)
         {
-            var first = sigma_t / sigma_s0 * sample - alpha_t * (Math.Exp(-h) - 1.0) * D0;
+            var first = Times(sigma_t / sigma_s0, sample) - Times(alpha_t * (Math.Exp(-h) - 1.0), D0);
             return heun
-                ? first + alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0) * D1
-                : first - 0.5 * (alpha_t * (Math.Exp(-h) - 1.0)) * D1;
+                ? first + Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1)
+                : first - Times(0.5 * (alpha_t * (Math.Exp(-h) - 1.0)), D1);
         }
-        var stochastic_first = sigma_t / sigma_s0 * Math.Exp(-h) * sample
-            + alpha_t * (1 - Math.Exp(-2.0 * h)) * D0
-            + sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)) * noise;
+        var stochastic_first = Times(sigma_t / sigma_s0 * Math.Exp(-h), sample)
+            + Times(alpha_t * (1 - Math.Exp(-2.0 * h)), D0)
+            + Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise);
         return heun
-            ? stochastic_first + alpha_t * ((1.0 - Math.Exp(-2.0 * h)) / (-2.0 * h) + 1.0) * D1
-            : stochastic_first + 0.5 * (alpha_t * (1 - Math.Exp(-2.0 * h))) * D1;
+            ? stochastic_first + Times(alpha_t * ((1.0 - Math.Exp(-2.0 * h)) / (-2.0 * h) + 1.0), D1)
+            : stochastic_first + Times(0.5 * (alpha_t * (1 - Math.Exp(-2.0 * h))), D1);
     }
 
     /// <summary>DPM-Solver++(3M): adds the second difference D2 of the last three x₀.</summary>
@@ -183,13 +186,13 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         double h_0 = lambda_s0 - lambda_s1, h_1 = lambda_s1 - lambda_s2;
         double r0 = h_0 / h, r1 = h_1 / h;
         var D0 = m0;
-        Tensor D1_0 = 1.0 / r0 * (m0 - m1), D1_1 = 1.0 / r1 * (m1 - m2);
-        var D1 = D1_0 + r0 / (r0 + r1) * (D1_0 - D1_1);
-        var D2 = 1.0 / (r0 + r1) * (D1_0 - D1_1);
-        return sigma_t / sigma_s0 * sample
-            - alpha_t * (Math.Exp(-h) - 1.0) * D0
-            + alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0) * D1
-            - alpha_t * ((Math.Exp(-h) - 1.0 + h) / (h * h) - 0.5) * D2;
+        Tensor D1_0 = Times(1.0 / r0, m0 - m1), D1_1 = Times(1.0 / r1, m1 - m2);
+        var D1 = D1_0 + Times(r0 / (r0 + r1), D1_0 - D1_1);
+        var D2 = Times(1.0 / (r0 + r1), D1_0 - D1_1);
+        return Times(sigma_t / sigma_s0, sample)
+            - Times(alpha_t * (Math.Exp(-h) - 1.0), D0)
+            + Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1)
+            - Times(alpha_t * ((Math.Exp(-h) - 1.0 + h) / (h * h) - 0.5), D2);
     }
 
     /// <summary>α_t, σ_t at the target, λ and σ_t at the current point, and the step h in λ.</summary>
@@ -221,7 +224,7 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         if (double.IsNegativeInfinity(lambdaMin))
             return 0;
         using var scope = NewDisposeScope();
-        var lambda_t = AlphasCumprod.sqrt().log() - (1 - AlphasCumprod).sqrt().log();
+        var lambda_t = AlphasCumprod.sqrt().log() - (Scalars.One - AlphasCumprod).sqrt().log();
         return lambda_t.data<float>().ToArray().Count(lambda => lambda < lambdaMin);
     }
 
@@ -244,7 +247,8 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         using var scope = NewDisposeScope();
         var sigma = PerSample(Sigmas!.to(originalSamples.device).to_type(originalSamples.dtype)
             .index_select(0, tensor(NoiseStepIndices(timesteps), device: originalSamples.device)), originalSamples);
-        var alpha_t = 1 / (sigma.pow(2) + 1).pow(0.5);
+        // 1/√(σ²+1); the operator 1/x computed x.reciprocal()·1, which equals x.reciprocal() exactly.
+        var alpha_t = (sigma.pow(Scalars.Two) + Scalars.One).pow(Scalars.Half).reciprocal();
         var sigma_t = sigma * alpha_t;
         var noisy_samples = alpha_t * originalSamples + sigma_t * noise;
         return noisy_samples.MoveToOuterDisposeScope();

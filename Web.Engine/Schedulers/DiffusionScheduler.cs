@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -26,11 +28,14 @@ public abstract class DiffusionScheduler : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var betas = NoiseSchedule.Betas(config, Name, rescaleBetasZeroSnr);
-        var alphas = 1.0 - betas;
+        var alphas = Scalars.OneDouble - betas;
         var alphas_cumprod = alphas.cumprod(0);
         // With zero terminal SNR ᾱ_N is 0, and σ = √((1−ᾱ)/ᾱ) would be infinite; diffusers substitutes 2⁻²⁴.
         if (rescaleBetasZeroSnr && zeroSnrFinalAlphaCumprod)
-            alphas_cumprod[NumTrainTimesteps - 1].fill_(Math.Pow(2, -24));
+        {
+            using var smallest = Math.Pow(2, -24).ToScalar();
+            alphas_cumprod[NumTrainTimesteps - 1].fill_(smallest);
+        }
         Betas = betas.DetachFromDisposeScope();
         Alphas = alphas.DetachFromDisposeScope();
         AlphasCumprod = alphas_cumprod.DetachFromDisposeScope();

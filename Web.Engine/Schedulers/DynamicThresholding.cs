@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -20,7 +22,8 @@ internal static class DynamicThresholding
 
         var abs_sample = flat.abs();
         var s = quantile(abs_sample, tensor(ratio, flat.dtype, flat.device), dim: 1);
-        s = s.clamp(1, sampleMaxValue).unsqueeze(1);
+        using var max_value = sampleMaxValue.ToScalar();
+        s = s.clamp(Scalars.One, max_value).unsqueeze(1);
         var thresholded = minimum(maximum(flat, -s), s) / s;
         return thresholded.reshape(shape).to_type(dtype).MoveToOuterDisposeScope();
     }

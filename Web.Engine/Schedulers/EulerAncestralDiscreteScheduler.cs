@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -42,11 +44,18 @@ public sealed class EulerAncestralDiscreteScheduler : DiffusionScheduler
         using var scope = NewDisposeScope();
         double sigma = SigmaValues[step_index];
         var x = sample.to_type(ScalarType.Float32);
+        using var sigma_s = sigma.ToScalar();
 
-        // 1. The denoised estimate x₀.
-        var pred_original_sample = prediction_type == PredictionType.Epsilon
-            ? x - sigma * modelOutput
-            : modelOutput * (-sigma / Math.Sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1);
+        // 1. The denoised estimate x₀ (for v-prediction x₀ = −σ/√(σ²+1)·v + x/(σ²+1)).
+        Tensor pred_original_sample;
+        if (prediction_type == PredictionType.Epsilon)
+            pred_original_sample = x - sigma_s * modelOutput;
+        else
+        {
+            using var v_scale = (-sigma / Math.Sqrt(sigma * sigma + 1)).ToScalar();
+            using var x_divisor = (sigma * sigma + 1).ToScalar();
+            pred_original_sample = modelOutput * v_scale + x / x_divisor;
+        }
 
         // 2. Split the next noise level into a deterministic part σ_down and fresh noise σ_up.
         var sigma_from = sigma;
@@ -55,14 +64,15 @@ public sealed class EulerAncestralDiscreteScheduler : DiffusionScheduler
         var sigma_down = Math.Sqrt(sigma_to * sigma_to - sigma_up * sigma_up);
 
         // 3. An Euler step of the ODE dx/dσ = (x − x₀)/σ down to σ_down ...
-        var derivative = (x - pred_original_sample) / sigma;
-        var dt = sigma_down - sigma;
+        var derivative = (x - pred_original_sample) / sigma_s;
+        using var dt = (sigma_down - sigma).ToScalar();
         var prev_sample = x + derivative * dt;
 
         // 4. ... then the ancestral noise. It is drawn even when σ_up = 0, as diffusers does, so a seeded
         // generator stays in step with diffusers' draws.
         var noise = DrawNoise(modelOutput);
-        prev_sample = (prev_sample + noise * sigma_up).to_type(modelOutput.dtype);
+        using var sigma_up_s = sigma_up.ToScalar();
+        prev_sample = (prev_sample + noise * sigma_up_s).to_type(modelOutput.dtype);
 
         StepIndex = step_index + 1;
         scope.MoveToOuter(prev_sample, pred_original_sample);

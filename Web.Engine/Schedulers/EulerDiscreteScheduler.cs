@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -76,21 +78,26 @@ public sealed class EulerDiscreteScheduler : DiffusionScheduler
         var sigma_hat = sigma * (gamma + 1);
         if (gamma > 0)
         {
-            var eps = DrawNoise(modelOutput) * SNoise;
-            x = x + eps * Math.Sqrt(sigma_hat * sigma_hat - sigma * sigma);
+            using var s_noise = SNoise.ToScalar();
+            using var churn = Math.Sqrt(sigma_hat * sigma_hat - sigma * sigma).ToScalar();
+            var eps = DrawNoise(modelOutput) * s_noise;
+            x = x + eps * churn;
         }
 
-        // 2. The denoised estimate x₀ at σ̂.
+        // 2. The denoised estimate x₀ at σ̂ (for v-prediction x₀ = −σ/√(σ²+1)·v + x/(σ²+1)).
+        using var sigma_hat_s = sigma_hat.ToScalar();
+        using var v_scale = (-sigma / Math.Sqrt(sigma * sigma + 1)).ToScalar();
+        using var x_divisor = (sigma * sigma + 1).ToScalar();
         var pred_original_sample = prediction_type switch
         {
             PredictionType.Sample => modelOutput.alias(),
-            PredictionType.Epsilon => x - sigma_hat * modelOutput,
-            _ => modelOutput * (-sigma / Math.Sqrt(sigma * sigma + 1)) + x / (sigma * sigma + 1),
+            PredictionType.Epsilon => x - sigma_hat_s * modelOutput,
+            _ => modelOutput * v_scale + x / x_divisor,
         };
 
         // 3. The ODE derivative dx/dσ = (x − x₀)/σ̂, and one Euler step to the next σ.
-        var derivative = (x - pred_original_sample) / sigma_hat;
-        var dt = SigmaValues[step_index + 1] - sigma_hat;
+        var derivative = (x - pred_original_sample) / sigma_hat_s;
+        using var dt = (SigmaValues[step_index + 1] - sigma_hat).ToScalar();
         var prev_sample = (x + derivative * dt).to_type(modelOutput.dtype);
 
         StepIndex = step_index + 1;

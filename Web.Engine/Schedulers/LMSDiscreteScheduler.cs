@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -63,16 +65,19 @@ public sealed class LMSDiscreteScheduler : DiffusionScheduler
         using var scope = NewDisposeScope();
         double sigma = SigmaValues[step_index];
 
-        // 1. The denoised estimate x₀.
+        // 1. The denoised estimate x₀ (for v-prediction x₀ = −σ/√(σ²+1)·v + x/(σ²+1)).
+        using var sigma_s = sigma.ToScalar();
+        using var v_scale = (-sigma / Math.Sqrt(sigma * sigma + 1)).ToScalar();
+        using var x_divisor = (sigma * sigma + 1).ToScalar();
         var pred_original_sample = prediction_type switch
         {
-            PredictionType.Epsilon => sample - sigma * modelOutput,
-            PredictionType.VPrediction => modelOutput * (-sigma / Math.Sqrt(sigma * sigma + 1)) + sample / (sigma * sigma + 1),
+            PredictionType.Epsilon => sample - sigma_s * modelOutput,
+            PredictionType.VPrediction => modelOutput * v_scale + sample / x_divisor,
             _ => modelOutput.alias(),
         };
 
         // 2. The ODE derivative, appended to the history of the last `order` derivatives.
-        var derivative = (sample - pred_original_sample) / sigma;
+        var derivative = (sample - pred_original_sample) / sigma_s;
         derivatives.Add(Keep(derivative));
         if (derivatives.Count > order)
         {
@@ -88,7 +93,8 @@ public sealed class LMSDiscreteScheduler : DiffusionScheduler
         Tensor? update = null;
         for (var j = 0; j < Math.Min(current_order, history.Count); j++)
         {
-            var term = GetLmsCoefficient(current_order, step_index, j) * history[j];
+            using var coefficient = GetLmsCoefficient(current_order, step_index, j).ToScalar();
+            var term = coefficient * history[j];
             update = update is null ? term : update + term;
         }
         var prev_sample = sample + update!;

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -39,7 +41,7 @@ internal static class NoiseSchedule
         {
             0 => linspace(config.BetaStart, config.BetaEnd, n, ScalarType.Float32),
             // Stable Diffusion's schedule: linear in √β (LDM's "scaled_linear").
-            1 => linspace(Math.Pow(config.BetaStart, 0.5), Math.Pow(config.BetaEnd, 0.5), n, ScalarType.Float32).pow(2),
+            1 => linspace(Math.Pow(config.BetaStart, 0.5), Math.Pow(config.BetaEnd, 0.5), n, ScalarType.Float32).pow(Scalars.Two),
             _ => BetasForAlphaBar(n),
         };
     }
@@ -68,7 +70,7 @@ internal static class NoiseSchedule
     public static Tensor RescaleZeroTerminalSnr(Tensor betas)
     {
         using var scope = NewDisposeScope();
-        var alphas = 1.0 - betas;
+        var alphas = Scalars.OneDouble - betas;
         var alphas_cumprod = alphas.cumprod(0);
         var alphas_bar_sqrt = alphas_cumprod.sqrt();
 
@@ -77,8 +79,8 @@ internal static class NoiseSchedule
         var alphas_bar_sqrt_T = alphas_bar_sqrt[n - 1].clone();
         alphas_bar_sqrt = (alphas_bar_sqrt - alphas_bar_sqrt_T) * (alphas_bar_sqrt_0 / (alphas_bar_sqrt_0 - alphas_bar_sqrt_T));
 
-        var alphas_bar = alphas_bar_sqrt.pow(2);
+        var alphas_bar = alphas_bar_sqrt.pow(Scalars.Two);
         var rescaled_alphas = cat([alphas_bar.narrow(0, 0, 1), alphas_bar.narrow(0, 1, n - 1) / alphas_bar.narrow(0, 0, n - 1)], 0);
-        return (1 - rescaled_alphas).MoveToOuterDisposeScope();
+        return (Scalars.One - rescaled_alphas).MoveToOuterDisposeScope();
     }
 }

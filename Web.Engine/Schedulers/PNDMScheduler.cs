@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -10,6 +12,21 @@ namespace Clap2Diffusion.Engine.Schedulers;
 /// </summary>
 public sealed class PNDMScheduler : DiffusionScheduler
 {
+    // The Runge-Kutta and Adams-Bashforth weights as Scalars made once, so no step hands LibTorch an unowned
+    // Scalar (decision record 0010); each keeps the C# type of the literal it replaced.
+    private static readonly Scalar Sixth = (1.0 / 6).ToScalar();
+    private static readonly Scalar Third = (1.0 / 3).ToScalar();
+    private static readonly Scalar TwentyFourth = (1.0 / 24).ToScalar();
+    private static readonly Scalar Three = 3.ToScalar();
+    private static readonly Scalar Five = 5.ToScalar();
+    private static readonly Scalar Nine = 9.ToScalar();
+    private static readonly Scalar Twelve = 12.ToScalar();
+    private static readonly Scalar Sixteen = 16.ToScalar();
+    private static readonly Scalar TwentyThree = 23.ToScalar();
+    private static readonly Scalar ThirtySeven = 37.ToScalar();
+    private static readonly Scalar FiftyFive = 55.ToScalar();
+    private static readonly Scalar FiftyNine = 59.ToScalar();
+
     private const int pndm_order = 4;
 
     private readonly PredictionType prediction_type;
@@ -102,16 +119,16 @@ public sealed class PNDMScheduler : DiffusionScheduler
         switch (counter % 4)
         {
             case 0:
-                AccumulateModelOutput(1.0 / 6 * model_output);
+                AccumulateModelOutput(Sixth * model_output);
                 ets.Add(Keep(model_output));
                 Replace(ref cur_sample, Keep(sample));
                 break;
             case 1:
             case 2:
-                AccumulateModelOutput(1.0 / 3 * model_output);
+                AccumulateModelOutput(Third * model_output);
                 break;
             default:
-                model_output = cur_model_output! + 1.0 / 6 * model_output;
+                model_output = cur_model_output! + Sixth * model_output;
                 Replace(ref cur_model_output, null);
                 break;
         }
@@ -152,16 +169,16 @@ public sealed class PNDMScheduler : DiffusionScheduler
         }
         else if (ets.Count == 1 && counter == 1)
         {
-            model_output = (model_output + ets[^1]) / 2;
+            model_output = (model_output + ets[^1]) / Scalars.Two;
             warm_up_sample = cur_sample;
             cur_sample = null;
         }
         else if (ets.Count == 2)
-            model_output = (3 * ets[^1] - ets[^2]) / 2;
+            model_output = (Three * ets[^1] - ets[^2]) / Scalars.Two;
         else if (ets.Count == 3)
-            model_output = (23 * ets[^1] - 16 * ets[^2] + 5 * ets[^3]) / 12;
+            model_output = (TwentyThree * ets[^1] - Sixteen * ets[^2] + Five * ets[^3]) / Twelve;
         else
-            model_output = 1.0 / 24 * (55 * ets[^1] - 59 * ets[^2] + 37 * ets[^3] - 9 * ets[^4]);
+            model_output = TwentyFourth * (FiftyFive * ets[^1] - FiftyNine * ets[^2] + ThirtySeven * ets[^3] - Nine * ets[^4]);
 
         var prev_sample = GetPrevSample(warm_up_sample ?? sample, timestep, prev_timestep, model_output);
         warm_up_sample?.Dispose();
@@ -178,12 +195,17 @@ public sealed class PNDMScheduler : DiffusionScheduler
         var beta_prod_t_prev = 1 - alpha_prod_t_prev;
 
         if (prediction_type == PredictionType.VPrediction)
-            model_output = Math.Sqrt(alpha_prod_t) * model_output + Math.Sqrt(beta_prod_t) * sample;
+        {
+            using var sqrt_alpha_prod_t = Math.Sqrt(alpha_prod_t).ToScalar();
+            using var sqrt_beta_prod_t = Math.Sqrt(beta_prod_t).ToScalar();
+            model_output = sqrt_alpha_prod_t * model_output + sqrt_beta_prod_t * sample;
+        }
 
-        var sample_coeff = Math.Sqrt(alpha_prod_t_prev / alpha_prod_t);
-        var model_output_denom_coeff = alpha_prod_t * Math.Sqrt(beta_prod_t_prev)
-            + Math.Sqrt(alpha_prod_t * beta_prod_t * alpha_prod_t_prev);
-        return sample_coeff * sample - (alpha_prod_t_prev - alpha_prod_t) * model_output / model_output_denom_coeff;
+        using var sample_coeff = Math.Sqrt(alpha_prod_t_prev / alpha_prod_t).ToScalar();
+        using var alpha_prod_difference = (alpha_prod_t_prev - alpha_prod_t).ToScalar();
+        using var model_output_denom_coeff = (alpha_prod_t * Math.Sqrt(beta_prod_t_prev)
+            + Math.Sqrt(alpha_prod_t * beta_prod_t * alpha_prod_t_prev)).ToScalar();
+        return sample_coeff * sample - alpha_prod_difference * model_output / model_output_denom_coeff;
     }
 
     public override Tensor AddNoise(Tensor originalSamples, Tensor noise, Tensor timesteps) =>

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -13,7 +15,7 @@ internal static class SigmaGrid
     public static float[] TrainingSigmas(Tensor alphasCumprod)
     {
         using var scope = NewDisposeScope();
-        return ((1 - alphasCumprod) / alphasCumprod).pow(0.5).data<float>().ToArray();
+        return ((Scalars.One - alphasCumprod) / alphasCumprod).pow(Scalars.Half).data<float>().ToArray();
     }
 
     /// <summary><c>np.log</c> of the float32 σ table (a float32 result).</summary>

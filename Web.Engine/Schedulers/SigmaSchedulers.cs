@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Schedulers;
@@ -16,7 +18,11 @@ internal static class SigmaSchedulers
     }
 
     /// <summary>x/√(σ²+1): the model was trained on √ᾱ-scaled inputs, and x_σ·√ᾱ = x_σ/√(σ²+1).</summary>
-    public static Tensor ScaleModelInput(Tensor sample, float sigma) => sample / MathF.Sqrt(sigma * sigma + 1);
+    public static Tensor ScaleModelInput(Tensor sample, float sigma)
+    {
+        using var scale = MathF.Sqrt(sigma * sigma + 1).ToScalar();
+        return sample / scale;
+    }
 
     /// <summary>x_σ = x₀ + σ·ε at the σ of each step index.</summary>
     public static Tensor AddNoise(Tensor originalSamples, Tensor noise, Tensor sigmas, long[] stepIndices)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TorchSharp;
 
 namespace Clap2Diffusion.Server.Engine;
 
@@ -36,6 +37,13 @@ public sealed class EngineThread : IDisposable
     }
 
     public bool IsCurrentThread => Thread.CurrentThread == _thread;
+
+    /// <summary>
+    /// The tensors this thread has made and not yet freed, counted by TorchSharp per thread and so read on the
+    /// thread itself, after the work queued before it. Between jobs it stays at its baseline: a job that leaves a
+    /// tensor to the .NET finaliser raises it for good (docs/decisions/0010-tensor-lifetimes.md).
+    /// </summary>
+    public Task<long> LiveTensorCountAsync() => RunAsync(() => DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
     private void Loop()
     {

@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Clip;
 using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Schedulers;
 using Clap2Diffusion.Engine.Tokenizers;
 using TorchSharp;
@@ -48,7 +49,7 @@ public static class BaseModelStage
             var indices = Enumerable.Range(0, profile.BaseBatch).Select(_ => random.Next(scenes.Count)).ToArray();
             var index = tensor(indices.Select(i => (long)i).ToArray());
             var mean = means.index_select(0, index);
-            var latents = (mean + stds.index_select(0, index) * randn(mean.shape, generator: generator)) * scale;
+            var latents = Scalars.Times(scale, mean + stds.index_select(0, index) * randn(mean.shape, generator: generator));
             var captions = indices.Select(i => random.Chance(EmptyCaptionRate) ? "" : PromptWriter.TrainingCaption(scenes[i], random)).ToList();
             var states = text.PromptEmbeddings(tokenizer.EncodePadded(captions).InputIdsTensor());
             var epsilon = randn(latents.shape, generator: generator);

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Clap;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Tokenizers;
 using Clap2Diffusion.Engine.Training.Data;
 using TorchSharp;
@@ -38,7 +39,7 @@ public static class ClapStage
             var same = tensor(batchScenes.SelectMany(a => batchScenes.Select(b => a.SceneElements.SequenceEqual(b.SceneElements) ? 1f : 0f)).ToArray())
                 .reshape(picks.Length, picks.Length);
             var targets = same / same.sum(1, keepdim: true);
-            return (SoftCrossEntropy(logitsPerAudio, targets) + SoftCrossEntropy(logitsPerText, targets.t())) / 2;
+            return (SoftCrossEntropy(logitsPerAudio, targets) + SoftCrossEntropy(logitsPerText, targets.t())) / Scalars.Two;
         }, progress, cancellation, afterStep: _ => ClampLogitScales(model));
 
         audio.Dispose();
@@ -52,8 +53,9 @@ public static class ClapStage
     private static void ClampLogitScales(ClapModel model)
     {
         using var noGrad = no_grad();
-        model.logit_scale_a.clamp_(0, Math.Log(100));
-        model.logit_scale_t.clamp_(0, Math.Log(100));
+        using var ceiling = Math.Log(100).ToScalar();
+        model.logit_scale_a.clamp_(Scalars.Zero, ceiling);
+        model.logit_scale_t.clamp_(Scalars.Zero, ceiling);
     }
 
     /// <summary>Two feature crops per clip (start and end of the clip), and each clip's scene from the ground-truth columns.</summary>

@@ -64,7 +64,7 @@ public sealed partial class DemoBuilder
         using var scope = NewDisposeScope();
         var images = VaeStage.RenderBatch(new DemoRandom(seed).Fork(0x9E5), 256);
         using var posterior = vae.encode(images);
-        var latents = posterior.mean * vae.ScalingFactor;
+        var latents = Scalars.Times(vae.ScalingFactor, posterior.mean);
         var factor = DemoArchitecture.ImageSize / (int)latents.shape[^1];
         var colours = nn.functional.avg_pool2d(images, factor);
         var x = cat([latents.permute(0, 2, 3, 1).reshape(-1, latents.shape[1]), ones(latents.shape[0] * latents.shape[2] * latents.shape[3], 1)], 1).to(ScalarType.Float64);

@@ -170,7 +170,7 @@ public sealed partial class DemoBuilder(DemoProfile profile, string work, string
             images =>
             {
                 using var posterior = vae.encode(images);
-                return vae.decode(posterior.mean).clamp(-1, 1);
+                return vae.decode(posterior.mean).clamp(Scalars.MinusOne, Scalars.One);
             },
             (step, loss) => progress?.Invoke("classifier", step + 1, profile.ClassifierSteps, loss), cancellation);
         SceneClassifierFolder.Save(classifier, Path.Combine(Model, "classifier"));

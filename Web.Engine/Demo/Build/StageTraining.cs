@@ -45,7 +45,10 @@ public static class StageTraining
         var grads = parameters.Select(p => p.Parameter.grad).Where(g => g is not null).Select(g => g!).ToList();
         var norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
         if (norm > maxNorm && double.IsFinite(norm))
+        {
+            using var factor = (maxNorm / (norm + 1e-6)).ToScalar();
             foreach (var grad in grads)
-                grad.mul_(maxNorm / (norm + 1e-6));
+                grad.mul_(factor);
+        }
     }
 }

@@ -2,6 +2,7 @@ using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Layers;
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,8 +30,8 @@ public static class VaeStage
             using var generator = new Generator(seed + (ulong)step);
             using var posterior = vae.encode(images);
             var reconstruction = vae.decode(posterior.sample(generator));
-            var kl = 0.5 * (posterior.mean.square() + posterior.var - 1 - posterior.logvar).mean();
-            return nn.functional.l1_loss(reconstruction, images) + KlWeight * kl;
+            var kl = Scalars.Half * (posterior.mean.square() + posterior.var - Scalars.One - posterior.logvar).mean();
+            return nn.functional.l1_loss(reconstruction, images) + Scalars.Times(KlWeight, kl);
         }, progress, cancellation);
         vae.eval();
         return vae;

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Classifiers;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -69,8 +70,9 @@ public static class ClassifierTrainer
         var contrast = tensor(Enumerable.Range(0, (int)batch).Select(_ => (float)random.Uniform(0.88, 1.12)).ToArray()).reshape(batch, 1, 1, 1);
         var brightness = tensor(Enumerable.Range(0, (int)batch).Select(_ => (float)random.Uniform(-0.08, 0.08)).ToArray()).reshape(batch, 1, 1, 1);
         using var generator = new Generator(random.NextULong() >> 1);
-        var noise = randn(images.shape, generator: generator) * (float)random.Uniform(0, 0.06);
-        return (images * contrast + brightness + noise).clamp(-1, 1);
+        using var amplitude = ((float)random.Uniform(0, 0.06)).ToScalar();
+        var noise = randn(images.shape, generator: generator) * amplitude;
+        return (images * contrast + brightness + noise).clamp(Scalars.MinusOne, Scalars.One);
     }
 
     private static Tensor Blur(Tensor images, double sigma)

@@ -11,6 +11,9 @@ namespace Clap2Diffusion.Engine.Evaluation.Fid;
 /// </summary>
 public sealed class FidFeatureExtractor : IDisposable
 {
+    // Made once rather than as a Scalar left to the finaliser on every batch (decision record 0010).
+    private static readonly Scalar ByteRange = 255.0f.ToScalar();
+
     public const int DefaultBatchSize = 50;
 
     private readonly Inception3 network;
@@ -112,7 +115,7 @@ public sealed class FidFeatureExtractor : IDisposable
             throw new InputException($"FID takes RGB images [3, H, W] or [B, 3, H, W], not [{string.Join(", ", image.shape)}]");
         var pixels = batch.dtype switch
         {
-            ScalarType.Byte => batch.to(Device).to_type(ScalarType.Float32) / 255.0f,
+            ScalarType.Byte => batch.to(Device).to_type(ScalarType.Float32) / ByteRange,
             ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16 =>
                 batch.to(Device).to_type(ScalarType.Float32),
             _ => throw new InputException($"FID takes float images in [0, 1] or uint8 images, not {batch.dtype}"),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
 using static TorchSharp.torch;
 
@@ -53,8 +54,8 @@ public sealed class FidStatistics
         var mu = features.mean([0]);
         var centred = features - mu;
         // numpy.cov multiplies by 1/(N-1) rather than dividing, and its X·Xᵀ is exactly symmetric.
-        var sigma = centred.t().matmul(centred) * (1.0 / (activations.Count - 1));
-        sigma = (sigma + sigma.t()) * 0.5;
+        var sigma = Scalars.Times(1.0 / (activations.Count - 1), centred.t().matmul(centred));
+        sigma = (sigma + sigma.t()) * Scalars.Half;
         return new FidStatistics(name, activations.Count, mu.data<double>().ToArray(),
             sigma.contiguous().data<double>().ToArray(), activations.FeatureSpace);
     }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Evaluation.Fid;
@@ -79,7 +80,7 @@ public static class FrechetDistance
         var fallback = options.Fallback == SingularProductFallback.PytorchFid && HasUnsharedConstantFeatures(s1, s2);
         if (fallback)
         {
-            var offset = eye(d, dtype: ScalarType.Float64) * options.Eps;
+            var offset = Scalars.Times(options.Eps, eye(d, dtype: ScalarType.Float64));
             s1 = s1 + offset;
             s2 = s2 + offset;
         }
@@ -93,11 +94,11 @@ public static class FrechetDistance
     {
         var (values, vectors) = linalg.eigh(s1);
         CheckReal(values, maxImaginary, "the first covariance");
-        var sqrtS1 = (vectors * values.clamp_min(0).sqrt()).matmul(vectors.t());
+        var sqrtS1 = (vectors * values.clamp_min(Scalars.Zero).sqrt()).matmul(vectors.t());
         var a = sqrtS1.matmul(s2).matmul(sqrtS1);
-        var eigenvalues = linalg.eigvalsh((a + a.t()) * 0.5);
+        var eigenvalues = linalg.eigvalsh((a + a.t()) * Scalars.Half);
         CheckReal(eigenvalues, maxImaginary, "Σ1·Σ2");
-        return eigenvalues.clamp_min(0).sqrt().sum().item<double>();
+        return eigenvalues.clamp_min(Scalars.Zero).sqrt().sum().item<double>();
     }
 
     private static void CheckReal(Tensor eigenvalues, double maxImaginary, string what)
@@ -110,8 +111,8 @@ public static class FrechetDistance
 
     private static bool HasUnsharedConstantFeatures(Tensor s1, Tensor s2)
     {
-        var constant1 = s1.diagonal().eq(0);
-        var constant2 = s2.diagonal().eq(0);
+        var constant1 = s1.diagonal().eq(Scalars.Zero);
+        var constant2 = s2.diagonal().eq(Scalars.Zero);
         return constant1.logical_and(constant2.logical_not()).any().item<bool>()
             && constant2.logical_and(constant1.logical_not()).any().item<bool>();
     }
@@ -125,7 +126,7 @@ public static class FrechetDistance
         var asymmetry = (sigma - sigma.t()).abs().max().item<double>();
         if (asymmetry > 1e-9 * scale)
             throw new InputException($"the {which} covariance is not symmetric (entries differ from their transposes by up to {asymmetry:G3})");
-        return (sigma + sigma.t()) * 0.5;
+        return (sigma + sigma.t()) * Scalars.Half;
     }
 
     private static Tensor Vector(ReadOnlySpan<double> values, string which)

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Evaluation.Fid;
@@ -48,7 +50,10 @@ public static class KernelInceptionDistance
         return new KidResult(mean, spread, subsets, m, seed);
     }
 
-    private static Tensor Kernel(Tensor x, Tensor y, double n) => (x.matmul(y.t()) / n + 1).pow(3);
+    // The polynomial kernel (x·y/d + 1)³ of Bińkowski et al.; its degree is made once (decision record 0010).
+    private static readonly Scalar Degree = 3.ToScalar();
+
+    private static Tensor Kernel(Tensor x, Tensor y, double n) => (Scalars.DividedBy(x.matmul(y.t()), n) + Scalars.One).pow(Degree);
 
     /// <summary>SplitMix64: small, fast and fully specified, so a seed means the same subsets everywhere.</summary>
     private sealed class SplitMix64(ulong seed)

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Evaluation.Fid;
@@ -19,7 +20,7 @@ public sealed class PytorchFidPreprocessing : IFidPreprocessing
     {
         using var scope = NewDisposeScope();
         var resized = Resize(images, Size, Size);
-        return (resized * 2 - 1).MoveToOuterDisposeScope();
+        return (resized * Scalars.Two - Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>

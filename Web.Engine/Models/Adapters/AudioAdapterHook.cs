@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Adapters;
@@ -22,7 +23,7 @@ public sealed class AudioAdapterHook(AudioAdapters adapters, HybridAudioTokens t
         var dtype = adapter.gate.dtype;
         var context = tokens.For(adapters.SourceFor(site.Level)).to(dtype);
         var addition = adapter.forward(hiddenStates.to(dtype), context);
-        var scale = (sampleScale.to(dtype) * levelStrength).view(-1, 1, 1);
+        var scale = Scalars.Times(levelStrength, sampleScale.to(dtype)).view(-1, 1, 1);
         return (addition * scale).to(hiddenStates.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,8 @@ public sealed class GatedHierarchicalAttention : nn.Module
         to_k = nn.Linear(contextDim, innerDim, hasBias: false, device: device);
         to_v = nn.Linear(contextDim, innerDim, hasBias: false, device: device);
         to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Linear(innerDim, channels, device: device), nn.Dropout(0.0));
-        gate = new Parameter(full(Array.Empty<long>(), gateInit, device: device));
+        using (var initialGate = gateInit.ToScalar())
+            gate = new Parameter(full(Array.Empty<long>(), initialGate, device: device));
         if (sigmoidGate && device?.type != TorchSharp.DeviceType.META)
         {
             using var noGrad = no_grad();

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,6 +14,10 @@ namespace Clap2Diffusion.Engine.Models.Adapters;
 /// </summary>
 public sealed class HybridAudioEncoder : nn.Module
 {
+    // Made once, so no constructor or forward pass leaves a Scalar to the finaliser (decision record 0010).
+    private static readonly Scalar InitStd = 0.02f.ToScalar();
+    private static readonly Scalar Blocked = float.NegativeInfinity.ToScalar();
+
     public readonly nn.Module<Tensor, Tensor>? foreground_view;
     public readonly nn.Module<Tensor, Tensor>? background_view;
     public readonly nn.Module<Tensor, Tensor>? ambience_view;
@@ -43,8 +49,10 @@ public sealed class HybridAudioEncoder : nn.Module
         ambience_proj = nn.Linear(config.ClapDim, config.AmbienceTokens * width, device: device);
         token_norm = nn.LayerNorm(width, device: device);
         hierarchy_weights = new Parameter(tensor(config.HierarchyWeights.Select(w => (float)w).ToArray(), device: device));
-        level_embedding = new Parameter(randn(3, width, device: device) * 0.02f);
-        queries = new Parameter(randn(config.NumAudioTokens, width, device: device) * 0.02f);
+        using (var noise = randn(3, width, device: device))
+            level_embedding = new Parameter(noise * InitStd);
+        using (var noise = randn(config.NumAudioTokens, width, device: device))
+            queries = new Parameter(noise * InitStd);
         projector = new ModuleList<AudioProjectorBlock>();
         for (var i = 0; i < config.ProjectorLayers; i++)
             projector.Add(new AudioProjectorBlock(width, config.ProjectorHeads, config.MlpRatio, device));
@@ -111,10 +119,11 @@ public sealed class HybridAudioEncoder : nn.Module
         var level = new long[length];
         for (var i = 0; i < length; i++)
             level[i] = i < queries ? -1 : i < queries + config.ForegroundTokens ? 0 : i < queries + config.ForegroundTokens + config.BackgroundTokens ? 1 : 2;
+        using var scope = NewDisposeScope();
         var levels = tensor(level, device: device);
-        var rowIsQuery = levels.eq(-1).unsqueeze(1);
+        var rowIsQuery = levels.eq(Scalars.MinusOne).unsqueeze(1);
         var sameLevel = levels.unsqueeze(1).eq(levels.unsqueeze(0));
         var allowed = rowIsQuery.logical_or(sameLevel);
-        return zeros(length, length, dtype, device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        return zeros(length, length, dtype, device).masked_fill(allowed.logical_not(), Blocked).MoveToOuterDisposeScope();
     }
 }

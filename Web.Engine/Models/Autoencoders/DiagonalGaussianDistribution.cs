@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Autoencoders;
@@ -8,13 +10,17 @@ namespace Clap2Diffusion.Engine.Models.Autoencoders;
 /// </summary>
 public sealed class DiagonalGaussianDistribution : IDisposable
 {
+    // diffusers' clamp of log σ², made once rather than as Scalars left to the finaliser (decision record 0010).
+    private static readonly Scalar LogvarMin = (-30.0).ToScalar();
+    private static readonly Scalar LogvarMax = 20.0.ToScalar();
+
     public DiagonalGaussianDistribution(Tensor parameters)
     {
         using var scope = NewDisposeScope();
         var moments = parameters.chunk(2, dim: 1);
         mean = moments[0];
-        logvar = clamp(moments[1], -30.0, 20.0);
-        std = exp(0.5 * logvar);
+        logvar = clamp(moments[1], LogvarMin, LogvarMax);
+        std = exp(Scalars.Half * logvar);
         var = exp(logvar);
         scope.MoveToOuter(mean, logvar, std, var);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Clap;
@@ -25,9 +26,12 @@ public static class ClapActivation
         _ => throw new InputException($"activation '{name}' is not supported; use one of {string.Join(", ", Names)}"),
     };
 
+    // Made once: a literal here would be a Scalar left to the finaliser on every call (decision record 0010).
+    private static readonly Scalar QuickGeluSlope = 1.702.ToScalar();
+
     private static Tensor QuickGelu(Tensor x)
     {
-        using var scaled = x * 1.702;
+        using var scaled = x * QuickGeluSlope;
         using var gate = scaled.sigmoid();
         return x * gate;
     }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,7 +66,7 @@ public sealed class ClapAudioSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
         var k = key.forward(windows).view(count, tokens, numHeads, headSize).transpose(1, 2);
         var v = value.forward(windows).view(count, tokens, numHeads, headSize).transpose(1, 2);
 
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize);
+        var scores = Scalars.DividedBy(q.matmul(k.transpose(-1, -2)), Math.Sqrt(headSize));
         var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1))
             .view(tokens, tokens, numHeads).permute(2, 0, 1);
         scores = scores + bias.unsqueeze(0);

@@ -24,8 +24,9 @@ public sealed class ClapModel : nn.Module
         config.Validate(nameof(ClapConfig));
         Config = config;
         var (text, audio) = (config.TextConfig, config.AudioConfig);
-        logit_scale_a = new Parameter(full(Array.Empty<long>(), Math.Log(config.LogitScaleInitValue), device: device));
-        logit_scale_t = new Parameter(full(Array.Empty<long>(), Math.Log(config.LogitScaleInitValue), device: device));
+        using var initialLogitScale = Math.Log(config.LogitScaleInitValue).ToScalar();
+        logit_scale_a = new Parameter(full(Array.Empty<long>(), initialLogitScale, device: device));
+        logit_scale_t = new Parameter(full(Array.Empty<long>(), initialLogitScale, device: device));
         text_model = new ClapTextModel(text, device);
         text_projection = new ClapProjectionLayer(text.HiddenSize, text.ProjectionDim, text.ProjectionHiddenAct, device);
         audio_model = new ClapAudioModel(audio, device);

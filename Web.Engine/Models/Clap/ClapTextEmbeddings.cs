@@ -31,9 +31,10 @@ public sealed class ClapTextEmbeddings : nn.Module<Tensor, Tensor>
     public static Tensor CreatePositionIds(Tensor inputIds, long paddingIdx)
     {
         using var scope = NewDisposeScope();
-        var mask = inputIds.ne(paddingIdx).to_type(ScalarType.Int32);
+        using var padding = paddingIdx.ToScalar();
+        var mask = inputIds.ne(padding).to_type(ScalarType.Int32);
         var incremental = mask.cumsum(1).to_type(ScalarType.Int32) * mask;
-        return (incremental.to_type(ScalarType.Int64) + paddingIdx).MoveToOuterDisposeScope();
+        return (incremental.to_type(ScalarType.Int64) + padding).MoveToOuterDisposeScope();
     }
 
     /// <param name="input_ids">(B, L) token ids, checked by <see cref="ClapTextModel"/>.</param>

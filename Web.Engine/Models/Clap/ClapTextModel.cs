@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,7 +50,8 @@ public sealed class ClapTextModel : nn.Module<Tensor, Tensor?, ClapTextModelOutp
         var (lowest, highest) = (ids.min().item<long>(), ids.max().item<long>());
         if (lowest < 0 || highest >= Config.VocabSize)
             throw new InputException($"CLAP text input_ids hold token id {(lowest < 0 ? lowest : highest)}, outside the vocabulary 0..{Config.VocabSize - 1}");
-        var longest = ids.ne(Config.PadTokenId).sum(1).max().item<long>();
+        using var padding = Config.PadTokenId.ToScalar();
+        var longest = ids.ne(padding).sum(1).max().item<long>();
         if (longest > Config.MaxSequenceLength)
             throw new InputException($"a CLAP text prompt has {longest} tokens; the text encoder takes at most {Config.MaxSequenceLength} " +
                 "(truncate when tokenizing)");
@@ -64,6 +66,7 @@ public sealed class ClapTextModel : nn.Module<Tensor, Tensor?, ClapTextModelOutp
         if (!attentionMask.shape.SequenceEqual(ids.shape))
             throw new InputException($"CLAP text attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", ids.shape)}]");
         var mask = attentionMask.to(dtype, device).view(ids.shape[0], 1, 1, ids.shape[1]);
-        return (1.0 - mask) * finfo(dtype).min;
+        using var lowest = finfo(dtype).min.ToScalar();
+        return (Scalars.OneDouble - mask) * lowest;
     }
 }

@@ -34,7 +34,8 @@ public sealed class CLIPTextEmbeddings : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         // position_ids are arange(length); transformers keeps them in a buffer that checkpoints may or may not carry.
-        var positions = arange(length, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
+        using var end = length.ToScalar();
+        var positions = arange(end, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
         return (token_embedding.forward(input_ids) + position_embedding.forward(positions)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,8 @@ public sealed class CLIPTextTransformer : nn.Module
 
         var (last, states) = encoder.forward(hidden, mask, output_hidden_states);
         var lastHiddenState = final_layer_norm.forward(last);
-        var rows = arange(input_ids.shape[0], dtype: ScalarType.Int64, device: input_ids.device);
+        using var batch = input_ids.shape[0].ToScalar();
+        var rows = arange(batch, dtype: ScalarType.Int64, device: input_ids.device);
         var pooled = lastHiddenState[rows, PooledIndex(input_ids)];
 
         var result = new BaseModelOutputWithPooling(lastHiddenState, pooled, states);
@@ -54,18 +56,29 @@ public sealed class CLIPTextTransformer : nn.Module
     /// the first occurrence of the largest id, which is the end-of-text token; otherwise the first position
     /// holding <c>eos_token_id</c> (0 when there is none).
     /// </summary>
-    public Tensor PooledIndex(Tensor input_ids) =>
-        eosTokenId == 2 ? input_ids.argmax(-1) : input_ids.eq(eosTokenId).to_type(ScalarType.Int32).argmax(-1);
+    public Tensor PooledIndex(Tensor input_ids)
+    {
+        if (eosTokenId == 2)
+            return input_ids.argmax(-1);
+        using var scope = NewDisposeScope();
+        using var eos = eosTokenId.ToScalar();
+        return input_ids.eq(eos).to_type(ScalarType.Int32).argmax(-1).MoveToOuterDisposeScope();
+    }
 
     // Position i sees positions j <= i only; the dtype's lowest value (not -inf) is what transformers adds.
-    private static Tensor CausalMask(long length, ScalarType dtype, Device device) =>
-        full(length, length, finfo(dtype).min, dtype: dtype, device: device).triu(1).view(1, 1, length, length);
+    private static Tensor CausalMask(long length, ScalarType dtype, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var lowest = finfo(dtype).min.ToScalar();
+        return full(length, length, lowest, dtype: dtype, device: device).triu(1).view(1, 1, length, length).MoveToOuterDisposeScope();
+    }
 
     private static Tensor PaddingMask(Tensor attention_mask, long[] idsShape, ScalarType dtype)
     {
         if (!attention_mask.shape.SequenceEqual(idsShape))
             throw new InputException($"attention_mask [{string.Join(", ", attention_mask.shape)}] does not match input_ids [{string.Join(", ", idsShape)}]");
-        var inverted = 1.0 - attention_mask.to_type(dtype).view(idsShape[0], 1, 1, idsShape[1]);
-        return inverted * finfo(dtype).min;
+        using var lowest = finfo(dtype).min.ToScalar();
+        var inverted = Scalars.OneDouble - attention_mask.to_type(dtype).view(idsShape[0], 1, 1, idsShape[1]);
+        return inverted * lowest;
     }
 }

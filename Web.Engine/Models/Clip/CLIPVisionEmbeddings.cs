@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,8 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
     public CLIPVisionEmbeddings(CLIPVisionConfig config, Device? device = null) : base(nameof(CLIPVisionEmbeddings))
     {
         this.config = config;
-        class_embedding = new Parameter(randn(config.HiddenSize, device: device) * Math.Pow(config.HiddenSize, -0.5));
+        using (var noise = randn(config.HiddenSize, device: device))
+            class_embedding = new Parameter(Scalars.Times(Math.Pow(config.HiddenSize, -0.5), noise));
         patch_embedding = nn.Conv2d(config.NumChannels, config.HiddenSize, config.PatchSize, stride: config.PatchSize,
             bias: false, device: device);
         position_embedding = nn.Embedding(config.PatchesPerSide * config.PatchesPerSide + 1, config.HiddenSize, device: device);
@@ -36,7 +38,8 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
         var batch = pixel_values.shape[0];
         var patches = patch_embedding.forward(pixel_values.to_type(patch_embedding.weight!.dtype)).flatten(2).transpose(1, 2);
         var classToken = class_embedding.expand(batch, 1, -1);
-        var positions = arange(position_embedding.weight!.shape[0], dtype: ScalarType.Int64, device: pixel_values.device).unsqueeze(0);
+        using var count = position_embedding.weight!.shape[0].ToScalar();
+        var positions = arange(count, dtype: ScalarType.Int64, device: pixel_values.device).unsqueeze(0);
         return (cat([classToken, patches], 1) + position_embedding.forward(positions)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public static class Norms
             if (parameter.device.type == DeviceType.META)
                 continue;
             if (name == "weight")
-                parameter.fill_(1);
+                parameter.fill_(Scalars.One);
             else if (name == "bias")
                 parameter.zero_();
         }

@@ -140,7 +140,7 @@ public sealed class UNet2DConditionModel : nn.Module
         var forward_upsample_size = sample.shape[^2..].Any(dim => dim % default_overall_up_factor != 0);
 
         if (Config.CenterInputSample)
-            sample = 2 * sample - 1.0;
+            sample = Scalars.Two * sample - Scalars.OneDouble;
 
         var timesteps = timestep.ndim == 0 ? timestep.unsqueeze(0) : timestep;
         timesteps = timesteps.to(sample.device).expand(sample.shape[0]);

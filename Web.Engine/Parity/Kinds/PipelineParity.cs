@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Schedulers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Parity.Kinds;
@@ -53,7 +54,7 @@ public sealed class PipelineParity : IParityKind
 
         // Rows [negative, prompt], as diffusers batches them for classifier-free guidance.
         var context = cat([io.Load("input.negative_prompt_embeds"), io.Load("input.prompt_embeds")]);
-        var latents = io.Load("input.latents") * scheduler.InitNoiseSigma;
+        var latents = Scalars.Times(scheduler.InitNoiseSigma, io.Load("input.latents"));
         List<Tensor> steps = [latents], uncond = [], text = [], guided = [];
         for (var i = 0; i < scheduler.TimestepValues.Length; i++)
         {
@@ -72,13 +73,13 @@ public sealed class PipelineParity : IParityKind
         CompareIfPresent(io, "steps.noise_pred_text", stack(text), Scaled, run);
         CompareIfPresent(io, "steps.noise_pred", stack(guided), Scaled, run);
 
-        var decoded = vae.decode(latents / vae.ScalingFactor);
+        var decoded = vae.decode(Scalars.DividedBy(latents, vae.ScalingFactor));
         CompareIfPresent(io, "output.decoded", decoded, Scaled, run);
-        var image = (decoded / 2 + 0.5).clamp(0, 1);
+        var image = (decoded / Scalars.Two + Scalars.Half).clamp(Scalars.Zero, Scalars.One);
         run.Compare(io, "output.image", image, ParityTolerance.Absolute(1e-4));
 
         var ours = tensor(ImageTensors.ToRgb(decoded[0]).Select(v => (float)v).ToArray(), [decoded.shape[2], decoded.shape[3], 3]);
-        var expected = (io.Load("output.image")[0] * 255).round().permute(1, 2, 0);
+        var expected = (io.Load("output.image")[0] * Scalars.Max8Bit).round().permute(1, 2, 0);
         run.Compare(io.QualifiedName("output.image.png_bytes"), ours, expected, ParityTolerance.Absolute(1), keep: false);
     }
 

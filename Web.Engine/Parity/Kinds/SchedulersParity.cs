@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Schedulers;
 using Clap2Diffusion.Engine.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Parity.Kinds;
@@ -75,7 +77,7 @@ public sealed class SchedulersParity : IParityKind
             CompareSchedule(scheduler, file, $"timesteps.{n}", $"sigmas.{n}", $"init_noise_sigma.{n}", run);
             if (!file.Contains($"loop.{n}.start"))
                 continue;
-            var start = initialNoise * scheduler.InitNoiseSigma;
+            var start = Scalars.Times(scheduler.InitNoiseSigma, initialNoise);
             run.Compare(file, $"loop.{n}.start", start, Table);
             RunLoop(scheduler, start, file, n, run);
         }
@@ -146,11 +148,16 @@ public sealed class SchedulersParity : IParityKind
     }
 
     /// <summary>The README's fake model, eps(x, t) = 0.1·x·cos(t/100) + 0.01·sin(t), all in float32.</summary>
+    // The fake model's constants, made once (decision record 0010), in the C# types of the literals they replaced.
+    private static readonly Scalar FakeSlope = 0.1.ToScalar();
+    private static readonly Scalar FakePeriod = 100.ToScalar();
+    private static readonly Scalar FakeDrift = 0.01.ToScalar();
+
     public static Tensor FakeEpsilon(Tensor x, double timestep)
     {
         using var scope = NewDisposeScope();
         var t = tensor((float)timestep);
-        return (0.1 * x * (t / 100).cos() + 0.01 * t.sin()).MoveToOuterDisposeScope();
+        return (FakeSlope * x * (t / FakePeriod).cos() + FakeDrift * t.sin()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same base config under each <c>timestep_spacing</c>: names <c>{Class}.{spacing}.{what}.{n}</c>.</summary>
