@@ -127,7 +127,7 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
         var use = Assert.Single(applied.Parameters.Loras!);
         Assert.Equal(("all.safetensors", 1.0), (use.Name, use.Scale));
         Assert.Equal(ModelHash.OfFile(file), use.Hash);
-        Assert.Contains("LoRA: all.safetensors:1", applied.Parameters.ToA1111());
+        Assert.Contains("LoRA: \"all.safetensors:1\"", applied.Parameters.ToA1111());
         Assert.Contains("\"loras\":[{\"name\":\"all.safetensors\",\"scale\":1", applied.Parameters.ToJson());
         Assert.Null(pipeline.Generate(Request()).Parameters.Loras);
     }
