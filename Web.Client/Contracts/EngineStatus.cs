@@ -15,4 +15,5 @@ public sealed record EngineInfo(
     bool SafetyCheckerActive,
     IReadOnlyList<string> Schedulers,
     GenerationSettings Defaults,
-    GenerationLimits Limits);
+    GenerationLimits Limits,
+    IReadOnlyList<string>? Loras = null);

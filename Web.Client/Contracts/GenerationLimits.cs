@@ -12,7 +12,8 @@ public sealed record GenerationLimits(int MaxSteps, int MinSide, int MaxSide, in
     public static GenerationLimits Default { get; } = new(MaxSteps: 150, MinSide: 64, MaxSide: 1024, SideMultiple: 8, MaxPromptLength: 1000);
 
     /// <summary>Every reason the settings cannot run here, in words a person can act on; empty when they can.</summary>
-    public IReadOnlyList<string> Check(GenerationSettings settings, IReadOnlyCollection<string> schedulers)
+    /// <param name="loras">The LoRA files the server offers; a job may only name these.</param>
+    public IReadOnlyList<string> Check(GenerationSettings settings, IReadOnlyCollection<string> schedulers, IReadOnlyCollection<string>? loras = null)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(settings.Prompt))
@@ -33,6 +34,13 @@ public sealed record GenerationLimits(int MaxSteps, int MinSide, int MaxSide, in
         CheckRange("Audio strength (down)", settings.AudioLevels.Down, MaxStrength, problems);
         CheckRange("Audio strength (mid)", settings.AudioLevels.Mid, MaxStrength, problems);
         CheckRange("Audio strength (up)", settings.AudioLevels.Up, MaxStrength, problems);
+        foreach (var lora in settings.Loras ?? [])
+        {
+            if (!(loras ?? []).Contains(lora.Name, StringComparer.Ordinal))
+                problems.Add($"LoRA '{lora.Name}' is not one of this server's LoRA files ({(loras is { Count: > 0 } ? string.Join(", ", loras) : "it has none")}).");
+            if (!double.IsFinite(lora.Scale) || Math.Abs(lora.Scale) > LoraChoice.MaxScale)
+                problems.Add($"The scale of LoRA '{lora.Name}' must lie between -{LoraChoice.MaxScale} and {LoraChoice.MaxScale}, not {lora.Scale}.");
+        }
         if (settings.Seed is < 0 or > MaxSeed)
             problems.Add($"The seed must be between 0 and {MaxSeed}, not {settings.Seed}.");
         return problems;

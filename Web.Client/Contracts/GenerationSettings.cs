@@ -35,6 +35,18 @@ public sealed record GenerationSettings
     public int Width { get; init; } = 512;
 
     public int Height { get; init; } = 512;
+
+    /// <summary>
+    /// LoRA files applied to this job, by their names in the server's LoRA library (<c>Models:LoraRoots</c>), each with
+    /// its scale; null or empty for none.
+    /// </summary>
+    public IReadOnlyList<LoraChoice>? Loras { get; init; }
+}
+
+/// <summary>A LoRA file from the server's library and the scale to apply it at (1 = as trained, 0 = not at all).</summary>
+public sealed record LoraChoice(string Name, double Scale = 1.0)
+{
+    public const double MaxScale = 10.0;
 }
 
 /// <summary>Weights of the audio adapters at the UNet's down, middle and up levels.</summary>

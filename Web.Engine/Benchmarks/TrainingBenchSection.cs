@@ -68,7 +68,7 @@ public sealed class TrainingBenchSection : IBenchSection
             using var scope = NewDisposeScope();
             var noise = randn(latents.shape, generator: generator);
             var tokens = adapters.audio_encoder.forward(clap);
-            var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, ones(batch), new AudioStrength()) };
+            var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, ones(batch), new AudioStrength()), Projections = adapters.Projections };
             var prediction = unet.forward(latents + noise, timesteps, text, hooks);
             var loss = nn.functional.mse_loss(prediction, noise) + Scalars.Times(0.1, AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch)));
             optimizer.ZeroGrad();

@@ -11,4 +11,7 @@ public sealed record Architecture(string Name, string Description, Func<Device, 
 {
     /// <summary>Trainable parameter counts per part, for architectures that train (the V4 adapters).</summary>
     public Func<nn.Module, IReadOnlyList<(string Part, long Parameters)>>? TrainableParts { get; init; }
+
+    /// <summary>For adapter architectures: the config <see cref="Create"/> uses, so <c>keys --set</c> can change it.</summary>
+    public Adapters.V4AdapterConfig? AdapterConfig { get; init; }
 }

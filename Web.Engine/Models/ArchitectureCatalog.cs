@@ -19,13 +19,14 @@ public static class ArchitectureCatalog
         new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
         new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),
         new("fid-inception", "pytorch-fid FID InceptionV3 (torchvision Inception3 keys, 1008 classes, no aux head)", device => new Inception.Inception3(device)),
-        new("v4-sd15", "CLAP2Diffusion V4 adapters for SD 1.5 (hybrid audio encoder + gated audio attention in all 16 transformer blocks)", device => V4ForSd15(V4AdapterConfig.Sd15, device)) { TrainableParts = Adapters },
-        new("v4-sd15-compact", "CLAP2Diffusion V4 adapters for SD 1.5, compact (128-wide projector, rank-64 audio attention; at most 5M parameters)", device => V4ForSd15(V4AdapterConfig.Sd15Compact, device)) { TrainableParts = Adapters },
+        new("v4-sd15", "CLAP2Diffusion V4 adapters for SD 1.5 (hybrid audio encoder + gated audio attention in all 16 transformer blocks)", device => V4ForSd15(V4AdapterConfig.Sd15, device)) { TrainableParts = Adapters, AdapterConfig = V4AdapterConfig.Sd15 },
+        new("v4-sd15-compact", "CLAP2Diffusion V4 adapters for SD 1.5, compact (128-wide projector, rank-64 audio attention; at most 5M parameters)", device => V4ForSd15(V4AdapterConfig.Sd15Compact, device)) { TrainableParts = Adapters, AdapterConfig = V4AdapterConfig.Sd15Compact },
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);
 
-    private static AudioAdapters V4ForSd15(V4AdapterConfig config, TorchSharp.torch.Device device)
+    /// <summary>The V4 adapters for SD 1.5 with any config (what <c>keys --set</c> builds).</summary>
+    public static AudioAdapters V4ForSd15(V4AdapterConfig config, TorchSharp.torch.Device device)
     {
         using var unet = new UNet2DConditionModel(UNet2DConditionModelConfig.StableDiffusion15, TorchSharp.torch.META);
         return new AudioAdapters(config, unet.TransformerBlockSites, device);

@@ -55,7 +55,10 @@ public sealed class Attention : nn.Module
     /// <param name="hidden_states">[B, N, C] tokens, or a [B, C, H, W] feature map (VAE).</param>
     /// <param name="encoder_hidden_states">[B, M, D] context for cross-attention; null for self-attention.</param>
     /// <param name="attention_mask">Optional additive mask broadcast to [B, heads, queries, keys] (0 keeps, -inf drops).</param>
-    public Tensor forward(Tensor hidden_states, Tensor? encoder_hidden_states = null, Tensor? attention_mask = null)
+    /// <param name="projections">Optional LoRA on the projections, asked with <paramref name="path"/>.<c>to_q</c> and so on.</param>
+    /// <param name="path">This attention's state-dict path, for <paramref name="projections"/>.</param>
+    public Tensor forward(Tensor hidden_states, Tensor? encoder_hidden_states = null, Tensor? attention_mask = null,
+        Unets.IProjectionHook? projections = null, string? path = null)
     {
         using var scope = NewDisposeScope();
         var residual = hidden_states;
@@ -71,10 +74,10 @@ public sealed class Attention : nn.Module
         if (group_norm is not null)
             hidden_states = group_norm.forward(hidden_states.transpose(1, 2)).transpose(1, 2);
 
-        var query = to_q.forward(hidden_states);
+        var query = Project(to_q, "to_q", hidden_states, projections, path);
         var context = encoder_hidden_states ?? hidden_states;
-        var key = to_k.forward(context);
-        var value = to_v.forward(context);
+        var key = Project(to_k, "to_k", context, projections, path);
+        var value = Project(to_v, "to_v", context, projections, path);
 
         var head_dim = key.shape[^1] / heads;
         query = query.view(batch_size, -1, heads, head_dim).transpose(1, 2);
@@ -84,7 +87,7 @@ public sealed class Attention : nn.Module
         hidden_states = nn.functional.scaled_dot_product_attention(query, key, value, attention_mask);
         hidden_states = hidden_states.transpose(1, 2).reshape(batch_size, -1, heads * head_dim);
 
-        hidden_states = to_out[0].forward(hidden_states);
+        hidden_states = Project(to_out[0], "to_out.0", hidden_states, projections, path);
         hidden_states = to_out[1].forward(hidden_states);
 
         if (input_ndim == 4)
@@ -94,5 +97,13 @@ public sealed class Attention : nn.Module
         if (rescale_output_factor != 1.0)
             hidden_states = Scalars.DividedBy(hidden_states, rescale_output_factor);
         return scope.MoveToOuter(hidden_states);
+    }
+
+    private static Tensor Project(nn.Module<Tensor, Tensor> projection, string name, Tensor input, Unets.IProjectionHook? projections, string? path)
+    {
+        var output = projection.forward(input);
+        return projections is not null && path is not null && projections.Delta($"{path}.{name}", input) is { } delta
+            ? output + delta
+            : output;
     }
 }

@@ -17,6 +17,9 @@ public sealed class BasicTransformerBlock : nn.Module
     public readonly nn.Module<Tensor, Tensor> norm3;
     public readonly FeedForward ff;
 
+    private readonly string? attn1Path;
+    private readonly string? attn2Path;
+
     public BasicTransformerBlock(
         long dim,
         long num_attention_heads,
@@ -28,6 +31,8 @@ public sealed class BasicTransformerBlock : nn.Module
         Device? device = null) : base(nameof(BasicTransformerBlock))
     {
         Site = site;
+        attn1Path = site is null ? null : $"{site.Path}.attn1";
+        attn2Path = site is null ? null : $"{site.Path}.attn2";
         norm1 = nn.LayerNorm(dim, norm_eps, elementwise_affine: true, device: device);
         attn1 = new Attention(dim, heads: num_attention_heads, dim_head: attention_head_dim, bias: attention_bias, device: device);
         norm2 = nn.LayerNorm(dim, norm_eps, elementwise_affine: true, device: device);
@@ -45,10 +50,11 @@ public sealed class BasicTransformerBlock : nn.Module
         using var scope = NewDisposeScope();
         var observer = hooks?.Observer;
 
-        hidden_states = attn1.forward(norm1.forward(hidden_states)) + hidden_states;
+        var projections = hooks?.Projections;
+        hidden_states = attn1.forward(norm1.forward(hidden_states), projections: projections, path: attn1Path) + hidden_states;
         Observe(observer, "attn1", hidden_states);
 
-        hidden_states = attn2.forward(norm2.forward(hidden_states), encoder_hidden_states) + hidden_states;
+        hidden_states = attn2.forward(norm2.forward(hidden_states), encoder_hidden_states, projections: projections, path: attn2Path) + hidden_states;
         Observe(observer, "attn2", hidden_states);
 
         if (hooks?.TransformerBlocks is { } hook && Site is { } site && hook.AfterCrossAttention(site, hidden_states) is { } added)

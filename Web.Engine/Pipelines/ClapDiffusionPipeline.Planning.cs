@@ -6,6 +6,9 @@ public sealed partial class ClapDiffusionPipeline
 {
     public const int MaxSide = 2048;
 
+    /// <summary>Community LoRAs are used between about -2 and 2; far beyond that the image is noise.</summary>
+    public const double MaxLoraScale = 10;
+
     private GenerationPlan Plan(GenerationRequest request)
     {
         if (request.Prompt is null || request.Prompt.Length > MaxPromptCharacters)
@@ -32,6 +35,13 @@ public sealed partial class ClapDiffusionPipeline
                 : "this model has no audio adapters loaded; give an adapter folder");
         if (request.InitImage is { } init && (init.Strength is <= 0 or > 1 || double.IsNaN(init.Strength)))
             throw new InputException($"img2img strength must lie in (0, 1], not {init.Strength}");
+        foreach (var lora in request.Loras)
+        {
+            if (!double.IsFinite(lora.Scale) || Math.Abs(lora.Scale) > MaxLoraScale)
+                throw new InputException($"LoRA scale for {lora.Path} must lie in [-{MaxLoraScale}, {MaxLoraScale}], not {lora.Scale}");
+            if (!File.Exists(lora.Path))
+                throw new InputException($"LoRA file not found: {lora.Path}");
+        }
         if (request.Scheduler is { } name && !SchedulerFactory.Names.Contains(name))
             throw new InputException($"unknown scheduler '{name}'; choose one of {string.Join(", ", SchedulerFactory.Names)}");
 

@@ -8,6 +8,7 @@ using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Schedulers;
 using Clap2Diffusion.Engine.Tokenizers;
+using Clap2Diffusion.Engine.Weights.Lora;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -31,6 +32,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     private readonly LatentRgbFactors previewFactors;
     private ClapConditioner? clap;
     private AudioAdapters? adapters;
+    private LoraTargets? loraTargets;
     private bool ownsComponents = true;
 
     public ComputeTarget Target { get; }
@@ -55,6 +57,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         var plan = Plan(request);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        using var loras = ApplyLoras(request.Loras, out var loraUses);
 
         // 2. Encode text: rows [negative, prompt] (the negative only when classifier-free guidance is on).
         var useUncond = plan.TextScale > 1;
@@ -90,6 +93,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             AdaptersHash = tokens is null ? null : Info.AdaptersHash,
             ClapHash = tokens is null ? null : Info.ClapHash,
             Condition = tokens is null ? "text-only" : "audio",
+            Loras = loraUses,
         };
         return new GenerationResult(image, baseline, parameters, relation, clock.Elapsed);
     }
@@ -125,9 +129,11 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             rows.Add(textEmbeddings[useUncond ? 1 : 0]);
         var context = stack(rows).to(Target.DType, Target.Device);
         var audioRows = tensor(rows.Select((_, i) => tokens is not null && i == rows.Count - 1 ? 1f : 0f).ToArray(), device: Target.Device);
-        var hooks = tokens is null ? null : new UNetHooks
+        // The adapters' LoRA is part of the fine-tuned UNet, so it applies to the text-only rows and images too.
+        var hooks = tokens is null && adapters?.Projections is null ? null : new UNetHooks
         {
-            TransformerBlocks = new AudioAdapterHook(adapters!, ExpandTokens(tokens, rows.Count), audioRows, strength),
+            TransformerBlocks = tokens is null ? null : new AudioAdapterHook(adapters!, ExpandTokens(tokens, rows.Count), audioRows, strength),
+            Projections = adapters?.Projections,
         };
 
         var timesteps = scheduler.TimestepValues;
@@ -155,6 +161,32 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         cancellation.ThrowIfCancellationRequested();
         var decoded = vae.decode(Scalars.DividedBy(latents.to(Target.DType), vae.ScalingFactor));
         return new RgbImage(plan.Width, plan.Height, ImageTensors.ToRgb(decoded[0]));
+    }
+
+    /// <summary>
+    /// Merges the request's LoRA files into the UNet and text encoder until the result is disposed, which puts the
+    /// original weights back bit for bit. Files with scale 0 are read and checked but change nothing.
+    /// </summary>
+    private AppliedLoras? ApplyLoras(IReadOnlyList<LoraInput> requested, out IReadOnlyList<LoraUse>? uses)
+    {
+        uses = null;
+        if (requested.Count == 0)
+            return null;
+        var files = new List<LoraFile>();
+        try
+        {
+            foreach (var lora in requested)
+                files.Add(LoraFile.Read(lora.Path));
+            loraTargets ??= new LoraTargets(new Dictionary<string, TorchSharp.torch.nn.Module> { ["unet"] = unet, ["text_encoder"] = textEncoder });
+            var applied = AppliedLoras.Apply(loraTargets, files.Select((f, i) => (f, requested[i].Scale)).ToList());
+            uses = requested.Select(l => new LoraUse(Path.GetFileName(l.Path), l.Scale, Weights.ModelHash.OfFile(l.Path))).ToList();
+            return applied;
+        }
+        finally
+        {
+            foreach (var file in files)
+                file.Dispose();
+        }
     }
 
     private Tensor EncodeText(IReadOnlyList<string> prompts, int clipSkip)

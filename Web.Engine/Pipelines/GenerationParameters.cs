@@ -6,6 +6,9 @@ using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Pipelines;
 
+/// <summary>A LoRA a generation applied: its file name, the scale, and the SHA-256 of the file.</summary>
+public sealed record LoraUse(string Name, double Scale, string Hash);
+
 /// <summary>
 /// The settings a generation actually used, after defaults and the composition strategy were applied. Written
 /// into every PNG: an A1111-style <c>parameters</c> text (read by common image tools) and a JSON chunk.
@@ -31,6 +34,10 @@ public sealed record GenerationParameters
     public string? AdaptersHash { get; init; }
     public string? ClapHash { get; init; }
     public string Condition { get; init; } = "text-only";
+
+    /// <summary>The LoRA files the job applied (both images of a pair); null when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LoraUse>? Loras { get; init; }
 
     public const string JsonKeyword = "clap2diffusion";
 
@@ -66,6 +73,11 @@ public sealed record GenerationParameters
                 pairs.Add($"Relation: {Relation}");
             if (AdaptersHash is not null)
                 pairs.Add($"Adapters hash: {Weights.ModelHash.Short(AdaptersHash)}");
+        }
+        if (Loras is { Count: > 0 } loras)
+        {
+            pairs.Add($"LoRA: {Quote(string.Join(", ", loras.Select(l => $"{l.Name}:{Format(l.Scale)}")))}");
+            pairs.Add($"Lora hashes: {Quote(string.Join(", ", loras.Select(l => $"{l.Name}: {Weights.ModelHash.Short(l.Hash)}")))}");
         }
         pairs.Add($"Condition: {Condition}");
         pairs.Add($"Version: Clap2Diffusion {Version}");

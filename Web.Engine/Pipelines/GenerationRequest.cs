@@ -10,6 +10,22 @@ public sealed record AudioInput(AudioClip Clip, string Name, int? CropOffset = n
 /// <summary>An image to start from (img2img): noised to <see cref="Strength"/> and denoised from there.</summary>
 public sealed record InitImageInput(RgbImage Image, double Strength = 0.75);
 
+/// <summary>A LoRA file (PEFT or kohya layout) to merge into the UNet and text encoder for one job, at a scale (1 = as trained).</summary>
+public sealed record LoraInput(string Path, double Scale = 1.0)
+{
+    /// <summary>
+    /// <c>FILE</c> or <c>FILE:SCALE</c>. The scale is what follows the last colon when it reads as a number, so paths
+    /// with colons still work.
+    /// </summary>
+    public static LoraInput Parse(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && double.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale))
+            return new LoraInput(text[..colon], scale);
+        return new LoraInput(text);
+    }
+}
+
 /// <summary>
 /// Everything one generation needs. Unset values come from the model: steps from its settings, size from the
 /// UNet's sample size times the VAE factor, the scheduler from its <c>scheduler/</c> folder, and a seed drawn at
@@ -46,4 +62,7 @@ public sealed record GenerationRequest
     public bool AdaptToRelation { get; init; } = true;
 
     public int ClipSkip { get; init; }
+
+    /// <summary>LoRA files applied for this job only, in order; a scale of 0 leaves the image exactly as without it.</summary>
+    public IReadOnlyList<LoraInput> Loras { get; init; } = [];
 }

@@ -84,7 +84,11 @@ public sealed partial class AdapterTrainer
         var audioBatch = stack(audio).to(target.Device);
         var tokens = adapters.audio_encoder.forward(audioBatch);
         var rows = tensor(audioOn, device: target.Device);
-        var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, rows, new AudioStrength()) };
+        var hooks = new UNetHooks
+        {
+            TransformerBlocks = new AudioAdapterHook(adapters, tokens, rows, new AudioStrength()),
+            Projections = adapters.Projections,
+        };
         var prediction = components.UNet.forward(noisy, timesteps.to(target.Device), context, hooks).to(ScalarType.Float32);
         var goal = components.SchedulerConfig.PredictionType == "v_prediction"
             ? ((Schedulers.DDIMScheduler)noiseSchedule).GetVelocity(x0, noise, timesteps).to(ScalarType.Float32)

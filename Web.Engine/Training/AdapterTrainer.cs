@@ -115,12 +115,34 @@ public sealed partial class AdapterTrainer
         {
             // Trainable weights stay in float32 even when the frozen networks run in float16.
             var (loaded, _) = AdapterFolder.Load(start, components.UNet, new ComputeTarget(components.Target.Device, ScalarType.Float32), components.UNetHash);
-            return loaded;
+            var wanted = settings.WithLora(loaded.Config);
+            return wanted == loaded.Config ? loaded : WithLora(loaded, wanted, components, settings.Seed);
         }
         var config = settings.ResolveAdapterConfig(components.Clap.EmbeddingSize, (int)components.UNet.TransformerBlockSites[0].CrossAttentionDim);
         manual_seed(settings.Seed);
         return new AudioAdapters(config, components.UNet.TransformerBlockSites, components.Target.Device);
     }
+
+    /// <summary>
+    /// The same adapters with another LoRA (a new one starts untrained, so the outputs do not change until stage 2
+    /// trains it); every other weight is copied.
+    /// </summary>
+    private static AudioAdapters WithLora(AudioAdapters loaded, V4AdapterConfig config, TrainingComponents components, long seed)
+    {
+        using (loaded)
+        {
+            manual_seed(seed);
+            var widened = new AudioAdapters(config, components.UNet.TransformerBlockSites, components.Target.Device);
+            using var noGrad = no_grad();
+            var source = loaded.state_dict();
+            foreach (var (key, tensor) in widened.state_dict())
+                if (!IsLora(key))
+                    tensor.copy_(source[key]);
+            return widened;
+        }
+    }
+
+    private static bool IsLora(string name) => name.Contains(".lora_A.", StringComparison.Ordinal) || name.Contains(".lora_B.", StringComparison.Ordinal);
 
     private TrainingOutcome Loop(CheckpointStore store, (string Path, long Step)? latest, IReadOnlyList<AudioCapsEntry> entries, DatasetReport report,
         Action<TrainingProgress>? progress, Func<bool>? shouldYield, CancellationToken cancellation)
@@ -191,10 +213,11 @@ public sealed partial class AdapterTrainer
     private List<(string Name, TorchSharp.Modules.Parameter Parameter)> SelectTrainable()
     {
         var all = adapters.named_parameters().ToList();
-        // Stage 2 tunes only how strongly each level and each block listens.
-        bool Stage2(string name) => name == "audio_encoder.hierarchy_weights" || name.EndsWith(".gate", StringComparison.Ordinal);
+        // Stage 2 tunes how strongly each level and each block listens, and the UNet's LoRA when there is one;
+        // stage 1 leaves the LoRA at zero, so the projections align against the UNet as it is.
+        bool Stage2(string name) => name == "audio_encoder.hierarchy_weights" || name.EndsWith(".gate", StringComparison.Ordinal) || IsLora(name);
         foreach (var (name, parameter) in all)
-            parameter.requires_grad = settings.Stage == 1 || Stage2(name);
+            parameter.requires_grad = settings.Stage == 1 ? !IsLora(name) : Stage2(name);
         return all.Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
     }
 
@@ -207,6 +230,12 @@ public sealed partial class AdapterTrainer
         yield return ("hierarchy/foreground", weights[0]);
         yield return ("hierarchy/background", weights[1]);
         yield return ("hierarchy/ambience", weights[2]);
+        if (adapters.LoraLayers.Count > 0)
+        {
+            // The size of the LoRA's update: its B matrices start at zero, so this shows how far stage 2 moved the UNet.
+            var squares = adapters.LoraLayers.Values.Sum(layer => layer.lora_B.parameters().Sum(p => p.square().sum().item<float>()));
+            yield return ("lora/b_norm", Math.Sqrt(squares));
+        }
     }
 
     /// <summary>The sample index drawn as the <paramref name="draw"/>-th of the run: epochs are seeded shuffles.</summary>

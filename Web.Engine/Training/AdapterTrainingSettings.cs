@@ -34,6 +34,15 @@ public sealed record AdapterTrainingSettings
     /// <summary>Adapters to start from (stage 2 starts from stage 1's result).</summary>
     [JsonPropertyName("init_adapters")] public string? InitAdapters { get; init; }
 
+    /// <summary>
+    /// Rank of the LoRA on the UNet's attention projections, trained in stage 2 (0 drops it); null keeps the adapter
+    /// config's <c>lora_rank</c>. Set with <see cref="InitAdapters"/> to add a LoRA to adapters trained without one.
+    /// </summary>
+    [JsonPropertyName("lora_rank")] public int? LoraRank { get; init; }
+
+    /// <summary>The LoRA's alpha (update scaled by alpha / rank); null keeps the adapter config's (alpha = rank by default).</summary>
+    [JsonPropertyName("lora_alpha")] public double? LoraAlpha { get; init; }
+
     // Recipe
     [JsonPropertyName("stage")] public int Stage { get; init; } = 1;
     [JsonPropertyName("steps")] public int? Steps { get; init; }
@@ -91,8 +100,15 @@ public sealed record AdapterTrainingSettings
             "compact" => V4AdapterConfig.Sd15Compact,
             _ => ConfigJson.Read<V4AdapterConfig>(AdapterConfig),
         };
-        return config with { ClapDim = clapDim, CrossAttentionDim = crossAttentionDim };
+        return WithLora(config) with { ClapDim = clapDim, CrossAttentionDim = crossAttentionDim };
     }
+
+    /// <summary>The adapter config with this run's LoRA settings applied.</summary>
+    public V4AdapterConfig WithLora(V4AdapterConfig config) => config with
+    {
+        LoraRank = LoraRank ?? config.LoraRank,
+        LoraAlpha = LoraAlpha ?? (LoraRank is null ? config.LoraAlpha : null),
+    };
 
     public void Validate()
     {
@@ -116,6 +132,8 @@ public sealed record AdapterTrainingSettings
         Require(MixedPrecision is "no" or "fp16", $"mixed_precision must be no or fp16, not {MixedPrecision}");
         Require(CheckpointEvery >= 1 && SampleEvery >= 1 && KeepCheckpoints >= 1, "checkpoint_every, sample_every and keep_checkpoints must be positive");
         Require(LimitSamples is null or > 0, "limit_samples must be positive");
+        Require(LoraRank is null or (>= 0 and <= 1024), $"lora_rank must lie in 0..1024, not {LoraRank}");
+        Require(LoraAlpha is null || (LoraAlpha > 0 && double.IsFinite(LoraAlpha.Value)), $"lora_alpha must be positive, not {LoraAlpha}");
         Require(Resolution is null or (>= 8 and <= 2048), "resolution must lie in 8..2048");
         new Optim.LearningRateSchedule(EffectiveLearningRate, WarmupSteps, EffectiveSteps, LearningRateDecay).Validate();
     }

@@ -24,6 +24,8 @@ public sealed class SubmitJobForm
     public long? Seed { get; set; }
     public int? Width { get; set; }
     public int? Height { get; set; }
+    /// <summary>A LoRA file from the server's library as <c>NAME</c> or <c>NAME:SCALE</c>; repeat the field for several.</summary>
+    public string[]? Lora { get; set; }
     public IFormFile? Audio { get; set; }
     public Guid? AudioUploadId { get; set; }
 
@@ -49,7 +51,22 @@ public sealed class SubmitJobForm
                 : null,
             Width = Number(form, "width", defaults.Width, int.TryParse, problems),
             Height = Number(form, "height", defaults.Height, int.TryParse, problems),
+            Loras = form.TryGetValue("lora", out var loras) && loras.Count > 0
+                ? loras.Where(l => !string.IsNullOrEmpty(l)).Select(l => ParseLora(l!, problems)).ToList()
+                : defaults.Loras,
         };
+    }
+
+    // NAME or NAME:SCALE, the scale after the last colon.
+    private static LoraChoice ParseLora(string text, List<string> problems)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0)
+            return new LoraChoice(text);
+        if (double.TryParse(text[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale))
+            return new LoraChoice(text[..colon], scale);
+        problems.Add($"'lora' must be NAME or NAME:SCALE, not '{Shorten(text)}'.");
+        return new LoraChoice(text[..colon]);
     }
 
     private delegate bool Parser<T>(string? text, NumberStyles style, IFormatProvider provider, out T value);

@@ -17,7 +17,8 @@ namespace Clap2Diffusion.Server.Engine;
 /// on the engine thread and kept until the active models change; then the old pipeline is released before the
 /// new one loads. Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
 /// </summary>
-public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ActiveModels models, ILogger<EngineGenerationBackend> logger)
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ActiveModels models, Models.LoraLibrary loras,
+    ILogger<EngineGenerationBackend> logger)
     : IGenerationBackend, IDisposable
 {
     private ClapDiffusionPipeline? pipeline;
@@ -84,6 +85,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             AudioStrength = new AudioStrength(settings.AudioStrength, settings.AudioLevels.Down, settings.AudioLevels.Mid, settings.AudioLevels.Up),
             Audio = audio,
             Pair = audio is not null,
+            Loras = (settings.Loras ?? []).Select(l => new LoraInput(
+                loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library"), l.Scale)).ToList(),
         }, step => onStep(new GenerationStep(++done, total, (int)Math.Round(step.Timestep), step.Elapsed,
             () => PngWriter.Encode(step.Preview.Width, step.Preview.Height, step.Preview.Pixels))), cancellationToken);
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Clap2Diffusion.Server.Engine;
 
 /// <summary>Whether the database and the backend are ready, and the backend's description with the CPU caps applied.</summary>
-public sealed class EngineState(IOptions<QueueOptions> options, IOptions<StorageOptions> storage)
+public sealed class EngineState(IOptions<QueueOptions> options, IOptions<StorageOptions> storage, Models.LoraLibrary loras)
 {
     private volatile EngineStatus? _status;
     private volatile BackendInfo? _backend;
@@ -18,7 +18,9 @@ public sealed class EngineState(IOptions<QueueOptions> options, IOptions<Storage
 
     public bool DatabaseReady { get; private set; }
 
-    public EngineStatus Status => _status ?? new(false, "The engine is starting.", null, AppVersion, storage.Value.MaxAudioSeconds);
+    public EngineStatus Status => _status is { Info: { } info } status && loras.Configured
+        ? status with { Info = info with { Loras = loras.Names } }
+        : _status ?? new(false, "The engine is starting.", null, AppVersion, storage.Value.MaxAudioSeconds);
 
     public BackendInfo? Backend => _backend;
 

@@ -41,7 +41,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, IServiceProvide
     {
         if (engine.Status is not { Ready: true, Info: { } info })
             return SubmitResult.Refused(SubmitProblem.EngineUnavailable, engine.Status.Problem ?? "The engine is not ready.");
-        var problems = info.Limits.Check(request.Settings, info.Schedulers).ToList();
+        var problems = info.Limits.Check(request.Settings, info.Schedulers, info.Loras).ToList();
         if (request.Kind == JobKind.Pair && !info.AudioConditioningAvailable)
             problems.Add("The active model has no audio adapters, so it can only make text-only images.");
         UploadEntity? upload = null;

@@ -15,7 +15,8 @@ public static class RunExtensions
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
         services.AddOptions<RunOptions>().BindConfiguration(RunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section);
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LoraLibrary>();
         services.AddSingleton<RunPaths>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunEventBus>();

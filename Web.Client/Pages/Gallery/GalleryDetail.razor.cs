@@ -65,6 +65,8 @@ public partial class GalleryDetail
         yield return ("Size", $"{s.Width} × {s.Height}");
         yield return ("Guidance", $"text {N(s.TextGuidance)}, audio {N(s.AudioGuidance)}");
         yield return ("Audio strength", $"{N(s.AudioStrength)} (down {N(s.AudioLevels.Down)}, mid {N(s.AudioLevels.Mid)}, up {N(s.AudioLevels.Up)})");
+        if (s.Loras is { Count: > 0 } loras)
+            yield return ("LoRA", string.Join(", ", loras.Select(l => $"{l.Name} × {N(l.Scale)}")));
         yield return ("Created", job.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         if (job.Timings is { } timings)
         {

@@ -30,6 +30,10 @@ public sealed class GenerationForm
     public int Width { get; set; }
     public int Height { get; set; }
 
+    /// <summary>LoRA files chosen from the server's library, all applied at <see cref="LoraScale"/>.</summary>
+    public IReadOnlyCollection<string> Loras { get; set; } = [];
+    public double LoraScale { get; set; } = 1.0;
+
     public static GenerationForm From(GenerationSettings settings) => new()
     {
         Prompt = settings.Prompt,
@@ -46,6 +50,8 @@ public sealed class GenerationForm
         FixedSeed = settings.Seed ?? 0,
         Width = settings.Width,
         Height = settings.Height,
+        Loras = settings.Loras?.Select(l => l.Name).ToList() ?? [],
+        LoraScale = settings.Loras is { Count: > 0 } loras ? loras[0].Scale : 1.0,
     };
 
     /// <summary>The settings to submit; <paramref name="lastSeed"/> serves <see cref="SeedMode.Reuse"/>.</summary>
@@ -67,5 +73,6 @@ public sealed class GenerationForm
         },
         Width = Width,
         Height = Height,
+        Loras = Loras.Any() ? Loras.Select(name => new LoraChoice(name, LoraScale)).ToList() : null,
     };
 }

@@ -36,10 +36,15 @@ public static class GenerateVerb
         var pair = new Option<bool>("--pair") { Description = "also write the same-seed text-only image to <stem>.text-only.png" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "output PNG", Required = true };
+        var loras = new Option<string[]>("--lora")
+        {
+            Description = "a LoRA file (PEFT or kohya safetensors) and its scale, FILE[:SCALE] (default scale 1); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("generate", "Make an image from a prompt and, optionally, a sound.")
         {
             prompt, audio, negative, steps, seed, width, height, scheduler, textScale, audioScale, audioStrength, levels,
-            model, clap, adapters, pair, device, output,
+            model, clap, adapters, pair, device, output, loras,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -61,6 +66,7 @@ public static class GenerateVerb
                 AudioStrength = new AudioStrength(result.GetValue(audioStrength), down, mid, up),
                 Audio = audioPath is null ? null : new AudioInput(AudioDecoder.DecodeFile(audioPath), Path.GetFileName(audioPath)),
                 Pair = result.GetValue(pair),
+                Loras = (result.GetValue(loras) ?? []).Select(LoraInput.Parse).ToList(),
             };
             return Run(cli, options, request, result.GetValue(output)!);
         }));

@@ -26,6 +26,8 @@ public static class TrainVerb
         var clap = new Option<string?>("--clap") { Description = "CLAP folder (default: <model>/clap)" };
         var adapterConfig = new Option<string?>("--adapter-config") { Description = "full, compact, or a config.json" };
         var initAdapters = new Option<string?>("--init-adapters") { Description = "adapter folder to start from (stage 2: stage 1's result)" };
+        var loraRank = new Option<int?>("--lora-rank") { Description = "rank of the LoRA on the UNet's attention projections, trained in stage 2 (0: none)" };
+        var loraAlpha = new Option<double?>("--lora-alpha") { Description = "the LoRA's alpha (update scaled by alpha / rank; default: the rank)" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints" };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "steps between sample images" };
         var seed = new Option<long?>("--seed") { Description = "seed of every random choice" };
@@ -34,7 +36,7 @@ public static class TrainVerb
         var command = new Command("train", "Train the V4 audio adapters on an AudioCaps-format dataset.")
         {
             config, dataset, split, stage, steps, batch, accumulation, learningRate, limit, output, model, clap, adapterConfig,
-            initAdapters, checkpointEvery, sampleEvery, seed, resumeFrom, device,
+            initAdapters, loraRank, loraAlpha, checkpointEvery, sampleEvery, seed, resumeFrom, device,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -55,6 +57,8 @@ public static class TrainVerb
                 Clap = result.GetValue(clap) ?? settings.Clap,
                 AdapterConfig = result.GetValue(adapterConfig) ?? settings.AdapterConfig,
                 InitAdapters = result.GetValue(initAdapters) ?? settings.InitAdapters,
+                LoraRank = result.GetValue(loraRank) ?? settings.LoraRank,
+                LoraAlpha = result.GetValue(loraAlpha) ?? settings.LoraAlpha,
                 CheckpointEvery = result.GetValue(checkpointEvery) ?? settings.CheckpointEvery,
                 SampleEvery = result.GetValue(sampleEvery) ?? settings.SampleEvery,
                 Seed = result.GetValue(seed) ?? settings.Seed,

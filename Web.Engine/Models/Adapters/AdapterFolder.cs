@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Engine.Weights.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,9 +51,31 @@ public static class AdapterFolder
         using (no_grad())
             SafeTensorsWriter.Save(Path.Combine(folder, WeightsFile),
                 adapters.state_dict().Select(kv => (kv.Key, kv.Value.detach().to(ScalarType.Float32).cpu())), entries);
+        SaveLora(adapters, folder);
         var temporary = Path.Combine(folder, $".{ConfigFile}.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(temporary, config);
         File.Move(temporary, Path.Combine(folder, ConfigFile), overwrite: true);
+    }
+
+    /// <summary>
+    /// The adapters' LoRA again, alone, in PEFT's layout (<see cref="LoraFile.DiffusersFileName"/>), so diffusers'
+    /// <c>load_lora_weights</c> and <c>generate --lora</c> can use it without the adapters. The adapter weights file
+    /// holds the same tensors under the same keys, which is what loading the folder reads.
+    /// </summary>
+    private static void SaveLora(AudioAdapters adapters, string folder)
+    {
+        var path = Path.Combine(folder, LoraFile.DiffusersFileName);
+        if (adapters.LoraLayers.Count == 0)
+        {
+            File.Delete(path);
+            return;
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor Export(nn.Module<Tensor, Tensor> linear) => linear.parameters().Single().detach().to(ScalarType.Float32).cpu();
+        var layers = adapters.LoraLayers.Select(kv => (kv.Key, Export(kv.Value.lora_A), Export(kv.Value.lora_B))).ToList();
+        var first = adapters.LoraLayers.Values.First();
+        LoraFile.SavePeft(path, "unet", layers, first.Rank, first.Alpha, AudioAdapters.LoraTargets);
     }
 
     /// <summary>

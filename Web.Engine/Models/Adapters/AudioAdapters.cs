@@ -6,7 +6,9 @@ namespace Clap2Diffusion.Engine.Models.Adapters;
 /// <summary>
 /// Every trainable part of CLAP2Diffusion V4 in one module tree, kept apart from the UNet so the base model
 /// still loads strictly: <c>audio_encoder.*</c> (the hybrid audio encoder) and, for each transformer block on
-/// an enabled level, <c>unet.&lt;block path&gt;.attn_audio.{norm,to_q,to_k,to_v,to_out.0,gate}</c>.
+/// an enabled level, <c>unet.&lt;block path&gt;.attn_audio.{norm,to_q,to_k,to_v,to_out.0,gate}</c>. With a
+/// <c>lora_rank</c>, every transformer block's attention projections get a LoRA under their own UNet path,
+/// <c>unet.&lt;block path&gt;.attn1.to_q.lora_A.weight</c> and so on: PEFT's keys, so the frozen UNet keeps its own.
 /// </summary>
 public sealed class AudioAdapters : nn.Module
 {
@@ -14,6 +16,10 @@ public sealed class AudioAdapters : nn.Module
     public readonly ModuleTree unet;
 
     private readonly Dictionary<string, GatedHierarchicalAttention> bySite = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoraLinear> loraByPath = new(StringComparer.Ordinal);
+
+    /// <summary>The projections of each transformer block that the LoRA covers, PEFT's <c>target_modules</c>.</summary>
+    public static readonly IReadOnlyList<string> LoraTargets = ["to_q", "to_k", "to_v", "to_out.0"];
 
     public AudioAdapters(V4AdapterConfig config, IReadOnlyList<TransformerBlockSite> sites, Device? device = null) : base(nameof(AudioAdapters))
     {
@@ -31,8 +37,34 @@ public sealed class AudioAdapters : nn.Module
             bySite[site.Path] = attention;
         }
         Sites = sites.Where(s => bySite.ContainsKey(s.Path)).ToList();
+        if (config.LoraRank > 0)
+            foreach (var site in sites)
+                AddLora(site, config.LoraRank, config.LoraAlpha ?? config.LoraRank, device);
+        Projections = loraByPath.Count == 0 ? null : new LoraProjectionHook(loraByPath);
         RegisterComponents();
     }
+
+    // Self-attention projects the block's stream; cross-attention's keys and values project the text context.
+    private void AddLora(TransformerBlockSite site, int rank, double alpha, Device? device)
+    {
+        foreach (var attention in new[] { "attn1", "attn2" })
+        {
+            var contextDim = attention == "attn1" ? site.Channels : site.CrossAttentionDim;
+            foreach (var (target, inFeatures) in new[] { ("to_q", site.Channels), ("to_k", contextDim), ("to_v", contextDim), ("to_out.0", site.Channels) })
+            {
+                var path = $"{site.Path}.{attention}.{target}";
+                var layer = new LoraLinear(inFeatures, site.Channels, rank, alpha, device);
+                unet.Add(path, layer);
+                loraByPath[path] = layer;
+            }
+        }
+    }
+
+    /// <summary>The LoRA on the UNet's attention projections for a forward pass; null without one (<c>lora_rank</c> 0).</summary>
+    public IProjectionHook? Projections { get; }
+
+    /// <summary>Each LoRA layer by the UNet path of the projection it updates.</summary>
+    public IReadOnlyDictionary<string, LoraLinear> LoraLayers => loraByPath;
 
     public V4AdapterConfig Config { get; }
 
@@ -77,6 +109,8 @@ public sealed class AudioAdapters : nn.Module
             if (sites.Count > 0)
                 parts.Add(($"unet.{LevelName(level)}.attn_audio ({sites.Count} blocks)", sites.Sum(s => Count(bySite[s.Path]))));
         }
+        if (loraByPath.Count > 0)
+            parts.Add(($"unet.lora (rank {Config.LoraRank}, {loraByPath.Count} projections)", loraByPath.Values.Sum(Count)));
         return parts;
     }
 }

@@ -52,6 +52,15 @@ public sealed record V4AdapterConfig
     [JsonPropertyName("routing")]
     public Dictionary<string, string> Routing { get; init; } = new() { ["down"] = "foreground", ["mid"] = "full", ["up"] = "ambience" };
 
+    /// <summary>
+    /// Rank of the LoRA on the UNet's attention projections (<c>to_q</c>, <c>to_k</c>, <c>to_v</c>, <c>to_out.0</c> of
+    /// every transformer block's <c>attn1</c> and <c>attn2</c>); 0 (the default) means no LoRA. Trained in stage 2.
+    /// </summary>
+    [JsonPropertyName("lora_rank"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int LoraRank { get; init; }
+
+    /// <summary>The LoRA's alpha: its update is scaled by alpha / rank. Null means alpha = rank (scale 1).</summary>
+    [JsonPropertyName("lora_alpha"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? LoraAlpha { get; init; }
+
     [JsonIgnore] public int Width => ProjectorDim ?? CrossAttentionDim;
 
     [JsonIgnore] public int HierarchyTokens => ForegroundTokens + BackgroundTokens + AmbienceTokens;
@@ -84,6 +93,10 @@ public sealed record V4AdapterConfig
             throw new InputException(Problem($"adapter_inner_dim {inner} must be a positive multiple of adapter_heads {AdapterHeads}"));
         if (GateActivation is not ("tanh" or "sigmoid"))
             throw new InputException(Problem($"gate_activation '{GateActivation}' is not tanh or sigmoid"));
+        if (LoraRank < 0)
+            throw new InputException(Problem($"lora_rank must be 0 (no LoRA) or positive, not {LoraRank}"));
+        if (LoraAlpha is { } alpha && !(alpha > 0 && double.IsFinite(alpha)))
+            throw new InputException(Problem($"lora_alpha must be positive, not {alpha}"));
         if (UseAdapterList.Length != 3)
             throw new InputException(Problem("use_adapter_list needs three flags: [down, mid, up]"));
         foreach (var level in Levels)

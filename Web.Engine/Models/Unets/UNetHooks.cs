@@ -6,6 +6,9 @@ public sealed class UNetHooks
     /// <summary>Called by every transformer block after its cross-attention; see <see cref="ITransformerBlockHook"/>.</summary>
     public ITransformerBlockHook? TransformerBlocks { get; init; }
 
+    /// <summary>Asked by every attention projection of the transformer blocks; see <see cref="IProjectionHook"/>.</summary>
+    public IProjectionHook? Projections { get; init; }
+
     /// <summary>
     /// Receives activations named by module path: <c>time_proj</c>, <c>time_embedding</c>, <c>conv_in</c>, each
     /// resnet, attention, sampler and block output, the parts of each transformer block

@@ -152,6 +152,38 @@ public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data
     }
 
     [Fact]
+    public void Stage_two_with_a_lora_rank_trains_the_lora_beside_the_gates_and_saves_it_in_the_peft_layout()
+    {
+        using var stage1 = new TempFolder("train-lora-stage1");
+        using var stage2 = new TempFolder("train-lora-stage2");
+        var first = AdapterTrainer.Run(Settings(stage1.Path, 2), ComputeTarget.Cpu);
+
+        var second = AdapterTrainer.Run(Settings(stage2.Path, 3) with { Stage = 2, InitAdapters = first.AdaptersFolder, LoraRank = 2 }, ComputeTarget.Cpu);
+
+        Assert.True(second.FrozenUnchanged);
+        using var before = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(first.AdaptersFolder, "diffusion_pytorch_model.safetensors"));
+        using var after = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(second.AdaptersFolder, "diffusion_pytorch_model.safetensors"));
+        var loraKeys = after.Names.Where(n => n.Contains(".lora_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(loraKeys);
+        Assert.DoesNotContain(before.Names, n => n.Contains(".lora_", StringComparison.Ordinal));
+        foreach (var name in loraKeys.Where(n => n.EndsWith(".lora_B.weight", StringComparison.Ordinal)))
+        {
+            using var b = after.Load(name);
+            Assert.True(b.abs().max().item<float>() > 0, $"{name} did not train");
+        }
+        foreach (var name in before.Names.Where(n => n != "audio_encoder.hierarchy_weights" && !n.EndsWith(".gate", StringComparison.Ordinal)))
+        {
+            using var a = before.Load(name);
+            using var b = after.Load(name);
+            Assert.True(a.eq(b).all().item<bool>(), $"{name} should be frozen in stage 2");
+        }
+        using var peft = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(second.AdaptersFolder, "pytorch_lora_weights.safetensors"));
+        Assert.Equal(loraKeys.Order(), peft.Names.Order());
+        var metrics = JsonlMetricSink.Read(Path.Combine(stage2.Path, "metrics.jsonl")).OrderBy(r => r.Step).ToList();
+        Assert.True(metrics.Last().Values["lora/b_norm"] > 0);
+    }
+
+    [Fact]
     public void Missing_and_corrupt_files_are_skipped_and_reported()
     {
         using var dataset = new AudioCapsFixture(rows: 8);
