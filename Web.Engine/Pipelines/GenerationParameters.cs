@@ -32,6 +32,9 @@ public sealed record GenerationParameters
     public string? ClapHash { get; init; }
     public string Condition { get; init; } = "text-only";
 
+    /// <summary>Whether the safety checker ran on this image and what it decided (<see cref="SafetyScreening.Verdict"/>).</summary>
+    public string Safety { get; init; } = SafetyScreening.Unchecked;
+
     public const string JsonKeyword = "clap2diffusion";
 
     public static string Version => typeof(GenerationParameters).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -68,6 +71,7 @@ public sealed record GenerationParameters
                 pairs.Add($"Adapters hash: {Weights.ModelHash.Short(AdaptersHash)}");
         }
         pairs.Add($"Condition: {Condition}");
+        pairs.Add($"Safety checker: {Quote(Safety)}");
         pairs.Add($"Version: Clap2Diffusion {Version}");
         return text.Append('\n').Append(string.Join(", ", pairs)).ToString();
     }

@@ -82,7 +82,7 @@ public static class GenerateVerb
         if (result.Baseline is not null)
         {
             baselineOut = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".text-only.png");
-            Write(baselineOut, result.Baseline, result.Parameters with { Condition = "text-only", Relation = null });
+            Write(baselineOut, result.Baseline, result.BaselineParameters!);
         }
         cli.WriteJson(new
         {
