@@ -86,6 +86,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AudioConditionedFlagged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AudioConditionedImage")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -140,6 +143,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("TextOnlyFlagged")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TextOnlyImage")
                         .HasMaxLength(64)
