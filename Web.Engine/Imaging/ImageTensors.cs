@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Imaging;
@@ -5,6 +6,10 @@ namespace Clap2Diffusion.Engine.Imaging;
 /// <summary>Conversions between 8-bit RGB pixels (row-major HWC) and image tensors in [-1, 1] (CHW).</summary>
 public static class ImageTensors
 {
+    // Long-lived Scalars: a temporary one left to the finaliser can be freed while LibTorch still reads it, which
+    // once turned a whole decoded image black.
+    private static readonly Scalar Half = 0.5, Zero = 0, One = 1, Full = 255, HalfRange = 127.5;
+
     /// <summary>A (3, H, W) float32 tensor in [-1, 1].</summary>
     public static Tensor FromRgb(byte[] rgb, int width, int height)
     {
@@ -12,15 +17,15 @@ public static class ImageTensors
             throw new ArgumentException($"expected {width * height * 3} bytes for {width}x{height} RGB, got {rgb.Length}", nameof(rgb));
         using var bytes = tensor(rgb, ScalarType.Byte).reshape(height, width, 3);
         using var chw = bytes.permute(2, 0, 1).to_type(ScalarType.Float32);
-        return chw.div(127.5).sub_(1.0);
+        return chw.div(HalfRange).sub_(One);
     }
 
     /// <summary>RGB bytes from a (3, H, W) tensor in [-1, 1], rounded as diffusers does: round((x/2 + 0.5) * 255).</summary>
     public static byte[] ToRgb(Tensor image)
     {
         using var scope = NewDisposeScope();
-        var unit = (image.detach().to_type(ScalarType.Float32).cpu() / 2 + 0.5).clamp(0, 1);
-        var hwc = (unit * 255).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        var unit = image.detach().to_type(ScalarType.Float32).cpu().mul(Half).add(Half).clamp(Zero, One);
+        var hwc = unit.mul(Full).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
         return hwc.data<byte>().ToArray();
     }
 }

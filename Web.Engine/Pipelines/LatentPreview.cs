@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Imaging;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -48,6 +49,10 @@ public sealed record LatentRgbFactors(string Name, float[,] Factors, LatentPrevi
 /// </summary>
 public static class LatentPreview
 {
+    // Long-lived Scalars: a temporary one left to the finaliser can be freed while LibTorch still reads it, which
+    // turned whole previews black.
+    private static readonly Scalar Half = 0.5, Zero = 0, One = 1, Two = 2, Full = 255;
+
     public static RgbImage ToRgb(Tensor latents, LatentRgbFactors? factors = null)
     {
         using var scope = NewDisposeScope();
@@ -68,8 +73,8 @@ public static class LatentPreview
         var matrix = tensor(factors.Factors);
         var scaled = factors.Scaling switch
         {
-            LatentPreviewScaling.ComfyUI => ((WithBias(latent.permute(1, 2, 0).matmul(matrix), factors) + 1) / 2).clamp(0, 1) * 255,
-            _ => (einsum("lxy,lr->rxy", latent, matrix) * 0.5 + 0.5).clamp(0, 1).mul(255).permute(1, 2, 0),
+            LatentPreviewScaling.ComfyUI => WithBias(latent.permute(1, 2, 0).matmul(matrix), factors).add(One).div(Two).clamp(Zero, One).mul(Full),
+            _ => einsum("lxy,lr->rxy", latent, matrix).mul(Half).add(Half).clamp(Zero, One).mul(Full).permute(1, 2, 0),
         };
         return scaled.contiguous().MoveToOuterDisposeScope();
     }

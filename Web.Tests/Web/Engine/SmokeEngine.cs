@@ -75,7 +75,7 @@ public sealed class SmokeEngine : IDisposable
 
     public EngineModelManager Manager(ActiveModels models) => new(models, NullLogger<EngineModelManager>.Instance);
 
-    public EngineGenerationBackend Generation(ActiveModels models) => new(EngineOptions, models, NullLogger<EngineGenerationBackend>.Instance);
+    public EngineGenerationBackend Generation(ActiveModels models) => new(EngineOptions, Options.Create(new SafetyOptions()), models, NullLogger<EngineGenerationBackend>.Instance);
 
     /// <summary>Stage 1 for four steps on four rows: a checkpoint at step 2 and at the end, samples at step 4.</summary>
     public TrainingSettings Settings => new()

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text.Json;
+using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Jobs;
+using Clap2Diffusion.Tests.Engine.Pipelines;
+using Clap2Diffusion.Tests.Engine.Safety;
+using Clap2Diffusion.Tests.Infrastructure;
+using Clap2Diffusion.Tests.Web.Infrastructure;
+using Clap2Diffusion.Client.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Tests.Web.Engine;
+
+/// <summary>
+/// The studio on the real engine over a tiny pipeline whose safety checker flags exactly the image that seed 1
+/// draws (one concept embedding is that image's embedding) and passes seed 2's: what each mode stores, serves and says.
+/// </summary>
+public sealed class SafetyCheckerFlowTests : IDisposable
+{
+    private const string Prompt = "a red circle";
+    private readonly TinyPipelineFolder model = new(withAudio: false);
+    private readonly TempFolder data = new("safety-flow");
+    private readonly RgbImage flagged;
+    private readonly RgbImage passed;
+
+    public SafetyCheckerFlowTests()
+    {
+        using (var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(model.Root)))
+        {
+            flagged = pipeline.Generate(Request(1)).Image;
+            passed = pipeline.Generate(Request(2)).Image;
+        }
+        using var checker = TinySafetyChecker.Build(flagged, passed);
+        TinySafetyChecker.AddTo(model.Root, checker);
+    }
+
+    [Theory]
+    [InlineData("block")]
+    [InlineData("blur")]
+    public async Task A_flagged_image_is_stored_and_served_only_obscured_and_recorded_as_flagged(string mode)
+    {
+        await using var factory = await Studio(mode);
+        using var client = factory.ClientFor("safety-tester");
+
+        var flaggedJob = await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 1));
+        var passedJob = await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 2));
+
+        var flaggedImages = flaggedJob.GetProperty("images");
+        Assert.True(flaggedImages.GetProperty("textOnlyFlagged").GetBoolean(), flaggedJob.ToString());
+        Assert.False(passedJob.GetProperty("images").GetProperty("textOnlyFlagged").GetBoolean());
+        var served = PngReader.Parse(await client.GetByteArrayAsync(flaggedImages.GetProperty("textOnlyUrl").GetString()));
+        var expected = mode == "block" ? ImageObscuring.Placeholder(flagged.Width, flagged.Height) : ImageObscuring.Blur(flagged);
+        Assert.Equal(expected.Pixels, served.DecodeRgb8());
+        Assert.Contains($"Safety checker: \"flagged, {mode}{(mode == "block" ? "ed" : "red")}\"", served.Text("parameters"));
+        var passedPng = PngReader.Parse(await client.GetByteArrayAsync(passedJob.GetProperty("images").GetProperty("textOnlyUrl").GetString()));
+        Assert.Equal(passed.Pixels, passedPng.DecodeRgb8());
+        Assert.Contains("Safety checker: passed", passedPng.Text("parameters"));
+
+        var gallery = JsonDocument.Parse(await client.GetStringAsync("/api/gallery")).RootElement;
+        var listed = gallery.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("job"))
+            .Single(j => j.GetProperty("id").GetGuid() == flaggedJob.GetProperty("id").GetGuid());
+        Assert.True(listed.GetProperty("images").GetProperty("textOnlyFlagged").GetBoolean());
+        Assert.Equal(flaggedImages.GetProperty("textOnlyUrl").GetString(), listed.GetProperty("images").GetProperty("textOnlyUrl").GetString());
+        Assert.True(await factory.DbAsync(db => Task.FromResult(db.Jobs.Single(j => j.Seed == 1).TextOnlyFlagged)));
+
+        for (var step = 1; step <= 4; step++)
+        {
+            using var preview = await client.GetAsync(ProgressBoard.PreviewUrl(flaggedJob.GetProperty("id").GetGuid(), step));
+            Assert.Equal(HttpStatusCode.NotFound, preview.StatusCode);
+        }
+        AssertNeverStored(factory.DataFolder, flagged);
+        Assert.Equal("on", await SafetyCheckerHealth(client));
+    }
+
+    [Fact]
+    public async Task With_the_mode_off_the_image_passes_through_and_everything_says_the_checker_is_off()
+    {
+        await using var factory = await Studio("off");
+        using var client = factory.ClientFor("safety-tester");
+
+        var job = await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 1));
+
+        var images = job.GetProperty("images");
+        Assert.False(images.GetProperty("textOnlyFlagged").GetBoolean());
+        var served = PngReader.Parse(await client.GetByteArrayAsync(images.GetProperty("textOnlyUrl").GetString()));
+        Assert.Equal(flagged.Pixels, served.DecodeRgb8());
+        Assert.Contains("Safety checker: off", served.Text("parameters"));
+        Assert.Equal("off", await SafetyCheckerHealth(client));
+        Assert.False(factory.Get<EngineState>().Backend!.SafetyCheckerActive);
+    }
+
+    [Fact]
+    public void Previews_are_blurred_only_when_the_operator_asks()
+    {
+        var plain = Previews(blur: false);
+        var blurred = Previews(blur: true);
+
+        Assert.Equal(2, plain.Count);
+        Assert.Equal(plain.Select(p => ImageObscuring.Blur(p).Pixels), blurred.Select(p => p.Pixels));
+        Assert.NotEqual(plain.Select(p => p.Pixels), blurred.Select(p => p.Pixels));
+    }
+
+    private List<RgbImage> Previews(bool blur)
+    {
+        var engine = Options.Create(new EngineModelOptions { ModelFolder = model.Root, Device = "cpu" });
+        using var backend = new EngineGenerationBackend(engine, Options.Create(new SafetyOptions { BlurPreviews = blur }), new ActiveModels(engine),
+            NullLogger<EngineGenerationBackend>.Instance);
+        var settings = backend.Describe().Defaults with { Prompt = Prompt, Steps = 2, Seed = 2 };
+        var previews = new List<RgbImage>();
+        backend.Run(new GenerationWork(Guid.NewGuid(), JobKind.TextOnly, settings, null), step =>
+        {
+            var png = PngReader.Parse(step.RenderPreview!());
+            previews.Add(new RgbImage(png.Width, png.Height, png.DecodeRgb8()));
+        }, CancellationToken.None);
+        return previews;
+    }
+
+    private async Task<StudioFactory> Studio(string mode, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Engine:ModelFolder"] = model.Root,
+            ["Engine:Device"] = "cpu",
+            ["Safety:Mode"] = mode,
+        };
+        foreach (var (key, value) in more ?? [])
+            settings[key] = value;
+        return await new StudioFactory(data.Path, backend: null, settings)
+        {
+            EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
+        }.ReadyAsync();
+    }
+
+    private static GenerationRequest Request(long seed) => new()
+    {
+        Prompt = Prompt, Steps = 4, Seed = seed, Width = 16, Height = 16, Scheduler = "ddim", TextScale = 5.0,
+    };
+
+    private static async Task<string?> SafetyCheckerHealth(HttpClient client) =>
+        JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement.GetProperty("checks").GetProperty("safetyChecker").GetString();
+
+    // Whatever route serves content reads it from the data folder: no file there may hold the flagged pixels.
+    private static void AssertNeverStored(string dataFolder, RgbImage original)
+    {
+        var pngs = Directory.EnumerateFiles(dataFolder, "*.png", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(pngs);
+        foreach (var path in pngs)
+            Assert.NotEqual(original.Pixels, PngReader.Read(path).DecodeRgb8());
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        model.Dispose();
+    }
+}
