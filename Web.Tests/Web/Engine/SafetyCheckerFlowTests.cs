@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
-using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Tests.Engine.Pipelines;
@@ -18,25 +17,32 @@ namespace Clap2Diffusion.Tests.Web.Engine;
 
 /// <summary>
 /// The studio on the real engine over a tiny pipeline whose safety checker flags exactly the image that seed 1
-/// draws (one concept embedding is that image's embedding) and passes seed 2's: what each mode stores, serves and says.
+/// draws (one concept embedding is that image's embedding, as the studio drew it without a checker) and passes seed
+/// 2's: what each mode stores, serves and says.
 /// </summary>
 public sealed class SafetyCheckerFlowTests : IDisposable
 {
     private const string Prompt = "a red circle";
     private readonly TinyPipelineFolder model = new(withAudio: false);
     private readonly TempFolder data = new("safety-flow");
-    private readonly RgbImage flagged;
-    private readonly RgbImage passed;
 
-    public SafetyCheckerFlowTests()
+    /// <summary>
+    /// Seeds 1 and 2 as the studio draws them with no checker (on a data folder of their own, so the originals are
+    /// never in the one under test), then a checker that flags the first and passes the second added to the model.
+    /// </summary>
+    private async Task<(RgbImage Flagged, RgbImage Passed)> PrepareAsync()
     {
-        using (var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(model.Root)))
+        using var reference = new TempFolder("safety-reference");
+        RgbImage flagged, passed;
+        await using (var factory = await Studio("off", dataFolder: reference.Path))
         {
-            flagged = pipeline.Generate(Request(1)).Image;
-            passed = pipeline.Generate(Request(2)).Image;
+            using var client = factory.ClientFor("safety-reference");
+            flagged = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 1)));
+            passed = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 2)));
         }
         using var checker = TinySafetyChecker.Build(flagged, passed);
         TinySafetyChecker.AddTo(model.Root, checker);
+        return (flagged, passed);
     }
 
     [Theory]
@@ -44,6 +50,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
     [InlineData("blur")]
     public async Task A_flagged_image_is_stored_and_served_only_obscured_and_recorded_as_flagged(string mode)
     {
+        var (flagged, passed) = await PrepareAsync();
         await using var factory = await Studio(mode);
         using var client = factory.ClientFor("safety-tester");
 
@@ -80,6 +87,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
     [Fact]
     public async Task With_the_mode_off_the_image_passes_through_and_everything_says_the_checker_is_off()
     {
+        var (flagged, _) = await PrepareAsync();
         await using var factory = await Studio("off");
         using var client = factory.ClientFor("safety-tester");
 
@@ -92,6 +100,30 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         Assert.Contains("Safety checker: off", served.Text("parameters"));
         Assert.Equal("off", await SafetyCheckerHealth(client));
         Assert.False(factory.Get<EngineState>().Backend!.SafetyCheckerActive);
+    }
+
+    [Fact]
+    public async Task Asking_for_filtering_on_a_model_without_a_checker_stops_the_engine_and_health_says_unavailable()
+    {
+        using var bare = new TinyPipelineFolder(withAudio: false);
+        await using var factory = new StudioFactory(data.Path, backend: null, new Dictionary<string, string?>
+        {
+            ["Engine:ModelFolder"] = bare.Root,
+            ["Engine:Device"] = "cpu",
+            ["Safety:Mode"] = "blur",
+        })
+        {
+            EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
+        };
+        using var client = factory.ClientFor("safety-tester");
+        var state = factory.Get<EngineState>();
+        await StudioApi.WaitUntilAsync(() => state.Status.Problem?.Contains("could not start", StringComparison.Ordinal) == true, "the engine gives up on the model", seconds: 60);
+
+        using var health = await client.GetAsync("/health");
+        var checks = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("unavailable", checks.GetProperty("safetyChecker").GetString());
+        Assert.Contains("no safety_checker/", checks.GetProperty("engine").GetString());
     }
 
     [Fact]
@@ -120,7 +152,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         return previews;
     }
 
-    private async Task<StudioFactory> Studio(string mode, Dictionary<string, string?>? more = null)
+    private async Task<StudioFactory> Studio(string mode, Dictionary<string, string?>? more = null, string? dataFolder = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -130,16 +162,17 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         };
         foreach (var (key, value) in more ?? [])
             settings[key] = value;
-        return await new StudioFactory(data.Path, backend: null, settings)
+        return await new StudioFactory(dataFolder ?? data.Path, backend: null, settings)
         {
             EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
         }.ReadyAsync();
     }
 
-    private static GenerationRequest Request(long seed) => new()
+    private static async Task<RgbImage> ServedImageAsync(HttpClient client, JsonElement job)
     {
-        Prompt = Prompt, Steps = 4, Seed = seed, Width = 16, Height = 16, Scheduler = "ddim", TextScale = 5.0,
-    };
+        var png = PngReader.Parse(await client.GetByteArrayAsync(job.GetProperty("images").GetProperty("textOnlyUrl").GetString()));
+        return new RgbImage(png.Width, png.Height, png.DecodeRgb8());
+    }
 
     private static async Task<string?> SafetyCheckerHealth(HttpClient client) =>
         JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement.GetProperty("checks").GetProperty("safetyChecker").GetString();
