@@ -37,8 +37,8 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         await using (var factory = await Studio("off", dataFolder: reference.Path))
         {
             using var client = factory.ClientFor("safety-reference");
-            flagged = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 1)));
-            passed = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: 2)));
+            flagged = await AgreedImageAsync(client, seed: 1);
+            passed = await AgreedImageAsync(client, seed: 2);
         }
         using var checker = TinySafetyChecker.Build(flagged, passed);
         TinySafetyChecker.AddTo(model.Root, checker);
@@ -162,10 +162,32 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         };
         foreach (var (key, value) in more ?? [])
             settings[key] = value;
-        return await new StudioFactory(dataFolder ?? data.Path, backend: null, settings)
+        var factory = await new StudioFactory(dataFolder ?? data.Path, backend: null, settings)
         {
             EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
         }.ReadyAsync();
+        // The first image after a model loads has come out black now and then (see AgreedImageAsync); one warm-up
+        // job keeps that engine fault, which is not the checker's, out of what these tests compare.
+        using var client = factory.ClientFor("safety-warm-up");
+        await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 1, seed: 99));
+        return factory;
+    }
+
+    /// <summary>
+    /// A seed's image once two draws of it agree. The engine still passes C# numbers where LibTorch wants Scalars in
+    /// places (schedulers, guidance); such a temporary freed by the finaliser mid-call has turned a whole image black
+    /// now and then, and a reference drawn that way would make the checker flag the wrong picture.
+    /// </summary>
+    private static async Task<RgbImage> AgreedImageAsync(HttpClient client, long seed)
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var first = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: seed)));
+            var second = await ServedImageAsync(client, await client.WaitForAsync(await client.QueueAsync(Prompt, steps: 4, seed: seed)));
+            if (first.Pixels.AsSpan().SequenceEqual(second.Pixels))
+                return first;
+        }
+        throw new InvalidOperationException($"four pairs of draws of seed {seed} never agreed");
     }
 
     private static async Task<RgbImage> ServedImageAsync(HttpClient client, JsonElement job)
