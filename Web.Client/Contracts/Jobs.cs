@@ -38,8 +38,15 @@ public sealed record JobRequest(GenerationSettings Settings, Guid? AudioUploadId
 public sealed record AudioClip(Guid Id, string FileName, string Url, double DurationSeconds, int SampleRate, int Channels, long Bytes);
 
 /// <summary>Where a finished job's images are served; <see cref="AudioConditionedUrl"/> only for pairs.</summary>
+/// <summary>A finished job's images; a flagged one was blurred or replaced by the safety checker before it was stored.</summary>
 public sealed record JobImages(string TextOnlyUrl, string? AudioConditionedUrl)
 {
+    public bool TextOnlyFlagged { get; init; }
+
+    public bool AudioConditionedFlagged { get; init; }
+
+    public bool AnyFlagged => TextOnlyFlagged || AudioConditionedFlagged;
+
     public IReadOnlyList<string> All => AudioConditionedUrl is null ? [TextOnlyUrl] : [TextOnlyUrl, AudioConditionedUrl];
 }
 

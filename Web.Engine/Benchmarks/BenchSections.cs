@@ -8,6 +8,7 @@ public static class BenchSections
         new UNetBenchSection(),
         new VaeBenchSection(),
         new ClapBenchSection(),
+        new SafetyBenchSection(),
         new DemoGenerationBenchSection(),
         new TrainingBenchSection(),
     ];

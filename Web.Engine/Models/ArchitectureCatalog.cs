@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Models.Clip;
+using Clap2Diffusion.Engine.Models.Safety;
 
 namespace Clap2Diffusion.Engine.Models;
 
@@ -15,6 +16,7 @@ public static class ArchitectureCatalog
         new("sd15-vae", "Stable Diffusion 1.5 VAE (diffusers AutoencoderKL)", device => new AutoencoderKL(AutoencoderKLConfig.StableDiffusion15, device)),
         new("clip-text-l14", "openai/clip-vit-large-patch14 text tower (transformers CLIPTextModel) = SD 1.5 text_encoder", device => new CLIPTextModel(CLIPTextConfig.ClipVitLargePatch14, device)),
         new("clip-vit-l14", "openai/clip-vit-large-patch14 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitLargePatch14, device)),
+        new("sd15-safety-checker", "Stable Diffusion 1.5 safety_checker (diffusers StableDiffusionSafetyChecker: CLIP ViT-L/14 vision tower, projection, 17 + 3 concept embeddings)", device => new StableDiffusionSafetyChecker(CLIPConfig.ClipVitLargePatch14, device)),
         new("clip-vit-b32", "openai/clip-vit-base-patch32 (transformers CLIPModel)", device => new CLIPModel(CLIPConfig.ClipVitBasePatch32, device)),
         new("clap-htsat-unfused", "laion/clap-htsat-unfused, transformers ClapModel (HTSAT-tiny audio + RoBERTa-base text)", device => new ClapModel(ClapConfig.HtsatUnfused, device)),
         new("clap-htsat-unfused-audio", "laion/clap-htsat-unfused audio half, transformers ClapAudioModelWithProjection", device => new ClapAudioModelWithProjection(ClapConfig.HtsatUnfused.AudioConfig, device)),

@@ -10,8 +10,12 @@ using Clap2Diffusion.Engine.Weights.Layouts;
 
 namespace Clap2Diffusion.Engine.Pipelines;
 
-/// <summary>Where a pipeline's parts come from. CLAP and adapter folders default to <c>clap/</c> and <c>adapters/</c> inside the model folder.</summary>
-public sealed record PipelineOptions(string ModelFolder, string? ClapFolder = null, string? AdaptersFolder = null, ComputeTarget? Target = null);
+/// <summary>
+/// Where a pipeline's parts come from. CLAP and adapter folders default to <c>clap/</c> and <c>adapters/</c> inside the
+/// model folder; <paramref name="Safety"/> null means <c>block</c> when the folder has a safety checker, off otherwise.
+/// </summary>
+public sealed record PipelineOptions(string ModelFolder, string? ClapFolder = null, string? AdaptersFolder = null, ComputeTarget? Target = null,
+    SafetyMode? Safety = null);
 
 public sealed partial class ClapDiffusionPipeline
 {
@@ -47,6 +51,7 @@ public sealed partial class ClapDiffusionPipeline
         var pipeline = new ClapDiffusionPipeline(options.ModelFolder, tokenizer, textEncoder, unet, vae, schedulerConfig, settings, target, unetHash);
         try
         {
+            pipeline.safety = SafetyGate.Load(folder, options.Safety, target);
             var clapFolder = options.ClapFolder ?? Existing(Path.Combine(options.ModelFolder, "clap"));
             var adaptersFolder = options.AdaptersFolder ?? Existing(Path.Combine(options.ModelFolder, "adapters"));
             if (clapFolder is not null)

@@ -33,6 +33,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     private ClapConditioner? clap;
     private AudioAdapters? adapters;
     private LoraTargets? loraTargets;
+    private SafetyGate? safety;
     private bool ownsComponents = true;
 
     public ComputeTarget Target { get; }
@@ -49,6 +50,9 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     public int DefaultSize => (unet.Config.SampleSize ?? 64) * VaeScaleFactor;
 
     public bool HearsAudio => clap is not null && adapters is not null;
+
+    /// <summary>What happens to flagged images: <see cref="SafetyMode.Off"/> when no checker runs.</summary>
+    public SafetyMode Safety => safety?.Mode ?? SafetyMode.Off;
 
     public GenerationResult Generate(GenerationRequest request, Action<StepProgress>? onStep = null, CancellationToken cancellation = default)
     {
@@ -78,10 +82,11 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             tokens = adapters!.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.AudioLevels);
         }
 
-        var image = Denoise(plan, textEmbeddings, useUncond, tokens, strength, tokens is null ? "text-only" : "audio", onStep, clock, cancellation);
-        RgbImage? baseline = null;
+        // 8. Screen each final image with the safety checker before it leaves the pipeline.
+        var image = Screen(Denoise(plan, textEmbeddings, useUncond, tokens, strength, tokens is null ? "text-only" : "audio", onStep, clock, cancellation));
+        SafetyScreening? baseline = null;
         if (request.Pair && tokens is not null)
-            baseline = Denoise(plan, textEmbeddings, useUncond, null, strength, "text-only", onStep, clock, cancellation);
+            baseline = Screen(Denoise(plan, textEmbeddings, useUncond, null, strength, "text-only", onStep, clock, cancellation));
 
         var parameters = plan.Parameters with
         {
@@ -94,8 +99,14 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             ClapHash = tokens is null ? null : Info.ClapHash,
             Condition = tokens is null ? "text-only" : "audio",
             Loras = loraUses,
+            Safety = image.Verdict,
         };
-        return new GenerationResult(image, baseline, parameters, relation, clock.Elapsed);
+        return new GenerationResult(image.Image, baseline?.Image, parameters, relation, clock.Elapsed)
+        {
+            ImageFlagged = image.Flagged,
+            BaselineFlagged = baseline?.Flagged ?? false,
+            BaselineSafety = baseline?.Verdict,
+        };
     }
 
     private RgbImage Denoise(GenerationPlan plan, Tensor textEmbeddings, bool useUncond, HybridAudioTokens? tokens,
@@ -188,6 +199,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
                 file.Dispose();
         }
     }
+    private SafetyScreening Screen(RgbImage image) => safety?.Screen(image) ?? SafetyScreening.Off(image);
 
     private Tensor EncodeText(IReadOnlyList<string> prompts, int clipSkip)
     {
@@ -217,5 +229,6 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         vae.Dispose();
         clap?.Dispose();
         adapters?.Dispose();
+        safety?.Dispose();
     }
 }

@@ -38,6 +38,8 @@ public sealed record GenerationParameters
     /// <summary>The LoRA files the job applied (both images of a pair); null when none.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LoraUse>? Loras { get; init; }
+    /// <summary>Whether the safety checker ran on this image and what it decided (<see cref="SafetyScreening.Verdict"/>).</summary>
+    public string Safety { get; init; } = SafetyScreening.Unchecked;
 
     public const string JsonKeyword = "clap2diffusion";
 
@@ -80,6 +82,7 @@ public sealed record GenerationParameters
             pairs.Add($"Lora hashes: {Quote(string.Join(", ", loras.Select(l => $"{l.Name}: {Weights.ModelHash.Short(l.Hash)}")))}");
         }
         pairs.Add($"Condition: {Condition}");
+        pairs.Add($"Safety checker: {Quote(Safety)}");
         pairs.Add($"Version: Clap2Diffusion {Version}");
         return text.Append('\n').Append(string.Join(", ", pairs)).ToString();
     }

@@ -3,6 +3,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -17,7 +18,7 @@ namespace Clap2Diffusion.Server.Engine;
 /// on the engine thread and kept until the active models change; then the old pipeline is released before the
 /// new one loads. Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
 /// </summary>
-public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, ActiveModels models, Models.LoraLibrary loras,
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, ActiveModels models, Models.LoraLibrary loras,
     ILogger<EngineGenerationBackend> logger)
     : IGenerationBackend, IDisposable
 {
@@ -30,7 +31,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     {
         var engine = Pipeline();
         var info = engine.Info;
-        logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}", info.ModelFolder, info.ModelHash, info.Device, engine.HearsAudio);
+        logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}; safety checker {Safety}", info.ModelFolder, info.ModelHash,
+            info.Device, engine.HearsAudio, engine.Safety.Name());
         var size = engine.DefaultSize;
         var defaults = new GenerationSettings
         {
@@ -43,7 +45,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         };
         var multiple = engine.VaeScaleFactor;
         return new BackendInfo(info.ModelName, info.ModelFolder, info.ModelHash, info.AdaptersHash, info.Device, engine.HearsAudio,
-            info.KnownWords ?? [], SafetyCheckerActive: false,
+            info.KnownWords ?? [], SafetyCheckerActive: engine.Safety != SafetyMode.Off,
             [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults,
             new GenerationLimits(MaxSteps: 150, MinSide: Math.Max(multiple, 16), MaxSide: Math.Min(ClapDiffusionPipeline.MaxSide, 1024),
                 SideMultiple: multiple, MaxPromptLength: 1000));
@@ -88,18 +90,28 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             Loras = (settings.Loras ?? []).Select(l => new LoraInput(
                 loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library"), l.Scale)).ToList(),
         }, step => onStep(new GenerationStep(++done, total, (int)Math.Round(step.Timestep), step.Elapsed,
-            () => PngWriter.Encode(step.Preview.Width, step.Preview.Height, step.Preview.Pixels))), cancellationToken);
+            () => Preview(step.Preview))), cancellationToken);
 
         var elapsed = clock.Elapsed;
         Learn(settings, total, elapsed - decoded);
         var textOnly = result.Baseline ?? result.Image;
-        var textOnlyParameters = result.Baseline is null ? result.Parameters : result.Parameters with { Condition = "text-only", Relation = null };
+        var textOnlyParameters = result.BaselineParameters ?? result.Parameters;
         return new GenerationOutcome(
             PngWriter.Encode(textOnly.Width, textOnly.Height, textOnly.Pixels, textOnlyParameters.PngTexts()),
             result.Baseline is null ? null : PngWriter.Encode(result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts()),
             work.Seed,
             result.Relation is null ? null : Relation(result.Relation.Relation),
-            [new StageTiming("decode audio", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)]);
+            [new StageTiming("decode audio", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
+        {
+            TextOnlyFlagged = result.Baseline is null ? result.ImageFlagged : result.BaselineFlagged,
+            AudioConditionedFlagged = result.Baseline is not null && result.ImageFlagged,
+        };
+    }
+
+    private byte[] Preview(RgbImage preview)
+    {
+        var shown = safety.Value.BlurPreviews ? ImageObscuring.Blur(preview) : preview;
+        return PngWriter.Encode(shown.Width, shown.Height, shown.Pixels);
     }
 
     // An exponential average of measured cost, so estimates follow the machine's real speed.
@@ -130,7 +142,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         (pipeline, loaded) = (null, null);
         var settings = options.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
-        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target));
+        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target, safety.Value.Requested));
         loaded = wanted;
         return pipeline;
     }

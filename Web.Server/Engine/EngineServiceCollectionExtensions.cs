@@ -13,6 +13,7 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddEngine(this IServiceCollection services)
     {
         services.AddOptions<EngineModelOptions>().BindConfiguration(EngineModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EvaluationOptions>().BindConfiguration(EvaluationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ActiveModels>();
         services.AddSingleton<IGenerationBackend, EngineGenerationBackend>();

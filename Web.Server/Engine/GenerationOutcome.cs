@@ -2,7 +2,10 @@ using Clap2Diffusion.Client.Contracts;
 
 namespace Clap2Diffusion.Server.Engine;
 
-/// <summary>What a finished job made. The PNGs carry their generation parameters, embedded by the engine.</summary>
+/// <summary>
+/// What a finished job made. The PNGs carry their generation parameters, embedded by the engine; an image the safety
+/// checker flagged is already blurred or replaced, and its flag says so.
+/// </summary>
 /// <param name="TextOnlyPng">The text-only image (for a pair, its same-seed baseline).</param>
 /// <param name="AudioConditionedPng">The audio-conditioned image of a pair; null for a text-only job.</param>
 /// <param name="Seed">The seed used (the one in the work's settings).</param>
@@ -13,4 +16,9 @@ public sealed record GenerationOutcome(
     byte[]? AudioConditionedPng,
     long Seed,
     PairRelation? Relation,
-    IReadOnlyList<StageTiming> Stages);
+    IReadOnlyList<StageTiming> Stages)
+{
+    public bool TextOnlyFlagged { get; init; }
+
+    public bool AudioConditionedFlagged { get; init; }
+}

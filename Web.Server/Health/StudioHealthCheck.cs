@@ -15,11 +15,10 @@ public sealed class StudioHealthCheck(EngineState state) : IHealthCheck
             ["engine"] = state.Status.Ready ? "ready" : state.Status.Problem ?? "starting",
             ["version"] = EngineState.AppVersion,
         };
-        if (state.Backend is { } backend)
-        {
-            data["model"] = backend.ModelName;
-            data["safetyChecker"] = backend.SafetyCheckerActive ? "on" : "off";
-        }
+        // "unavailable" until a loaded engine says whether its checker runs (or when it failed to load at all).
+        data["safetyChecker"] = state.Backend is { } backend ? backend.SafetyCheckerActive ? "on" : "off" : "unavailable";
+        if (state.Backend is { } described)
+            data["model"] = described.ModelName;
 
         return Task.FromResult(state.DatabaseReady && state.Status.Ready
             ? HealthCheckResult.Healthy("ready", data)

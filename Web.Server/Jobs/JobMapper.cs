@@ -21,7 +21,11 @@ public static class JobMapper
         job.TextOnlyImage is null
             ? null
             : new JobImages(ContentStore.UrlOf(job.TextOnlyImage, "png"),
-                job.AudioConditionedImage is null ? null : ContentStore.UrlOf(job.AudioConditionedImage, "png"));
+                job.AudioConditionedImage is null ? null : ContentStore.UrlOf(job.AudioConditionedImage, "png"))
+            {
+                TextOnlyFlagged = job.TextOnlyFlagged,
+                AudioConditionedFlagged = job.AudioConditionedFlagged,
+            };
 
     public static JobStatus ToStatus(JobEntity job, string clientId, int? position, ProgressEvent? progress)
     {

@@ -32,12 +32,11 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
                 backend.Run(work, step => OnStep(job.Id, step, previews), cancellation.Token));
             var runMs = clock.Elapsed.TotalMilliseconds;
             CheckOutcome(job, outcome);
-            await store.CompleteAsync(job.Id, outcome.TextOnlyPng, outcome.AudioConditionedPng, outcome.Relation, outcome.Stages, runMs,
-                CancellationToken.None);
+            await store.CompleteAsync(job.Id, outcome, runMs, CancellationToken.None);
             var finished = await store.FindAsync(job.Id, CancellationToken.None);
             events.Publish(new CompletedEvent(job.Id, JobMapper.Images(finished!)?.All ?? [], JobMapper.RelationName(outcome.Relation)));
-            logger.LogInformation("Job {JobId} completed in {RunMs:0} ms: seed {Seed}, relation {Relation}, stages {Stages}",
-                job.Id, runMs, outcome.Seed, outcome.Relation?.ToString() ?? "none",
+            logger.LogInformation("Job {JobId} completed in {RunMs:0} ms: seed {Seed}, relation {Relation}, flagged {Flagged}, stages {Stages}",
+                job.Id, runMs, outcome.Seed, outcome.Relation?.ToString() ?? "none", outcome.TextOnlyFlagged || outcome.AudioConditionedFlagged,
                 string.Join(", ", outcome.Stages.Select(s => $"{s.Name} {s.Milliseconds:0} ms")));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

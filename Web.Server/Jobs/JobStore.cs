@@ -127,9 +127,9 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
     /// Stores a finished job's images and marks it completed. Each image is stored and referenced under the
     /// content store's gate, so a concurrent deletion of an identical image cannot take this job's file.
     /// </summary>
-    public async Task CompleteAsync(Guid jobId, byte[] textOnlyPng, byte[]? audioPng, PairRelation? relation,
-        IReadOnlyList<StageTiming> stages, double runMs, CancellationToken cancellationToken)
+    public async Task CompleteAsync(Guid jobId, GenerationOutcome outcome, double runMs, CancellationToken cancellationToken)
     {
+        var (textOnlyPng, audioPng, relation, stages) = (outcome.TextOnlyPng, outcome.AudioConditionedPng, outcome.Relation, outcome.Stages);
         await content.PutAsync(textOnlyPng, "png", async hash =>
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -153,7 +153,8 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
             await db.Jobs.Where(j => j.Id == jobId)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Completed).SetProperty(j => j.FinishedAt, now)
                     .SetProperty(j => j.Relation, relation).SetProperty(j => j.RunMs, runMs)
-                    .SetProperty(j => j.StagesJson, stagesJson), cancellationToken);
+                    .SetProperty(j => j.StagesJson, stagesJson).SetProperty(j => j.TextOnlyFlagged, outcome.TextOnlyFlagged)
+                    .SetProperty(j => j.AudioConditionedFlagged, outcome.AudioConditionedFlagged), cancellationToken);
         }
     }
 

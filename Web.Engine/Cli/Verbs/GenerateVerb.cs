@@ -35,6 +35,7 @@ public static class GenerateVerb
         var adapters = new Option<string?>("--adapters") { Description = "V4 adapter folder (default: <model>/adapters)" };
         var pair = new Option<bool>("--pair") { Description = "also write the same-seed text-only image to <stem>.text-only.png" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
+        var safety = new Option<string?>("--safety") { Description = $"what a flagged image becomes: {string.Join(", ", SafetyModes.Names)} (default: block when the model folder has a safety checker, off otherwise)" };
         var output = new Option<string>("--out") { Description = "output PNG", Required = true };
         var loras = new Option<string[]>("--lora")
         {
@@ -44,13 +45,14 @@ public static class GenerateVerb
         var command = new Command("generate", "Make an image from a prompt and, optionally, a sound.")
         {
             prompt, audio, negative, steps, seed, width, height, scheduler, textScale, audioScale, audioStrength, levels,
-            model, clap, adapters, pair, device, output, loras,
+            model, clap, adapters, pair, device, safety, output, loras,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var (down, mid, up) = ParseLevels(result.GetValue(levels));
             var options = new PipelineOptions(DemoModel.Require(result.GetValue(model)), result.GetValue(clap), result.GetValue(adapters),
-                ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }));
+                ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }),
+                result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null);
             var audioPath = result.GetValue(audio);
             var request = new GenerationRequest
             {
@@ -88,7 +90,7 @@ public static class GenerateVerb
         if (result.Baseline is not null)
         {
             baselineOut = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".text-only.png");
-            Write(baselineOut, result.Baseline, result.Parameters with { Condition = "text-only", Relation = null });
+            Write(baselineOut, result.Baseline, result.BaselineParameters!);
         }
         cli.WriteJson(new
         {
@@ -101,6 +103,7 @@ public static class GenerateVerb
             result.Parameters.Scheduler,
             Model = pipeline.Info.ModelFolder,
             Relation = result.Relation?.Name,
+            result.Parameters.Safety,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         });
         return ExitCodes.Success;

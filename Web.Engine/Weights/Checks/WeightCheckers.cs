@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Clip;
+using Clap2Diffusion.Engine.Models.Safety;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Weights.Layouts;
 using static TorchSharp.torch;
@@ -16,6 +17,7 @@ public static class WeightCheckers
         new("AutoencoderKL", WeightFiles.Diffusers, folder => new AutoencoderKL(AutoencoderKLConfig.Read(folder), META)) { Translation = AutoencoderKL.LegacyAttentionNames },
         new("CLIPTextModel", WeightFiles.Transformers, folder => new CLIPTextModel(CLIPConfig.ReadText(ModelFolder.ConfigPath(folder)), META)),
         new("CLIPModel", WeightFiles.Transformers, folder => new CLIPModel(CLIPConfig.Read(ModelFolder.ConfigPath(folder)), META)),
+        new("StableDiffusionSafetyChecker", WeightFiles.Transformers, folder => new StableDiffusionSafetyChecker(CLIPConfig.Read(ModelFolder.ConfigPath(folder)), META)),
         new("ClapModel", WeightFiles.Transformers, folder => new ClapModel(ClapConfig.Read(ModelFolder.ConfigPath(folder)), META)),
         new("ClapAudioModelWithProjection", WeightFiles.Transformers, folder => new ClapAudioModelWithProjection(ClapConfig.ReadAudio(ModelFolder.ConfigPath(folder)), META)),
     ];

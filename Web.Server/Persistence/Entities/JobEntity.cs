@@ -33,6 +33,12 @@ public sealed class JobEntity
 
     public string? AudioConditionedImage { get; set; }
 
+    /// <summary>The safety checker flagged the text-only image (stored blurred or replaced, never as generated).</summary>
+    public bool TextOnlyFlagged { get; set; }
+
+    /// <summary>The safety checker flagged the audio-conditioned image.</summary>
+    public bool AudioConditionedFlagged { get; set; }
+
     public PairRelation? Relation { get; set; }
 
     public string? Error { get; set; }

@@ -116,6 +116,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AudioConditionedFlagged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AudioConditionedImage")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -170,6 +173,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("TextOnlyFlagged")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TextOnlyImage")
                         .HasMaxLength(64)
