@@ -141,6 +141,8 @@ public sealed class SafetyCheckerFlowTests : IDisposable
     {
         var engine = Options.Create(new EngineModelOptions { ModelFolder = model.Root, Device = "cpu" });
         using var backend = new EngineGenerationBackend(engine, Options.Create(new SafetyOptions { BlurPreviews = blur }), new ActiveModels(engine),
+            new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()),
+                new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = model.Root }),
             NullLogger<EngineGenerationBackend>.Instance);
         var settings = backend.Describe().Defaults with { Prompt = Prompt, Steps = 2, Seed = 2 };
         var previews = new List<RgbImage>();
