@@ -77,4 +77,9 @@ public sealed record TrainingRunDetail(
     IReadOnlyList<MetricSeries> Metrics,
     IReadOnlyList<RunSample> Samples,
     IReadOnlyList<RunCheckpoint> Checkpoints,
-    DatasetValidation? Dataset);
+    DatasetValidation? Dataset,
+    long NonFiniteSteps = 0)
+{
+    /// <summary>The trainer's per-step flag (1 on a step skipped for a non-finite loss or gradient); counted, not charted.</summary>
+    public const string NonFiniteMetric = "steps/non_finite";
+}

@@ -11,5 +11,6 @@ public static class BenchSections
         new SafetyBenchSection(),
         new DemoGenerationBenchSection(),
         new TrainingBenchSection(),
+        new SoakBenchSection(),
     ];
 }

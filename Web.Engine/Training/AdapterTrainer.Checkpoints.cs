@@ -22,6 +22,8 @@ public sealed partial class AdapterTrainer
     {
         var saved = store.Save(step, folder =>
         {
+            // Exporting copies every weight to a float32 CPU tensor; the scope frees those copies here, on this thread.
+            using var scope = NewDisposeScope();
             AdapterFolder.Save(adapters, Path.Combine(folder, CheckpointAdaptersFolder), Metadata(step));
             var (tensors, count) = optimizer.State();
             SafeTensorsWriter.Save(Path.Combine(folder, OptimizerFile), tensors.Select(kv => (kv.Key, kv.Value)),
@@ -76,7 +78,8 @@ public sealed partial class AdapterTrainer
     private string ExportAdapters(long step)
     {
         var folder = Path.Combine(settings.Output, "adapters");
-        AdapterFolder.Save(adapters, folder, Metadata(step));
+        using (NewDisposeScope())
+            AdapterFolder.Save(adapters, folder, Metadata(step));
         return folder;
     }
 

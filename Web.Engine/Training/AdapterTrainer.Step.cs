@@ -8,28 +8,49 @@ using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Training;
 
+/// <summary>One optimiser step's figures; <see cref="NonFinite"/> names what was not finite when the step was skipped.</summary>
+internal sealed record StepResult(double Loss, Dictionary<string, double> Parts, double GradNorm, IReadOnlyList<string> ItemIds, string? NonFinite);
+
 public sealed partial class AdapterTrainer
 {
+    // Long-lived constants of the losses: static Scalars are never finalised, so no native call can lose them midway.
+    private static readonly Scalar One = 1.0.ToScalar();
+
     // float16 gradients through a frozen float16 UNet underflow without scaling; float32 needs none.
     private double LossScale => settings.MixedPrecision == "fp16" ? 1024.0 : 1.0;
 
-    private (double Loss, Dictionary<string, double> Parts, double GradNorm) TrainStep(long step, AdamW optimizer, double learningRate)
+    /// <summary>
+    /// One optimiser step over <see cref="AdapterTrainingSettings.GradientAccumulation"/> micro-batches. A micro-batch
+    /// whose loss is not finite, or a gradient whose norm is not finite, skips the update: the gradients are zeroed and
+    /// neither the weights nor the optimiser's moments and step count change. Every tensor of the step, the gradient
+    /// handles included, lives in a dispose scope of this thread, so nothing is left to the finaliser.
+    /// </summary>
+    private StepResult TrainStep(long step, AdamW optimizer, double learningRate)
     {
         double lossSum = 0, diffusionSum = 0, alignSum = 0, levelSum = 0;
-        for (var micro = 0; micro < settings.GradientAccumulation; micro++)
+        var itemIds = new List<string>();
+        string? nonFinite = null;
+        using var backwardScale = (LossScale / settings.GradientAccumulation).ToScalar();
+        for (var micro = 0; micro < settings.GradientAccumulation && nonFinite is null; micro++)
         {
             using var scope = NewDisposeScope();
             var batchNumber = (step - 1) * settings.GradientAccumulation + micro;
-            var (loss, diffusion, align, level) = Loss(batchNumber);
-            (loss * (LossScale / settings.GradientAccumulation)).backward();
-            lossSum += loss.item<float>();
+            var (loss, diffusion, align, level) = Loss(batchNumber, itemIds);
+            var lossValue = (double)loss.item<float>();
+            lossSum += lossValue;
             diffusionSum += diffusion;
             alignSum += align;
             levelSum += level;
+            if (!double.IsFinite(lossValue))
+                nonFinite = "loss";
+            else
+                loss.mul(backwardScale).backward();
         }
 
-        var gradNorm = ClipGradients();
-        if (double.IsFinite(gradNorm))
+        var gradNorm = nonFinite is null ? ClipGradients() : double.NaN;
+        if (nonFinite is null && !double.IsFinite(gradNorm))
+            nonFinite = "gradient";
+        if (nonFinite is null)
             optimizer.Update(learningRate);
         optimizer.ZeroGrad();
         var count = settings.GradientAccumulation;
@@ -38,13 +59,15 @@ public sealed partial class AdapterTrainer
             parts["loss/align"] = alignSum / count;
         if (levelTargets is not null)
             parts["loss/levels"] = levelSum / count;
-        return (lossSum / count, parts, gradNorm);
+        return new StepResult(lossSum / count, parts, gradNorm, itemIds, nonFinite);
     }
 
-    private (Tensor Loss, double Diffusion, double Align, double Level) Loss(long batchNumber)
+    /// <summary>The micro-batch's loss, in the caller's dispose scope; the batch's item ids are added to <paramref name="itemIds"/>.</summary>
+    private (Tensor Loss, double Diffusion, double Align, double Level) Loss(long batchNumber, List<string> itemIds)
     {
         var random = new DemoRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
         using var generator = new Generator(random.NextULong() >> 1);
+        using var scaling = components.Vae.ScalingFactor.ToScalar();
         var target = components.Target;
         var batch = settings.BatchSize;
 
@@ -58,9 +81,10 @@ public sealed partial class AdapterTrainer
         for (var b = 0; b < batch; b++)
         {
             using var sample = cache.Get(SampleIndex(batchNumber * batch + b));
+            itemIds.Add(sample.Id);
             var view = random.Next((int)sample.VaeMean.shape[0]);
             var eps = randn(sample.VaeMean[view].shape, generator: generator);
-            latents.Add((sample.VaeMean[view] + sample.VaeStd[view] * eps) * components.Vae.ScalingFactor);
+            latents.Add((sample.VaeMean[view] + sample.VaeStd[view] * eps).mul(scaling));
             audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
             captions.Add(sample.Caption.clone());
             if (levelTargets is not null)
@@ -99,18 +123,20 @@ public sealed partial class AdapterTrainer
         double align = 0;
         if (settings.Stage == 1 && settings.AlignmentWeight > 0)
         {
+            using var weight = settings.AlignmentWeight.ToScalar();
             var alignment = AlignmentLoss(tokens.Full.to(ScalarType.Float32), stack(captions).to(target.Device), stack(masks).to(target.Device), rows);
             align = alignment.item<float>();
-            loss = loss + settings.AlignmentWeight * alignment;
+            loss = loss + alignment.mul(weight);
         }
         double level = 0;
         if (levelTargets is not null)
         {
+            using var weight = settings.LevelWeight.ToScalar();
             var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
             level = levels.item<float>();
-            loss = loss + settings.LevelWeight * levels;
+            loss = loss + levels.mul(weight);
         }
-        return (loss.MoveToOuterDisposeScope(), diffusion.item<float>(), align, level);
+        return (loss, diffusion.item<float>(), align, level);
     }
 
     /// <summary>
@@ -120,7 +146,7 @@ public sealed partial class AdapterTrainer
     internal static Tensor LevelLoss(Tensor views, Tensor targets, Tensor rowsWithAudio)
     {
         var perRow = (views - targets).square().sum([-1]).mean([-1]);
-        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(1);
+        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(One);
     }
 
     /// <summary>
@@ -131,25 +157,34 @@ public sealed partial class AdapterTrainer
     {
         var cosine = nn.functional.cosine_similarity(audioTokens, captionStates, dim: -1);
         var weights = captionMask * rowsWithAudio.unsqueeze(1);
-        var count = weights.sum().clamp_min(1);
-        return ((1 - cosine) * weights).sum() / count;
+        var count = weights.sum().clamp_min(One);
+        // 1 − cos as −cos + 1: the same IEEE result, with no Scalar made for the literal.
+        return (cosine.neg().add_(One) * weights).sum() / count;
     }
 
+    /// <summary>Unscales and clips the gradients in place; returns their norm before clipping, NaN when it is not finite.</summary>
     private double ClipGradients()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var grads = adapters.parameters().Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!).ToList();
+        var grads = adapters.parameters().Where(p => p.requires_grad).Select(p => p.grad).OfType<Tensor>().ToList();
         if (grads.Count == 0)
             return 0;
         if (LossScale != 1)
+        {
+            using var lossScale = LossScale.ToScalar();
             foreach (var grad in grads)
-                grad.div_(LossScale);
+                grad.div_(lossScale);
+        }
         var norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
         if (!double.IsFinite(norm))
             return double.NaN;
         if (norm > settings.MaxGradNorm)
+        {
+            using var clip = (settings.MaxGradNorm / (norm + 1e-6)).ToScalar();
             foreach (var grad in grads)
-                grad.mul_(settings.MaxGradNorm / (norm + 1e-6));
+                grad.mul_(clip);
+        }
         return norm;
     }
 }

@@ -29,7 +29,7 @@ public sealed record TrainingOutcome(string RunFolder, long Step, long TotalStep
 /// randomness (batch, flips, crops, condition dropout, noise, timesteps) derives from the seed and the step
 /// number, so a run resumed from a checkpoint reproduces the uninterrupted run's losses exactly.
 /// </summary>
-public sealed partial class AdapterTrainer
+public sealed partial class AdapterTrainer : IDisposable
 {
     private readonly AdapterTrainingSettings settings;
     private readonly TrainingComponents components;
@@ -54,10 +54,17 @@ public sealed partial class AdapterTrainer
         this.sink = sink;
         this.listener = listener;
         this.runId = runId;
+        using (NewDisposeScope())
         using (no_grad())
             emptyText = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer, 8, false, 1, "")
-                .EmptyText().DetachFromDisposeScope();
+                .EmptyText().clone().DetachFromDisposeScope();
         noiseSchedule = SchedulerFactory.Create("ddim", components.SchedulerConfig);
+    }
+
+    public void Dispose()
+    {
+        emptyText.Dispose();
+        noiseSchedule.Dispose();
     }
 
     /// <summary>
@@ -102,7 +109,7 @@ public sealed partial class AdapterTrainer
             using var levelTargets = settings.Stage == 1 && settings.LevelWeight > 0 && adapters.Config.LevelViews
                 ? LevelTextTargets.Build(entries, components.Clap)
                 : null;
-            var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), listener, runId,
+            using var trainer = new AdapterTrainer(settings, components, cache, adapters, sink is null ? jsonl : new CompositeMetricSink(jsonl, sink), listener, runId,
                 levelTargets);
             return trainer.Loop(store, latest, entries, report, progress, shouldYield, cancellation);
         }
@@ -144,6 +151,12 @@ public sealed partial class AdapterTrainer
 
     private static bool IsLora(string name) => name.Contains(".lora_A.", StringComparison.Ordinal) || name.Contains(".lora_B.", StringComparison.Ordinal);
 
+    /// <summary>1 on a step skipped for a non-finite loss or gradient, else 0.</summary>
+    public const string NonFiniteSkippedMetric = "steps/non_finite";
+
+    /// <summary>How many steps of this run (this call) have been skipped for a non-finite loss or gradient so far.</summary>
+    public const string NonFiniteTotalMetric = "steps/non_finite_total";
+
     private TrainingOutcome Loop(CheckpointStore store, (string Path, long Step)? latest, IReadOnlyList<AudioCapsEntry> entries, DatasetReport report,
         Action<TrainingProgress>? progress, Func<bool>? shouldYield, CancellationToken cancellation)
     {
@@ -161,6 +174,7 @@ public sealed partial class AdapterTrainer
         var frozenBefore = components.FrozenFingerprint();
         adapters.train();
 
+        var nonFinite = new NonFiniteGuard(Path.Combine(settings.Output, NonFiniteGuard.LogFile), settings.MaxNonFiniteSteps);
         while (step < total)
         {
             if (cancellation.IsCancellationRequested || (shouldYield?.Invoke() ?? false))
@@ -172,18 +186,30 @@ public sealed partial class AdapterTrainer
             }
             var started = clock.Elapsed;
             step++;
-            var (loss, parts, gradNorm) = TrainStep(step, optimizer, schedule.At(step - 1));
-            var values = new Dictionary<string, double>(parts)
+            var result = TrainStep(step, optimizer, schedule.At(step - 1));
+            NonFiniteStep? skipped = null;
+            if (result.NonFinite is { } cause)
             {
-                ["loss/total"] = loss,
+                skipped = nonFinite.Skipped(step, cause, result.ItemIds);
+                listener?.StepSkipped(skipped);
+            }
+            else
+                nonFinite.Finite(result.Loss);
+            var values = new Dictionary<string, double>(result.Parts)
+            {
+                ["loss/total"] = result.Loss,
                 ["lr"] = schedule.At(step - 1),
-                ["grad_norm"] = gradNorm,
+                ["grad_norm"] = result.GradNorm,
                 ["time/step_ms"] = (clock.Elapsed - started).TotalMilliseconds,
+                [NonFiniteSkippedMetric] = skipped is null ? 0 : 1,
+                [NonFiniteTotalMetric] = nonFinite.Total,
             };
             foreach (var (name, value) in GateValues())
                 values[name] = value;
             sink.Write(new MetricRecord(runId, MetricRecord.TrainingKind, step, DateTimeOffset.UtcNow, values));
-            progress?.Invoke(new TrainingProgress($"stage {settings.Stage}", step, total, loss, clock.Elapsed));
+            progress?.Invoke(new TrainingProgress($"stage {settings.Stage}", step, total, result.Loss, clock.Elapsed));
+            if (skipped is not null)
+                nonFinite.ThrowIfExhausted(skipped);
 
             if (step % settings.CheckpointEvery == 0 && step < total)
                 SaveCheckpoint(store, optimizer, step);
@@ -221,21 +247,22 @@ public sealed partial class AdapterTrainer
         return all.Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
     }
 
-    private IEnumerable<(string Name, double Value)> GateValues()
+    private List<(string Name, double Value)> GateValues()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var site in adapters.Sites)
-            yield return ($"gate/{site.Path}", adapters.For(site)!.GateValue().item<float>());
+        var values = adapters.Sites.Select(site => ($"gate/{site.Path}", (double)adapters.For(site)!.GateValue().item<float>())).ToList();
         var weights = adapters.audio_encoder.hierarchy_weights.detach().cpu().data<float>().ToArray();
-        yield return ("hierarchy/foreground", weights[0]);
-        yield return ("hierarchy/background", weights[1]);
-        yield return ("hierarchy/ambience", weights[2]);
+        values.Add(("hierarchy/foreground", weights[0]));
+        values.Add(("hierarchy/background", weights[1]));
+        values.Add(("hierarchy/ambience", weights[2]));
         if (adapters.LoraLayers.Count > 0)
         {
             // The size of the LoRA's update: its B matrices start at zero, so this shows how far stage 2 moved the UNet.
             var squares = adapters.LoraLayers.Values.Sum(layer => layer.lora_B.parameters().Sum(p => p.square().sum().item<float>()));
-            yield return ("lora/b_norm", Math.Sqrt(squares));
+            values.Add(("lora/b_norm", Math.Sqrt(squares)));
         }
+        return values;
     }
 
     /// <summary>The sample index drawn as the <paramref name="draw"/>-th of the run: epochs are seeded shuffles.</summary>

@@ -62,6 +62,12 @@ public sealed record AdapterTrainingSettings
     /// </summary>
     [JsonPropertyName("level_weight")] public double LevelWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Consecutive steps with a non-finite loss or gradient after which the run fails. Each such step is skipped
+    /// (weights and optimiser state untouched) and logged; a few in a row are survivable, a long streak is divergence.
+    /// </summary>
+    [JsonPropertyName("max_non_finite_steps")] public int MaxNonFiniteSteps { get; init; } = 20;
+
     /// <summary>Condition dropout for guidance: text only dropped, audio only dropped, both dropped.</summary>
     [JsonPropertyName("drop_text")] public double DropText { get; init; } = 0.1;
     [JsonPropertyName("drop_audio")] public double DropAudio { get; init; } = 0.1;
@@ -125,6 +131,7 @@ public sealed record AdapterTrainingSettings
         Require(GradientAccumulation is >= 1 and <= 1024, $"gradient accumulation must lie in 1..1024, not {GradientAccumulation}");
         Require(WarmupSteps >= 0, "warm-up steps must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm must be positive");
+        Require(MaxNonFiniteSteps is >= 1 and <= 1_000_000, $"max_non_finite_steps must lie in 1..1000000, not {MaxNonFiniteSteps}");
         Require(AlignmentWeight >= 0, "alignment_weight must be 0 or more");
         Require(LevelWeight >= 0, "level_weight must be 0 or more");
         Require(DropText >= 0 && DropAudio >= 0 && DropBoth >= 0 && DropText + DropAudio + DropBoth <= 1, "condition dropout probabilities must be non-negative and sum to at most 1");

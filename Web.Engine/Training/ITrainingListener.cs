@@ -13,4 +13,9 @@ public interface ITrainingListener
 
     /// <summary>A complete checkpoint folder, the one a resumed run continues from.</summary>
     void CheckpointWritten(long step, string folder);
+
+    /// <summary>A step skipped for a non-finite loss or gradient (the run goes on until too many come in a row).</summary>
+    void StepSkipped(NonFiniteStep step)
+    {
+    }
 }

@@ -22,7 +22,14 @@ public sealed class LevelTextTargets : IDisposable
     private LevelTextTargets(Dictionary<string, Tensor> byClip) => this.byClip = byClip;
 
     /// <summary>Clips whose caption named at least one level.</summary>
-    public int Covered => byClip.Values.Count(t => t.abs().sum().item<float>() > 0);
+    public int Covered
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            return byClip.Values.Count(t => t.abs().sum().item<float>() > 0);
+        }
+    }
 
     public int Count => byClip.Count;
 
@@ -34,6 +41,7 @@ public sealed class LevelTextTargets : IDisposable
         using var noGrad = no_grad();
         foreach (var entry in entries)
         {
+            using var scope = NewDisposeScope();
             var levels = Order.Select(_ => new List<string>()).ToArray();
             foreach (var phrase in CaptionParser.Parse(entry.Caption).Events)
                 if (LevelOf(phrase, clap) is { } level)

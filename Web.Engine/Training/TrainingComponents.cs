@@ -79,7 +79,8 @@ public sealed class TrainingComponents : IDisposable
             foreach (var (key, tensor) in module.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
-                using var cpu = tensor.detach().cpu().contiguous();
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                var cpu = tensor.detach().cpu().contiguous();
                 hash.AppendData(cpu.bytes);
             }
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Clap.ParameterFingerprint()));

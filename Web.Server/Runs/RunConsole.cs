@@ -93,6 +93,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         if (run is not { Kind: RunKind.Training })
             return null;
         var metrics = await store.MetricsAsync(runId, cancellationToken);
+        var nonFinite = metrics.LongCount(m => m.Name == TrainingRunDetail.NonFiniteMetric && m.Value is > 0);
         var series = metrics.GroupBy(m => m.Name)
             .Select(g => new MetricSeries(g.Key, Thin(g.Where(m => m.Value is not null).Select(m => new MetricPoint(m.Step, m.Value!.Value)).ToList())))
             .ToList();
@@ -103,7 +104,7 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
             .Select(a => new RunCheckpoint(a.Step, a.Path, Utc(a.CreatedAt))).ToList();
         var dataset = run.DatasetReportJson is null ? null : JsonSerializer.Deserialize<DatasetValidation>(run.DatasetReportJson, RunStore.Json);
         return new TrainingRunDetail(Summary(run), JsonSerializer.Deserialize<TrainingSettings>(run.SettingsJson, RunStore.Json)!, series,
-            samples, checkpoints, dataset);
+            samples, checkpoints, dataset, nonFinite);
     }
 
     public async Task<EvaluationRunDetail?> GetEvaluationAsync(Guid runId, CancellationToken cancellationToken = default)

@@ -18,16 +18,24 @@ public static class BenchVerb
         var warmup = new Option<int>("--warmup") { Description = "untimed runs first", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads; 0 keeps the default (all cores)" };
         var seed = new Option<long>("--seed") { Description = "seed of random weights and inputs", DefaultValueFactory = _ => 1234 };
+        var soakDefaults = new SoakPlan();
+        var soakSteps = new Option<int>("--soak-training-steps") { Description = "soak: demo training steps", DefaultValueFactory = _ => soakDefaults.TrainingSteps };
+        var soakGenerations = new Option<int>("--soak-generations") { Description = "soak: demo generations with audio", DefaultValueFactory = _ => soakDefaults.Generations };
+        var soakPairs = new Option<int>("--soak-pairs") { Description = "soak: evaluation pairs", DefaultValueFactory = _ => soakDefaults.EvaluationPairs };
+        var soakDenoising = new Option<int>("--soak-denoising-steps") { Description = "soak: denoising steps per image", DefaultValueFactory = _ => soakDefaults.DenoisingSteps };
         var command = new Command("bench", "Measure engine speed and memory; sections: " +
             string.Join("; ", BenchSections.All.Select(s => $"{s.Name}: {s.Description}")))
         {
-            only, json, repeats, warmup, threads, seed,
+            only, json, repeats, warmup, threads, seed, soakSteps, soakGenerations, soakPairs, soakDenoising,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var names = result.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var options = new BenchOptions(result.GetValue(repeats), result.GetValue(warmup), result.GetValue(seed));
-            return Run(cli, BenchSections.All, names, options, result.GetValue(threads), result.GetValue(json));
+            var soak = new SoakPlan(result.GetValue(soakSteps), result.GetValue(soakGenerations), result.GetValue(soakPairs), result.GetValue(soakDenoising));
+            soak.Validate();
+            var registry = BenchSections.All.Select(s => s is SoakBenchSection ? new SoakBenchSection(soak) : s).ToList();
+            return Run(cli, registry, names, options, result.GetValue(threads), result.GetValue(json));
         }));
         return command;
     }

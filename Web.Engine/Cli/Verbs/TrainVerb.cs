@@ -32,11 +32,15 @@ public static class TrainVerb
         var sampleEvery = new Option<int?>("--sample-every") { Description = "steps between sample images" };
         var seed = new Option<long?>("--seed") { Description = "seed of every random choice" };
         var resumeFrom = new Option<string?>("--resume-from") { Description = "checkpoint folder to continue from (default: the output folder's latest)" };
+        var maxNonFinite = new Option<int?>("--max-non-finite-steps")
+        {
+            Description = "consecutive steps with a non-finite loss or gradient (each skipped) after which the run fails (default 20)",
+        };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var command = new Command("train", "Train the V4 audio adapters on an AudioCaps-format dataset.")
         {
             config, dataset, split, stage, steps, batch, accumulation, learningRate, limit, output, model, clap, adapterConfig,
-            initAdapters, loraRank, loraAlpha, checkpointEvery, sampleEvery, seed, resumeFrom, device,
+            initAdapters, loraRank, loraAlpha, checkpointEvery, sampleEvery, seed, resumeFrom, maxNonFinite, device,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -63,6 +67,7 @@ public static class TrainVerb
                 SampleEvery = result.GetValue(sampleEvery) ?? settings.SampleEvery,
                 Seed = result.GetValue(seed) ?? settings.Seed,
                 ResumeFrom = result.GetValue(resumeFrom) ?? settings.ResumeFrom,
+                MaxNonFiniteSteps = result.GetValue(maxNonFinite) ?? settings.MaxNonFiniteSteps,
             };
             return Run(cli, settings, ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }));
         }));
@@ -83,7 +88,7 @@ public static class TrainVerb
         {
             using var progress = new ConsoleProgress(cli);
             var outcome = AdapterTrainer.Run(settings, target, progress: p => progress.Report(p.Phase, p.Step, p.TotalSteps),
-                cancellation: stop.Token);
+                cancellation: stop.Token, listener: new SkipReporter(cli));
             progress.Finish();
             cli.Error.WriteLine(outcome.Report.Summary);
             cli.WriteJson(new
@@ -103,5 +108,21 @@ public static class TrainVerb
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Prints each skipped non-finite step on stderr, where the progress bar is, so a user sees it as it happens.</summary>
+    private sealed class SkipReporter(CliContext cli) : ITrainingListener
+    {
+        public void SampleWritten(TrainingSample sample)
+        {
+        }
+
+        public void CheckpointWritten(long step, string folder)
+        {
+        }
+
+        public void StepSkipped(NonFiniteStep step) =>
+            cli.Error.WriteLine($"\nstep {step.Step} skipped: non-finite {step.Cause} on items {string.Join(", ", step.ItemIds)} " +
+                $"(last finite loss {NonFiniteTrainingException.FormatLoss(step.LastFiniteLoss)}; {step.Consecutive} in a row, {step.Total} in this run)");
     }
 }

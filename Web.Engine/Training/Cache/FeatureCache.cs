@@ -182,7 +182,7 @@ public sealed class FeatureCache : IDisposable
     private static void WriteIndex(string folder, Dictionary<string, string> index) =>
         PretrainedWriter.WriteJson(Path.Combine(folder, IndexFile), index);
 
-    private static string SampleKey(AudioCapsEntry entry)
+    internal static string SampleKey(AudioCapsEntry entry)
     {
         var text = $"{FileHash(entry.AudioPath!)}\n{FileHash(entry.ImagePath!)}\n{entry.ConditioningText}\n{entry.Caption}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];

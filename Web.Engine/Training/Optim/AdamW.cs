@@ -39,6 +39,8 @@ public sealed class AdamW : IDisposable
 
     public void ZeroGrad()
     {
+        // Each read of .grad makes a new tensor handle: the scope frees them here rather than the finaliser later.
+        using var scope = NewDisposeScope();
         foreach (var (_, parameter) in parameters)
             parameter.grad?.zero_();
     }
@@ -61,6 +63,7 @@ public sealed class AdamW : IDisposable
         using var noGrad = no_grad();
         foreach (var (name, parameter) in parameters)
         {
+            using var scope = NewDisposeScope();
             var grad = parameter.grad;
             if (grad is null)
                 continue;
@@ -69,7 +72,6 @@ public sealed class AdamW : IDisposable
                 state = (zeros_like(parameter).DetachFromDisposeScope(), zeros_like(parameter).DetachFromDisposeScope());
                 moments[name] = state;
             }
-            using var scope = NewDisposeScope();
             // 1. decoupled weight decay; 2. moment updates; 3. bias-corrected step.
             parameter.mul_(decay);
             state.ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);

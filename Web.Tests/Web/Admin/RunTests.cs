@@ -44,13 +44,32 @@ public sealed class RunTests : IDisposable
         Assert.Equal((RunState.Completed, 12L), (run.State, run.Step));
         Assert.All(_world.Training.Threads, name => Assert.Equal("c2d-engine", name));
         var detail = (await runs.GetTrainingAsync(run.Id))!;
-        Assert.Equal(11, detail.Metrics.Count);
+        Assert.Equal(12, detail.Metrics.Count);
         Assert.All(detail.Metrics, series => Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), series.Points.Select(p => p.Step)));
         Assert.Equal(1.0 / 12, detail.Metrics.Single(m => m.Name == "loss/total").Points[^1].Value, 12);
         Assert.Equal([4L, 8, 12], detail.Samples.Select(s => s.Step));
         Assert.Equal([5L, 10, 12], detail.Checkpoints.Select(c => c.Step));
-        Assert.Equal(12 * 11, await factory.DbAsync(db => db.Metrics.CountAsync(m => m.RunId == run.Id && m.Kind == "train")));
+        Assert.Equal(12 * 12, await factory.DbAsync(db => db.Metrics.CountAsync(m => m.RunId == run.Id && m.Kind == "train")));
         Assert.Equal(4, detail.Dataset!.Usable);
+    }
+
+    [Fact]
+    public async Task Skipped_non_finite_steps_are_counted_for_the_run_page_and_leave_gaps_in_the_loss_chart()
+    {
+        _world.Training.NonFiniteAt = [3, 7];
+        await using var factory = await _world.Factory().ReadyAsync();
+        var runs = factory.Get<IRunConsole>();
+
+        var launched = await runs.LaunchTrainingAsync(Settings(10));
+        var run = await WaitForRunAsync(runs, launched.RunId!.Value);
+
+        Assert.Equal(RunState.Completed, run.State);
+        var detail = (await runs.GetTrainingAsync(run.Id))!;
+        Assert.Equal(2, detail.NonFiniteSteps);
+        Assert.Equal(Enumerable.Range(1, 10).Where(s => s is not (3 or 7)).Select(s => (long)s),
+            detail.Metrics.Single(m => m.Name == "loss/total").Points.Select(p => p.Step));
+        Assert.DoesNotContain(Clap2Diffusion.Client.Pages.Admin.Runs.TrainingRunPage.ChartGroups(detail.Metrics),
+            group => group.Series.Any(s => s.Name.StartsWith("steps/", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class TestTrainingBackend : ITrainingBackend
 
     public ConcurrentBag<string?> Threads { get; } = [];
 
+    /// <summary>Steps reported as the trainer reports a skipped non-finite step: a NaN loss and the skip flag set.</summary>
+    public HashSet<long> NonFiniteAt { get; set; } = [];
+
     public DatasetValidation Validate(TrainingSettings settings)
     {
         var files = Directory.EnumerateFiles(settings.DatasetFolder).Order(StringComparer.Ordinal).ToList();
@@ -45,7 +48,10 @@ public sealed class TestTrainingBackend : ITrainingBackend
             Gate.Wait(cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             Thread.Sleep(StepDelay);
-            reporter.Write(new MetricRecord(work.RunId.ToString("N"), MetricRecord.TrainingKind, step, DateTimeOffset.UtcNow, Metrics(step, settings)));
+            var metrics = Metrics(step, settings);
+            if (NonFiniteAt.Contains(step))
+                (metrics["loss/total"], metrics["steps/non_finite"]) = (double.NaN, 1);
+            reporter.Write(new MetricRecord(work.RunId.ToString("N"), MetricRecord.TrainingKind, step, DateTimeOffset.UtcNow, metrics));
             if (step % settings.SamplesEvery == 0)
                 reporter.Sample(step, TinyPng.Solid(8, (byte)(step % 256), 80, 160), $"a dog barking, step {step}");
             var due = step % settings.CheckpointEvery == 0 || step == settings.Steps;
@@ -75,6 +81,7 @@ public sealed class TestTrainingBackend : ITrainingBackend
         ["hierarchy/background"] = 0.3,
         ["hierarchy/ambience"] = 0.2,
         ["time/step_ms"] = 5,
+        ["steps/non_finite"] = 0,
     };
 
     private static void Checkpoint(TrainingWork work, ITrainingReporter reporter, long step)

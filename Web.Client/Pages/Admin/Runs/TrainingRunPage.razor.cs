@@ -54,7 +54,8 @@ public partial class TrainingRunPage : IDisposable
     {
         foreach (var (title, matches) in Groups)
             yield return (title, metrics.Where(m => matches(m.Name)).ToList());
-        var other = metrics.Where(m => !Groups.Any(g => g.Matches(m.Name))).ToList();
+        // Step bookkeeping (skipped non-finite steps) is a count on the page, not a chart.
+        var other = metrics.Where(m => !Groups.Any(g => g.Matches(m.Name)) && !m.Name.StartsWith("steps/", StringComparison.Ordinal)).ToList();
         if (other.Count > 0)
             yield return ("Other", other);
     }
