@@ -10,5 +10,6 @@ public static class BenchSections
         new ClapBenchSection(),
         new DemoGenerationBenchSection(),
         new TrainingBenchSection(),
+        new AllocatorBenchSection(),
     ];
 }
