@@ -34,7 +34,7 @@ public sealed class MemoryAllocatorTests
         var cli = new CliContext(output, error, false);
 
         var code = VerbAction.Guard(cli, () => BenchVerb.Compare(cli, BuiltEngine(), BenchSections.All, ["allocator"],
-            new BenchOptions(Repeats: 3, Warmup: 1), threads: 1, newThread: false, json: true));
+            new BenchOptions(Repeats: 1, Warmup: 1), threads: 1, newThread: false, json: true));
 
         Assert.True(code == ExitCodes.Success, error.ToString());
         using var runs = JsonDocument.Parse(output.ToString());
