@@ -12,5 +12,6 @@ public static class BenchSections
         new DemoGenerationBenchSection(),
         new TrainingBenchSection(),
         new SoakBenchSection(),
+        new AllocatorBenchSection(),
     ];
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Clap2Diffusion.Engine.Cli.Verbs;
 using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Cli;
 
@@ -11,6 +12,19 @@ namespace Clap2Diffusion.Engine.Cli;
 public static class EngineProgram
 {
     public static int Main(string[] args) => Run(args, CliContext.FromConsole());
+
+    /// <summary>
+    /// <c>--allocator tuned|default</c>, accepted by every verb: how the process's memory allocator behaves
+    /// (<see cref="MemoryAllocator"/>). Applied before the verb runs, so its tensors already see it.
+    /// </summary>
+    public static Option<string> AllocatorOption { get; } = new("--allocator")
+    {
+        Description = "tuned (default): keep freed tensor memory in the process (glibc only); default: the allocator as the system ships it",
+        DefaultValueFactory = _ => MemoryAllocator.Tuned,
+        Recursive = true,
+    };
+
+    static EngineProgram() => AllocatorOption.AcceptOnlyFromAmong([.. MemoryAllocator.Settings]);
 
     public static int Run(string[] args, CliContext cli)
     {
@@ -23,12 +37,15 @@ public static class EngineProgram
             cli.Error.WriteLine("Run with --help to see the verbs and their options.");
             return ExitCodes.BadInput;
         }
+        if (!RequestsHelp(args))
+            MemoryAllocator.Apply(parsed.GetValue(AllocatorOption)!, cli.Error);
         return parsed.Invoke(new InvocationConfiguration { Output = cli.Out, Error = cli.Error, EnableDefaultExceptionHandler = false });
     }
 
     public static RootCommand BuildRoot(CliContext cli)
     {
         var root = new RootCommand("Clap2Diffusion engine: text + sound to image with Stable Diffusion 1.5 and CLAP.");
+        root.Options.Add(AllocatorOption);
         foreach (var verb in Verbs(cli))
             root.Subcommands.Add(verb);
         return root;

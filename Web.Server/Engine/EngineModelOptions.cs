@@ -25,6 +25,13 @@ public sealed class EngineModelOptions : IValidatableObject
     [Range(0, 256)]
     public int Threads { get; set; }
 
+    /// <summary>
+    /// <c>tuned</c>: the engine keeps freed tensor memory in the process instead of faulting it in again on every
+    /// call (glibc only; elsewhere the log says so once); <c>default</c>: the allocator as the system ships it.
+    /// </summary>
+    [RegularExpression("^(tuned|default)$", ErrorMessage = "Engine:Allocator must be tuned or default.")]
+    public string Allocator { get; set; } = Clap2Diffusion.Engine.Runtime.MemoryAllocator.Tuned;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, folder) in new[] { (nameof(ModelFolder), ModelFolder), (nameof(ClapFolder), ClapFolder), (nameof(AdaptersFolder), AdaptersFolder) })

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Clap2Diffusion.Engine.Runtime;
+using Microsoft.Extensions.Options;
 using TorchSharp;
 
 namespace Clap2Diffusion.Server.Engine;
@@ -13,8 +15,15 @@ public sealed class EngineThread : IDisposable
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
-    public EngineThread()
+    public EngineThread(IOptions<EngineModelOptions> options, ILogger<EngineThread> logger)
     {
+        // Before the thread starts: glibc gives a thread its arena at its first allocation, and LibTorch reads its
+        // huge-page switch at its first tensor.
+        using var problems = new StringWriter();
+        var mode = MemoryAllocator.Apply(options.Value.Allocator, problems);
+        if (problems.ToString().Trim() is { Length: > 0 } problem)
+            logger.LogWarning("{Problem}", problem);
+        logger.LogInformation("Engine memory allocator: {Mode} (asked for {Setting})", mode, options.Value.Allocator);
         _thread = new Thread(Loop) { Name = "c2d-engine", IsBackground = true };
         _thread.Start();
     }

@@ -14,6 +14,7 @@ public sealed class StudioHealthCheck(EngineState state) : IHealthCheck
             ["database"] = state.DatabaseReady ? "ready" : "not migrated yet",
             ["engine"] = state.Status.Ready ? "ready" : state.Status.Problem ?? "starting",
             ["version"] = EngineState.AppVersion,
+            ["allocator"] = Clap2Diffusion.Engine.Runtime.MemoryAllocator.Current,
         };
         // "unavailable" until a loaded engine says whether its checker runs (or when it failed to load at all).
         data["safetyChecker"] = state.Backend is { } backend ? backend.SafetyCheckerActive ? "on" : "off" : "unavailable";

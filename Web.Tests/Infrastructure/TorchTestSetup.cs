@@ -12,6 +12,15 @@ internal static class TorchTestSetup
     internal static void OneTorchThreadPerTest() => TorchSharp.torch.set_num_threads(1);
 
     /// <summary>
+    /// The tests run the engine as users get it: with the tuned allocator, which also spares the test host the
+    /// page faults of every large tensor. Set before any test makes a tensor (LibTorch reads its huge-page switch
+    /// once); the pool threads that already exist keep their glibc arenas, which the huge pages still cover.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void TunedAllocator() =>
+        Clap2Diffusion.Engine.Runtime.MemoryAllocator.Apply(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Tuned, Console.Error);
+
+    /// <summary>
     /// Engine tests hold thread-pool threads for seconds of synchronous LibTorch work while the web tests'
     /// in-process servers need pool threads for their SignalR circuits. The pool adds threads slowly once it is
     /// starved, and on two cores a Blazor click once waited more than 30 s for one; a higher floor avoids that.

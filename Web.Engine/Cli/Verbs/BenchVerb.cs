@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace Clap2Diffusion.Engine.Cli.Verbs;
 
 /// <summary>
-/// <c>bench [--only a,b] [--json] [--repeats N] [--warmup N] [--threads N] [--seed S]</c>: runs the registered
-/// benchmark sections (<see cref="BenchSections"/>) and prints their figures as a table, or as one JSON object.
+/// <c>bench [--only a,b] [--json] [--repeats N] [--warmup N] [--threads N] [--seed S] [--new-thread]
+/// [--compare-allocator]</c>: runs the registered benchmark sections (<see cref="BenchSections"/>) and prints their
+/// figures as a table, or as one JSON object; with <c>--compare-allocator</c>, once per allocator mode in child
+/// processes, side by side (<see cref="AllocatorComparison"/>).
 /// </summary>
 public static class BenchVerb
 {
@@ -23,10 +25,12 @@ public static class BenchVerb
         var soakGenerations = new Option<int>("--soak-generations") { Description = "soak: demo generations with audio", DefaultValueFactory = _ => soakDefaults.Generations };
         var soakPairs = new Option<int>("--soak-pairs") { Description = "soak: evaluation pairs", DefaultValueFactory = _ => soakDefaults.EvaluationPairs };
         var soakDenoising = new Option<int>("--soak-denoising-steps") { Description = "soak: denoising steps per image", DefaultValueFactory = _ => soakDefaults.DenoisingSteps };
+        var newThread = new Option<bool>("--new-thread") { Description = "run the sections on a thread started for them, as the server's engine thread" };
+        var compare = new Option<bool>("--compare-allocator") { Description = "run the sections twice in child processes, --allocator default then tuned, and print the figures side by side" };
         var command = new Command("bench", "Measure engine speed and memory; sections: " +
             string.Join("; ", BenchSections.All.Select(s => $"{s.Name}: {s.Description}")))
         {
-            only, json, repeats, warmup, threads, seed, soakSteps, soakGenerations, soakPairs, soakDenoising,
+            only, json, repeats, warmup, threads, seed, soakSteps, soakGenerations, soakPairs, soakDenoising, newThread, compare,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -35,23 +39,21 @@ public static class BenchVerb
             var soak = new SoakPlan(result.GetValue(soakSteps), result.GetValue(soakGenerations), result.GetValue(soakPairs), result.GetValue(soakDenoising));
             soak.Validate();
             var registry = BenchSections.All.Select(s => s is SoakBenchSection ? new SoakBenchSection(soak) : s).ToList();
-            return Run(cli, registry, names, options, result.GetValue(threads), result.GetValue(json));
+            return result.GetValue(compare)
+                ? Compare(cli, AllocatorComparison.ThisEngine(), registry, names, options, result.GetValue(threads), result.GetValue(newThread), result.GetValue(json))
+                : Run(cli, registry, names, options, result.GetValue(threads), result.GetValue(json), result.GetValue(newThread));
         }));
         return command;
     }
 
     public static int Run(CliContext cli, IReadOnlyList<IBenchSection> registry, IReadOnlyCollection<string>? only,
-        BenchOptions options, int threads, bool json)
+        BenchOptions options, int threads, bool json, bool newThread = false)
     {
-        if (options.Repeats < 1 || options.Warmup < 0)
-            throw new InputException("--repeats must be at least 1 and --warmup at least 0");
-        if (threads < 0)
-            throw new InputException("--threads must be 0 (default) or more");
-        var sections = BenchRunner.Select(registry, only);
+        var sections = Check(registry, only, options, threads);
         if (threads > 0)
             set_num_threads(threads);
 
-        var report = BenchRunner.Run(sections, options, cli.Error);
+        var report = BenchRunner.Run(sections, options, cli.Error, newThread);
         if (json)
         {
             cli.WriteJson(report);
@@ -59,7 +61,7 @@ public static class BenchVerb
         }
         var environment = report.Environment;
         cli.Out.WriteLine($"# {environment.Device}, {environment.TorchThreads} torch threads, {environment.Processors} processors, " +
-            $"{environment.Os}; median of {environment.Repeats} after {environment.Warmup} warm-up");
+            $"{environment.Os}; allocator {environment.Allocator}, {environment.Thread} thread; median of {environment.Repeats} after {environment.Warmup} warm-up");
         foreach (var section in report.Sections)
         {
             cli.Out.WriteLine($"## {section.Name}: {section.Description}");
@@ -67,5 +69,39 @@ public static class BenchVerb
                 cli.Out.WriteLine($"{section.Name}.{figure.Name,-36} {figure.Value,12:0.###} {figure.Unit,-8} {figure.Note}".TrimEnd());
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The same sections in two child processes started with <paramref name="engineCommand"/>, default then tuned.</summary>
+    public static int Compare(CliContext cli, IReadOnlyList<string> engineCommand, IReadOnlyList<IBenchSection> registry,
+        IReadOnlyCollection<string>? only, BenchOptions options, int threads, bool newThread, bool json)
+    {
+        var sections = Check(registry, only, options, threads);
+        List<string> arguments =
+        [
+            "bench", "--json", "--only", string.Join(',', sections.Select(s => s.Name)),
+            "--repeats", $"{options.Repeats}", "--warmup", $"{options.Warmup}", "--seed", $"{options.Seed}", "--threads", $"{threads}",
+        ];
+        if (newThread)
+            arguments.Add("--new-thread");
+        var (defaultRun, tunedRun) = AllocatorComparison.Run(engineCommand, arguments, cli.Error);
+        using (defaultRun)
+        using (tunedRun)
+        {
+            if (json)
+                cli.WriteJson(new { @default = defaultRun.RootElement, tuned = tunedRun.RootElement });
+            else
+                AllocatorComparison.Print(cli.Out, defaultRun, tunedRun);
+        }
+        return ExitCodes.Success;
+    }
+
+    private static IReadOnlyList<IBenchSection> Check(IReadOnlyList<IBenchSection> registry, IReadOnlyCollection<string>? only,
+        BenchOptions options, int threads)
+    {
+        if (options.Repeats < 1 || options.Warmup < 0)
+            throw new InputException("--repeats must be at least 1 and --warmup at least 0");
+        if (threads < 0)
+            throw new InputException("--threads must be 0 (default) or more");
+        return BenchRunner.Select(registry, only);
     }
 }

@@ -24,7 +24,7 @@ public static class DemoVerb
 
     private static Command Build(CliContext cli)
     {
-        var profile = new Option<string>("--profile") { Description = "full (the committed model), quick (about a quarter of it) or smoke (every stage, briefly)", DefaultValueFactory = _ => "full" };
+        var profile = new Option<string>("--profile") { Description = "full (the committed model), quick (about a quarter of it), smoke (every stage, briefly) or base-timing (the full base stage for 300 steps, to time it)", DefaultValueFactory = _ => "full" };
         var from = new Option<string?>("--from") { Description = $"rebuild from this stage: {string.Join(", ", DemoBuilder.Stages)} (default: resume)" };
         var work = new Option<string>("--work") { Description = "work folder (world dataset, intermediate models, runs)", DefaultValueFactory = _ => Path.Combine("artifacts", "demo-build") };
         var output = new Option<string>("--out") { Description = "where the finished model goes", DefaultValueFactory = _ => Path.Combine("models", "demo") };

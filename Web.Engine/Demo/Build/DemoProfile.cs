@@ -35,11 +35,26 @@ public sealed record DemoProfile(
         VaeSteps: 3, VaeBatch: 4, BasePool: 16, BaseSteps: 3, BaseBatch: 4, ClapSteps: 3, ClapBatch: 4,
         Stage1Steps: 2, Stage2Steps: 2, AdapterBatch: 2, ClassifierSteps: 3, UNetChannels: [32, 32, 32]);
 
+    /// <summary>
+    /// For timing the training loop, not for a model: the full recipe's <c>base</c> stage (its UNet, batch 16) for a
+    /// fixed 300 steps, on a small scene pool, with every other stage as brief as <see cref="Smoke"/>. Compare the
+    /// base stage's seconds between runs (e.g. <c>--allocator default</c> against <c>tuned</c>).
+    /// </summary>
+    public static DemoProfile BaseTiming { get; } = Smoke with
+    {
+        Name = "base-timing",
+        BasePool = 640,
+        BaseSteps = 300,
+        BaseBatch = Full.BaseBatch,
+        UNetChannels = Full.UNetChannels,
+    };
+
     public static DemoProfile Named(string name) => name switch
     {
         "full" => Full,
         "quick" => Quick,
         "smoke" => Smoke,
-        _ => throw new InputException($"unknown profile '{name}'; choose full, quick or smoke"),
+        "base-timing" => BaseTiming,
+        _ => throw new InputException($"unknown profile '{name}'; choose full, quick, smoke or base-timing"),
     };
 }

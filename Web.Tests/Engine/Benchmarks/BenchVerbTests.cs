@@ -57,9 +57,13 @@ public sealed class BenchVerbTests
         using var document = JsonDocument.Parse(output);
         var root = document.RootElement;
         Assert.Equal(2, root.GetProperty("environment").GetProperty("repeats").GetInt32());
+        Assert.Equal(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Current, root.GetProperty("environment").GetProperty("allocator").GetString());
+        Assert.Equal("main", root.GetProperty("environment").GetProperty("thread").GetString());
         var section = Assert.Single(root.GetProperty("sections").EnumerateArray());
         Assert.Equal("only", section.GetProperty("name").GetString());
         Assert.Equal(7, section.GetProperty("figures")[0].GetProperty("value").GetDouble());
+        var share = section.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "process.system_share");
+        Assert.InRange(share.GetProperty("value").GetDouble(), 0, 100);
     }
 
     [Fact]

@@ -100,6 +100,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("ready", health.GetProperty("checks").GetProperty("database").GetString());
         Assert.Equal("ready", health.GetProperty("checks").GetProperty("engine").GetString());
         Assert.Equal("off", health.GetProperty("checks").GetProperty("safetyChecker").GetString());
+        Assert.Equal(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Current, health.GetProperty("checks").GetProperty("allocator").GetString());
         Assert.True(File.Exists(Path.Combine(_data.Path, "studio.db")));
     }
 
