@@ -11,7 +11,7 @@ internal static class AlphaSchedule
     {
         using var scope = NewDisposeScope();
         var (sqrt_alpha_prod, sqrt_one_minus_alpha_prod) = Coefficients(scheduler, timesteps, originalSamples);
-        var noisy_samples = sqrt_alpha_prod * originalSamples + sqrt_one_minus_alpha_prod * noise;
+        var noisy_samples = (sqrt_alpha_prod * originalSamples).add(sqrt_one_minus_alpha_prod * noise, Scalars.One);
         return noisy_samples.MoveToOuterDisposeScope();
     }
 

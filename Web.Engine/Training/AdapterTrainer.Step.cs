@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Cache;
 using Clap2Diffusion.Engine.Training.Optim;
 using TorchSharp;
@@ -60,7 +61,7 @@ public sealed partial class AdapterTrainer
             using var sample = cache.Get(SampleIndex(batchNumber * batch + b));
             var view = random.Next((int)sample.VaeMean.shape[0]);
             var eps = randn(sample.VaeMean[view].shape, generator: generator);
-            latents.Add((sample.VaeMean[view] + sample.VaeStd[view] * eps) * components.Vae.ScalingFactor);
+            latents.Add(sample.VaeMean[view].add(sample.VaeStd[view] * eps, Scalars.One) * components.Vae.ScalingFactor);
             audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
             captions.Add(sample.Caption.clone());
             if (levelTargets is not null)
@@ -97,14 +98,14 @@ public sealed partial class AdapterTrainer
         {
             var alignment = AlignmentLoss(tokens.Full.to(ScalarType.Float32), stack(captions).to(target.Device), stack(masks).to(target.Device), rows);
             align = alignment.item<float>();
-            loss = loss + settings.AlignmentWeight * alignment;
+            loss = loss.add(settings.AlignmentWeight * alignment, Scalars.One);
         }
         double level = 0;
         if (levelTargets is not null)
         {
             var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
             level = levels.item<float>();
-            loss = loss + settings.LevelWeight * levels;
+            loss = loss.add(settings.LevelWeight * levels, Scalars.One);
         }
         return (loss.MoveToOuterDisposeScope(), diffusion.item<float>(), align, level);
     }
@@ -115,7 +116,7 @@ public sealed partial class AdapterTrainer
     /// </summary>
     internal static Tensor LevelLoss(Tensor views, Tensor targets, Tensor rowsWithAudio)
     {
-        var perRow = (views - targets).square().sum([-1]).mean([-1]);
+        var perRow = (views - targets).pow(Scalars.Two).sum([-1]).mean([-1]);
         return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(1);
     }
 
@@ -140,7 +141,7 @@ public sealed partial class AdapterTrainer
         if (LossScale != 1)
             foreach (var grad in grads)
                 grad.div_(LossScale);
-        var norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
+        var norm = Math.Sqrt(grads.Sum(g => g.pow(Scalars.Two).sum().item<float>()));
         if (!double.IsFinite(norm))
             return double.NaN;
         if (norm > settings.MaxGradNorm)

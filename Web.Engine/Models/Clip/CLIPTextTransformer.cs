@@ -35,7 +35,7 @@ public sealed class CLIPTextTransformer : nn.Module
         var hidden = embeddings.forward(input_ids);
         var mask = CausalMask(input_ids.shape[1], hidden.dtype, hidden.device);
         if (attention_mask is not null)
-            mask = mask + PaddingMask(attention_mask, input_ids.shape, hidden.dtype);
+            mask = mask.add(PaddingMask(attention_mask, input_ids.shape, hidden.dtype), Scalars.One);
 
         var (last, states) = encoder.forward(hidden, mask, output_hidden_states);
         var lastHiddenState = final_layer_norm.forward(last);
