@@ -29,7 +29,7 @@ internal static class AlphaSchedule
         var indices = TrainingIndices(scheduler, timesteps).to(like.device);
         var alphas_cumprod = scheduler.AlphasCumprod.to(like.device).to_type(like.dtype).index_select(0, indices);
         return (DiffusionScheduler.PerSample(alphas_cumprod.pow(Scalars.Half), like),
-            DiffusionScheduler.PerSample((Scalars.One - alphas_cumprod).pow(Scalars.Half), like));
+            DiffusionScheduler.PerSample(alphas_cumprod.neg().add(Scalars.One, Scalars.One).pow(Scalars.Half), like));
     }
 
     private static Tensor TrainingIndices(DiffusionScheduler scheduler, Tensor timesteps)

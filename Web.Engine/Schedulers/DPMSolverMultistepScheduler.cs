@@ -223,7 +223,7 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         if (double.IsNegativeInfinity(lambdaMin))
             return 0;
         using var scope = NewDisposeScope();
-        var lambda_t = AlphasCumprod.sqrt().log() - (Scalars.One - AlphasCumprod).sqrt().log();
+        var lambda_t = AlphasCumprod.sqrt().log() - AlphasCumprod.neg().add(Scalars.One, Scalars.One).sqrt().log();
         return lambda_t.data<float>().ToArray().Count(lambda => lambda < lambdaMin);
     }
 

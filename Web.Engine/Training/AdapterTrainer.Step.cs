@@ -22,7 +22,7 @@ public sealed partial class AdapterTrainer
             using var scope = NewDisposeScope();
             var batchNumber = (step - 1) * settings.GradientAccumulation + micro;
             var (loss, diffusion, align, level) = Loss(batchNumber);
-            (loss * (LossScale / settings.GradientAccumulation)).backward();
+            Scalars.Times(LossScale / settings.GradientAccumulation, loss).backward();
             lossSum += loss.item<float>();
             diffusionSum += diffusion;
             alignSum += align;
@@ -61,7 +61,7 @@ public sealed partial class AdapterTrainer
             using var sample = cache.Get(SampleIndex(batchNumber * batch + b));
             var view = random.Next((int)sample.VaeMean.shape[0]);
             var eps = randn(sample.VaeMean[view].shape, generator: generator);
-            latents.Add(sample.VaeMean[view].add(sample.VaeStd[view] * eps, Scalars.One) * components.Vae.ScalingFactor);
+            latents.Add(Scalars.Times(components.Vae.ScalingFactor, sample.VaeMean[view].add(sample.VaeStd[view] * eps, Scalars.One)));
             audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
             captions.Add(sample.Caption.clone());
             if (levelTargets is not null)
@@ -98,14 +98,14 @@ public sealed partial class AdapterTrainer
         {
             var alignment = AlignmentLoss(tokens.Full.to(ScalarType.Float32), stack(captions).to(target.Device), stack(masks).to(target.Device), rows);
             align = alignment.item<float>();
-            loss = loss.add(settings.AlignmentWeight * alignment, Scalars.One);
+            loss = loss.add(Scalars.Times(settings.AlignmentWeight, alignment), Scalars.One);
         }
         double level = 0;
         if (levelTargets is not null)
         {
             var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
             level = levels.item<float>();
-            loss = loss.add(settings.LevelWeight * levels, Scalars.One);
+            loss = loss.add(Scalars.Times(settings.LevelWeight, levels), Scalars.One);
         }
         return (loss.MoveToOuterDisposeScope(), diffusion.item<float>(), align, level);
     }
@@ -117,7 +117,7 @@ public sealed partial class AdapterTrainer
     internal static Tensor LevelLoss(Tensor views, Tensor targets, Tensor rowsWithAudio)
     {
         var perRow = (views - targets).pow(Scalars.Two).sum([-1]).mean([-1]);
-        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(1);
+        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(Scalars.One);
     }
 
     /// <summary>
@@ -128,8 +128,8 @@ public sealed partial class AdapterTrainer
     {
         var cosine = nn.functional.cosine_similarity(audioTokens, captionStates, dim: -1);
         var weights = captionMask * rowsWithAudio.unsqueeze(1);
-        var count = weights.sum().clamp_min(1);
-        return ((1 - cosine) * weights).sum() / count;
+        var count = weights.sum().clamp_min(Scalars.One);
+        return (cosine.neg().add(Scalars.One, Scalars.One) * weights).sum() / count;
     }
 
     private double ClipGradients()
@@ -139,14 +139,20 @@ public sealed partial class AdapterTrainer
         if (grads.Count == 0)
             return 0;
         if (LossScale != 1)
+        {
+            using var lossScale = LossScale.ToScalar();
             foreach (var grad in grads)
-                grad.div_(LossScale);
+                grad.div_(lossScale);
+        }
         var norm = Math.Sqrt(grads.Sum(g => g.pow(Scalars.Two).sum().item<float>()));
         if (!double.IsFinite(norm))
             return double.NaN;
         if (norm > settings.MaxGradNorm)
+        {
+            using var clip = (settings.MaxGradNorm / (norm + 1e-6)).ToScalar();
             foreach (var grad in grads)
-                grad.mul_(settings.MaxGradNorm / (norm + 1e-6));
+                grad.mul_(clip);
+        }
         return norm;
     }
 }

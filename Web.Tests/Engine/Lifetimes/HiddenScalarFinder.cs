@@ -15,7 +15,7 @@ public sealed record HiddenScalar(string File, int Line, string Member, string K
 /// tensor and a primitive (<c>x * 0.5</c>, <c>1 - x</c>, <c>x += 1</c>); (b) an implicit user-defined conversion of a
 /// primitive to <c>TorchSharp.Scalar</c> or <c>Tensor</c> (<c>x.mul(0.5)</c>, <c>clamp(0, 1)</c>, <c>alpha: 2</c>);
 /// (c) a TorchSharp overload that fills in a number itself: tensor <c>+</c>, <c>+=</c> and <c>add</c>/<c>add_</c>
-/// without an alpha (TorchSharp 0.107 calls <c>add(b, 1)</c>), <c>addcdiv</c> without a value, <c>square()</c>
+/// without an alpha (TorchSharp 0.107 calls <c>add(b, 1)</c>), Scalar <c>-</c> tensor (<c>b.negative().add(a)</c>), <c>addcdiv</c> without a value, <c>square()</c>
 /// (<c>pow(2)</c>). None of these objects has an owner, so the .NET finaliser frees it on its own thread while
 /// LibTorch may still read it (decision record 0010).
 /// </summary>
@@ -73,7 +73,8 @@ public static class HiddenScalarFinder
             && method.Parameters.Any(p => IsPrimitive(p.Type) || IsScalar(p.Type)) => OperatorKind,
         IConversionOperation conversion when conversion.IsImplicit && conversion.Conversion.IsUserDefined
             && IsTorch(conversion.Type) && IsPrimitive(conversion.Operand.Type) => ConversionKind,
-        IBinaryOperation binary when IsTensorAdd(binary.OperatorMethod, binary.OperatorKind) => DefaultScalarKind,
+        IBinaryOperation binary when IsTensorAdd(binary.OperatorMethod, binary.OperatorKind)
+            || IsScalarMinusTensor(binary) => DefaultScalarKind,
         ICompoundAssignmentOperation compound when IsTensorAdd(compound.OperatorMethod, compound.OperatorKind) => DefaultScalarKind,
         IInvocationOperation invocation when FillsInAScalar(invocation) => DefaultScalarKind,
         _ => null,
@@ -82,6 +83,11 @@ public static class HiddenScalarFinder
     /// <summary>Tensor <c>+</c> with a tensor or Scalar on the other side: <c>add(b, 1)</c> inside.</summary>
     private static bool IsTensorAdd(IMethodSymbol? method, BinaryOperatorKind kind) =>
         method is not null && IsTensor(method.ContainingType) && kind == BinaryOperatorKind.Add;
+
+    /// <summary><c>s - x</c> with a Scalar <c>s</c>: TorchSharp computes <c>x.negative().add(s)</c>, whose alpha is its own.</summary>
+    private static bool IsScalarMinusTensor(IBinaryOperation binary) =>
+        binary.OperatorMethod is { } method && IsTensor(method.ContainingType) && binary.OperatorKind == BinaryOperatorKind.Subtract
+        && IsScalar(Unconverted(binary.LeftOperand).Type) && IsTensor(Unconverted(binary.RightOperand).Type);
 
     private static bool FillsInAScalar(IInvocationOperation invocation)
     {

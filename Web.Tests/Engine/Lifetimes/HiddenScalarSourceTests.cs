@@ -89,6 +89,7 @@ public sealed class HiddenScalarSourceTests
     [Theory]
     [InlineData("a + b")]
     [InlineData("a + Scalars.One")]
+    [InlineData("Scalars.One - a")]
     [InlineData("a.add(b)")]
     [InlineData("a.add_(b)")]
     [InlineData("torch.add(a, b)")]
