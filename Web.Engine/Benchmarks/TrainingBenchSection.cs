@@ -69,8 +69,9 @@ public sealed class TrainingBenchSection : IBenchSection
             var noise = randn(latents.shape, generator: generator);
             var tokens = adapters.audio_encoder.forward(clap);
             var hooks = new UNetHooks { TransformerBlocks = new AudioAdapterHook(adapters, tokens, ones(batch), new AudioStrength()), Projections = adapters.Projections };
-            var prediction = unet.forward(latents + noise, timesteps, text, hooks);
-            var loss = nn.functional.mse_loss(prediction, noise) + Scalars.Times(0.1, AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch)));
+            var prediction = unet.forward(latents.add(noise, Scalars.One), timesteps, text, hooks);
+            var alignment = AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch));
+            var loss = nn.functional.mse_loss(prediction, noise).add(Scalars.Times(0.1, alignment), Scalars.One);
             optimizer.ZeroGrad();
             loss.backward();
             optimizer.Update(1e-5);

@@ -22,7 +22,8 @@ public static class ImageTensors
     public static byte[] ToRgb(Tensor image)
     {
         using var scope = NewDisposeScope();
-        var unit = (image.detach().to_type(ScalarType.Float32).cpu() / Scalars.Two + Scalars.Half).clamp(Scalars.Zero, Scalars.One);
+        var unit = (image.detach().to_type(ScalarType.Float32).cpu() / Scalars.Two).add(Scalars.Half, Scalars.One)
+            .clamp(Scalars.Zero, Scalars.One);
         var hwc = (unit * Scalars.Max8Bit).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
         return hwc.data<byte>().ToArray();
     }

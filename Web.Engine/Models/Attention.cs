@@ -93,7 +93,7 @@ public sealed class Attention : nn.Module
         if (input_ndim == 4)
             hidden_states = hidden_states.transpose(-1, -2).reshape(batch_size, channel, height, width);
         if (residual_connection)
-            hidden_states = hidden_states + residual;
+            hidden_states = hidden_states.add(residual, Scalars.One);
         if (rescale_output_factor != 1.0)
             hidden_states = Scalars.DividedBy(hidden_states, rescale_output_factor);
         return scope.MoveToOuter(hidden_states);

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models;
@@ -51,16 +52,16 @@ public sealed class BasicTransformerBlock : nn.Module
         var observer = hooks?.Observer;
 
         var projections = hooks?.Projections;
-        hidden_states = attn1.forward(norm1.forward(hidden_states), projections: projections, path: attn1Path) + hidden_states;
+        hidden_states = attn1.forward(norm1.forward(hidden_states), projections: projections, path: attn1Path).add(hidden_states, Scalars.One);
         Observe(observer, "attn1", hidden_states);
 
-        hidden_states = attn2.forward(norm2.forward(hidden_states), encoder_hidden_states, projections: projections, path: attn2Path) + hidden_states;
+        hidden_states = attn2.forward(norm2.forward(hidden_states), encoder_hidden_states, projections: projections, path: attn2Path).add(hidden_states, Scalars.One);
         Observe(observer, "attn2", hidden_states);
 
         if (hooks?.TransformerBlocks is { } hook && Site is { } site && hook.AfterCrossAttention(site, hidden_states) is { } added)
-            hidden_states = hidden_states + added;
+            hidden_states = hidden_states.add(added, Scalars.One);
 
-        hidden_states = ff.forward(norm3.forward(hidden_states)) + hidden_states;
+        hidden_states = ff.forward(norm3.forward(hidden_states)).add(hidden_states, Scalars.One);
         Observe(observer, "ff", hidden_states);
         return scope.MoveToOuter(hidden_states);
     }

@@ -82,7 +82,7 @@ public sealed class ResnetBlock2D : nn.Module
                 throw new InvalidOperationException("a scale_shift ResnetBlock2D needs a time embedding");
             var parts = time.chunk(2, dim: 1);
             hidden_states = norm2.forward(hidden_states);
-            hidden_states = hidden_states * (Scalars.One + parts[0]) + parts[1];
+            hidden_states = (hidden_states * parts[0].add(Scalars.One, Scalars.One)).add(parts[1], Scalars.One);
         }
 
         hidden_states = nonlinearity(hidden_states);

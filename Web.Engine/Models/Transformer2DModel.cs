@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Models.Layers;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -83,7 +84,7 @@ public sealed class Transformer2DModel : nn.Module
             hidden_states = proj_out.forward(hidden_states);
             hidden_states = hidden_states.reshape(batch, height, width, hidden_states.shape[^1]).permute(0, 3, 1, 2).contiguous();
         }
-        return scope.MoveToOuter(hidden_states + residual);
+        return scope.MoveToOuter(hidden_states.add(residual, Scalars.One));
     }
 
     private void Observe(UNetHooks? hooks, string part, Tensor value)

@@ -21,7 +21,7 @@ public sealed record TensorComparison(string Name, double MaxAbs, double MaxRel,
     private static Tensor Tolerated(double atol, double rtol, Tensor b)
     {
         using var absolute = atol.ToScalar();
-        return absolute + Scalars.Times(rtol, b.abs());
+        return Scalars.Times(rtol, b.abs()).add(absolute, Scalars.One);
     }
 
     public static TensorComparison Compare(string name, Tensor actual, Tensor expected, double atol, double rtol)

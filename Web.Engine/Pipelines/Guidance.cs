@@ -12,7 +12,7 @@ public static class Guidance
 {
     public static Tensor Combine(Tensor? uncond, Tensor text, Tensor? textAudio, double textScale, double audioScale)
     {
-        var eps = uncond is null ? text : uncond + Scalars.Times(textScale, text - uncond);
-        return textAudio is null ? eps : eps + Scalars.Times(audioScale, textAudio - text);
+        var eps = uncond is null ? text : uncond.add(Scalars.Times(textScale, text - uncond), Scalars.One);
+        return textAudio is null ? eps : eps.add(Scalars.Times(audioScale, textAudio - text), Scalars.One);
     }
 }

@@ -69,14 +69,14 @@ public static class LatentPreview
         var matrix = tensor(factors.Factors);
         var scaled = factors.Scaling switch
         {
-            LatentPreviewScaling.ComfyUI => ((WithBias(latent.permute(1, 2, 0).matmul(matrix), factors) + Scalars.One) / Scalars.Two)
+            LatentPreviewScaling.ComfyUI => (WithBias(latent.permute(1, 2, 0).matmul(matrix), factors).add(Scalars.One, Scalars.One) / Scalars.Two)
                 .clamp(Scalars.Zero, Scalars.One) * Scalars.Max8Bit,
-            _ => (einsum("lxy,lr->rxy", latent, matrix) * Scalars.Half + Scalars.Half)
+            _ => (einsum("lxy,lr->rxy", latent, matrix) * Scalars.Half).add(Scalars.Half, Scalars.One)
                 .clamp(Scalars.Zero, Scalars.One).mul(Scalars.Max8Bit).permute(1, 2, 0),
         };
         return scaled.contiguous().MoveToOuterDisposeScope();
     }
 
     private static Tensor WithBias(Tensor rgb, LatentRgbFactors factors) =>
-        factors.Bias is { } bias ? rgb + tensor(bias) : rgb;
+        factors.Bias is { } bias ? rgb.add(tensor(bias), Scalars.One) : rgb;
 }

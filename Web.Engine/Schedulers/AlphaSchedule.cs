@@ -11,7 +11,7 @@ internal static class AlphaSchedule
     {
         using var scope = NewDisposeScope();
         var (sqrt_alpha_prod, sqrt_one_minus_alpha_prod) = Coefficients(scheduler, timesteps, originalSamples);
-        var noisy_samples = sqrt_alpha_prod * originalSamples + sqrt_one_minus_alpha_prod * noise;
+        var noisy_samples = (sqrt_alpha_prod * originalSamples).add(sqrt_one_minus_alpha_prod * noise, Scalars.One);
         return noisy_samples.MoveToOuterDisposeScope();
     }
 
@@ -29,7 +29,7 @@ internal static class AlphaSchedule
         var indices = TrainingIndices(scheduler, timesteps).to(like.device);
         var alphas_cumprod = scheduler.AlphasCumprod.to(like.device).to_type(like.dtype).index_select(0, indices);
         return (DiffusionScheduler.PerSample(alphas_cumprod.pow(Scalars.Half), like),
-            DiffusionScheduler.PerSample((Scalars.One - alphas_cumprod).pow(Scalars.Half), like));
+            DiffusionScheduler.PerSample(alphas_cumprod.neg().add(Scalars.One, Scalars.One).pow(Scalars.Half), like));
     }
 
     private static Tensor TrainingIndices(DiffusionScheduler scheduler, Tensor timesteps)

@@ -81,7 +81,7 @@ public sealed class DDIMScheduler : DiffusionScheduler
                 break;
             default:
                 pred_original_sample = sqrt_alpha_prod_t * sample - sqrt_beta_prod_t * modelOutput;
-                pred_epsilon = sqrt_alpha_prod_t * modelOutput + sqrt_beta_prod_t * sample;
+                pred_epsilon = (sqrt_alpha_prod_t * modelOutput).add(sqrt_beta_prod_t * sample, Scalars.One);
                 break;
         }
 
@@ -108,13 +108,13 @@ public sealed class DDIMScheduler : DiffusionScheduler
 
         // 7. x_{t−1} of eq. (12), without the random term ...
         using var sqrt_alpha_prod_t_prev = Math.Sqrt(alpha_prod_t_prev).ToScalar();
-        var prev_sample = sqrt_alpha_prod_t_prev * pred_original_sample + pred_sample_direction;
+        var prev_sample = (sqrt_alpha_prod_t_prev * pred_original_sample).add(pred_sample_direction, Scalars.One);
 
         // 8. ... which η > 0 adds.
         if (Eta > 0)
         {
             using var noise_scale = std_dev_t.ToScalar();
-            prev_sample = prev_sample + noise_scale * DrawNoise(modelOutput);
+            prev_sample = prev_sample.add(noise_scale * DrawNoise(modelOutput), Scalars.One);
         }
 
         scope.MoveToOuter(prev_sample, pred_original_sample);

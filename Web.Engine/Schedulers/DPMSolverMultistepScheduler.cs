@@ -146,8 +146,8 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         if (noise is null)
             return Times(sigma_t / sigma_s0, sample) - Times(alpha_t * (Math.Exp(-h) - 1.0), m0);
         return Times(sigma_t / sigma_s0 * Math.Exp(-h), sample)
-            + Times(alpha_t * (1 - Math.Exp(-2.0 * h)), m0)
-            + Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise);
+            .add(Times(alpha_t * (1 - Math.Exp(-2.0 * h)), m0), Scalars.One)
+            .add(Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise), Scalars.One);
     }
 
     /// <summary>DPM-Solver++(2M), Algorithm 2: a first-order step plus the finite difference D1 of the last two x₀.</summary>
@@ -165,15 +165,15 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         {
             var first = Times(sigma_t / sigma_s0, sample) - Times(alpha_t * (Math.Exp(-h) - 1.0), D0);
             return heun
-                ? first + Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1)
+                ? first.add(Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1), Scalars.One)
                 : first - Times(0.5 * (alpha_t * (Math.Exp(-h) - 1.0)), D1);
         }
         var stochastic_first = Times(sigma_t / sigma_s0 * Math.Exp(-h), sample)
-            + Times(alpha_t * (1 - Math.Exp(-2.0 * h)), D0)
-            + Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise);
+            .add(Times(alpha_t * (1 - Math.Exp(-2.0 * h)), D0), Scalars.One)
+            .add(Times(sigma_t * Math.Sqrt(1.0 - Math.Exp(-2 * h)), noise), Scalars.One);
         return heun
-            ? stochastic_first + Times(alpha_t * ((1.0 - Math.Exp(-2.0 * h)) / (-2.0 * h) + 1.0), D1)
-            : stochastic_first + Times(0.5 * (alpha_t * (1 - Math.Exp(-2.0 * h))), D1);
+            ? stochastic_first.add(Times(alpha_t * ((1.0 - Math.Exp(-2.0 * h)) / (-2.0 * h) + 1.0), D1), Scalars.One)
+            : stochastic_first.add(Times(0.5 * (alpha_t * (1 - Math.Exp(-2.0 * h))), D1), Scalars.One);
     }
 
     /// <summary>DPM-Solver++(3M): adds the second difference D2 of the last three x₀.</summary>
@@ -187,11 +187,10 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         double r0 = h_0 / h, r1 = h_1 / h;
         var D0 = m0;
         Tensor D1_0 = Times(1.0 / r0, m0 - m1), D1_1 = Times(1.0 / r1, m1 - m2);
-        var D1 = D1_0 + Times(r0 / (r0 + r1), D1_0 - D1_1);
+        var D1 = D1_0.add(Times(r0 / (r0 + r1), D1_0 - D1_1), Scalars.One);
         var D2 = Times(1.0 / (r0 + r1), D1_0 - D1_1);
-        return Times(sigma_t / sigma_s0, sample)
-            - Times(alpha_t * (Math.Exp(-h) - 1.0), D0)
-            + Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1)
+        return (Times(sigma_t / sigma_s0, sample) - Times(alpha_t * (Math.Exp(-h) - 1.0), D0))
+            .add(Times(alpha_t * ((Math.Exp(-h) - 1.0) / h + 1.0), D1), Scalars.One)
             - Times(alpha_t * ((Math.Exp(-h) - 1.0 + h) / (h * h) - 0.5), D2);
     }
 
@@ -224,7 +223,7 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         if (double.IsNegativeInfinity(lambdaMin))
             return 0;
         using var scope = NewDisposeScope();
-        var lambda_t = AlphasCumprod.sqrt().log() - (Scalars.One - AlphasCumprod).sqrt().log();
+        var lambda_t = AlphasCumprod.sqrt().log() - AlphasCumprod.neg().add(Scalars.One, Scalars.One).sqrt().log();
         return lambda_t.data<float>().ToArray().Count(lambda => lambda < lambdaMin);
     }
 
@@ -248,9 +247,9 @@ public sealed class DPMSolverMultistepScheduler : DiffusionScheduler
         var sigma = PerSample(Sigmas!.to(originalSamples.device).to_type(originalSamples.dtype)
             .index_select(0, tensor(NoiseStepIndices(timesteps), device: originalSamples.device)), originalSamples);
         // 1/√(σ²+1); the operator 1/x computed x.reciprocal()·1, which equals x.reciprocal() exactly.
-        var alpha_t = (sigma.pow(Scalars.Two) + Scalars.One).pow(Scalars.Half).reciprocal();
+        var alpha_t = sigma.pow(Scalars.Two).add(Scalars.One, Scalars.One).pow(Scalars.Half).reciprocal();
         var sigma_t = sigma * alpha_t;
-        var noisy_samples = alpha_t * originalSamples + sigma_t * noise;
+        var noisy_samples = (alpha_t * originalSamples).add(sigma_t * noise, Scalars.One);
         return noisy_samples.MoveToOuterDisposeScope();
     }
 

@@ -28,7 +28,7 @@ public abstract class DiffusionScheduler : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var betas = NoiseSchedule.Betas(config, Name, rescaleBetasZeroSnr);
-        var alphas = Scalars.OneDouble - betas;
+        var alphas = betas.neg().add(Scalars.OneDouble, Scalars.One);
         var alphas_cumprod = alphas.cumprod(0);
         // With zero terminal SNR ᾱ_N is 0, and σ = √((1−ᾱ)/ᾱ) would be infinite; diffusers substitutes 2⁻²⁴.
         if (rescaleBetasZeroSnr && zeroSnrFinalAlphaCumprod)

@@ -54,7 +54,7 @@ public sealed class EulerAncestralDiscreteScheduler : DiffusionScheduler
         {
             using var v_scale = (-sigma / Math.Sqrt(sigma * sigma + 1)).ToScalar();
             using var x_divisor = (sigma * sigma + 1).ToScalar();
-            pred_original_sample = modelOutput * v_scale + x / x_divisor;
+            pred_original_sample = (modelOutput * v_scale).add(x / x_divisor, Scalars.One);
         }
 
         // 2. Split the next noise level into a deterministic part σ_down and fresh noise σ_up.
@@ -66,13 +66,13 @@ public sealed class EulerAncestralDiscreteScheduler : DiffusionScheduler
         // 3. An Euler step of the ODE dx/dσ = (x − x₀)/σ down to σ_down ...
         var derivative = (x - pred_original_sample) / sigma_s;
         using var dt = (sigma_down - sigma).ToScalar();
-        var prev_sample = x + derivative * dt;
+        var prev_sample = x.add(derivative * dt, Scalars.One);
 
         // 4. ... then the ancestral noise. It is drawn even when σ_up = 0, as diffusers does, so a seeded
         // generator stays in step with diffusers' draws.
         var noise = DrawNoise(modelOutput);
         using var sigma_up_s = sigma_up.ToScalar();
-        prev_sample = (prev_sample + noise * sigma_up_s).to_type(modelOutput.dtype);
+        prev_sample = prev_sample.add(noise * sigma_up_s, Scalars.One).to_type(modelOutput.dtype);
 
         StepIndex = step_index + 1;
         scope.MoveToOuter(prev_sample, pred_original_sample);

@@ -81,7 +81,7 @@ public sealed class EulerDiscreteScheduler : DiffusionScheduler
             using var s_noise = SNoise.ToScalar();
             using var churn = Math.Sqrt(sigma_hat * sigma_hat - sigma * sigma).ToScalar();
             var eps = DrawNoise(modelOutput) * s_noise;
-            x = x + eps * churn;
+            x = x.add(eps * churn, Scalars.One);
         }
 
         // 2. The denoised estimate x₀ at σ̂ (for v-prediction x₀ = −σ/√(σ²+1)·v + x/(σ²+1)).
@@ -92,13 +92,13 @@ public sealed class EulerDiscreteScheduler : DiffusionScheduler
         {
             PredictionType.Sample => modelOutput.alias(),
             PredictionType.Epsilon => x - sigma_hat_s * modelOutput,
-            _ => modelOutput * v_scale + x / x_divisor,
+            _ => (modelOutput * v_scale).add(x / x_divisor, Scalars.One),
         };
 
         // 3. The ODE derivative dx/dσ = (x − x₀)/σ̂, and one Euler step to the next σ.
         var derivative = (x - pred_original_sample) / sigma_hat_s;
         using var dt = (SigmaValues[step_index + 1] - sigma_hat).ToScalar();
-        var prev_sample = (x + derivative * dt).to_type(modelOutput.dtype);
+        var prev_sample = x.add(derivative * dt, Scalars.One).to_type(modelOutput.dtype);
 
         StepIndex = step_index + 1;
         scope.MoveToOuter(prev_sample, pred_original_sample);

@@ -72,7 +72,7 @@ public sealed class LMSDiscreteScheduler : DiffusionScheduler
         var pred_original_sample = prediction_type switch
         {
             PredictionType.Epsilon => sample - sigma_s * modelOutput,
-            PredictionType.VPrediction => modelOutput * v_scale + sample / x_divisor,
+            PredictionType.VPrediction => (modelOutput * v_scale).add(sample / x_divisor, Scalars.One),
             _ => modelOutput.alias(),
         };
 
@@ -95,9 +95,9 @@ public sealed class LMSDiscreteScheduler : DiffusionScheduler
         {
             using var coefficient = GetLmsCoefficient(current_order, step_index, j).ToScalar();
             var term = coefficient * history[j];
-            update = update is null ? term : update + term;
+            update = update is null ? term : update.add(term, Scalars.One);
         }
-        var prev_sample = sample + update!;
+        var prev_sample = sample.add(update!, Scalars.One);
 
         StepIndex = step_index + 1;
         scope.MoveToOuter(prev_sample, pred_original_sample);

@@ -70,7 +70,7 @@ internal static class NoiseSchedule
     public static Tensor RescaleZeroTerminalSnr(Tensor betas)
     {
         using var scope = NewDisposeScope();
-        var alphas = Scalars.OneDouble - betas;
+        var alphas = betas.neg().add(Scalars.OneDouble, Scalars.One);
         var alphas_cumprod = alphas.cumprod(0);
         var alphas_bar_sqrt = alphas_cumprod.sqrt();
 
@@ -81,6 +81,6 @@ internal static class NoiseSchedule
 
         var alphas_bar = alphas_bar_sqrt.pow(Scalars.Two);
         var rescaled_alphas = cat([alphas_bar.narrow(0, 0, 1), alphas_bar.narrow(0, 1, n - 1) / alphas_bar.narrow(0, 0, n - 1)], 0);
-        return (Scalars.One - rescaled_alphas).MoveToOuterDisposeScope();
+        return rescaled_alphas.neg().add(Scalars.One, Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -128,7 +128,7 @@ public sealed class PNDMScheduler : DiffusionScheduler
                 AccumulateModelOutput(Third * model_output);
                 break;
             default:
-                model_output = cur_model_output! + Sixth * model_output;
+                model_output = cur_model_output!.add(Sixth * model_output, Scalars.One);
                 Replace(ref cur_model_output, null);
                 break;
         }
@@ -169,16 +169,17 @@ public sealed class PNDMScheduler : DiffusionScheduler
         }
         else if (ets.Count == 1 && counter == 1)
         {
-            model_output = (model_output + ets[^1]) / Scalars.Two;
+            model_output = model_output.add(ets[^1], Scalars.One) / Scalars.Two;
             warm_up_sample = cur_sample;
             cur_sample = null;
         }
         else if (ets.Count == 2)
             model_output = (Three * ets[^1] - ets[^2]) / Scalars.Two;
         else if (ets.Count == 3)
-            model_output = (TwentyThree * ets[^1] - Sixteen * ets[^2] + Five * ets[^3]) / Twelve;
+            model_output = (TwentyThree * ets[^1] - Sixteen * ets[^2]).add(Five * ets[^3], Scalars.One) / Twelve;
         else
-            model_output = TwentyFourth * (FiftyFive * ets[^1] - FiftyNine * ets[^2] + ThirtySeven * ets[^3] - Nine * ets[^4]);
+            model_output = TwentyFourth
+                * ((FiftyFive * ets[^1] - FiftyNine * ets[^2]).add(ThirtySeven * ets[^3], Scalars.One) - Nine * ets[^4]);
 
         var prev_sample = GetPrevSample(warm_up_sample ?? sample, timestep, prev_timestep, model_output);
         warm_up_sample?.Dispose();
@@ -198,7 +199,7 @@ public sealed class PNDMScheduler : DiffusionScheduler
         {
             using var sqrt_alpha_prod_t = Math.Sqrt(alpha_prod_t).ToScalar();
             using var sqrt_beta_prod_t = Math.Sqrt(beta_prod_t).ToScalar();
-            model_output = sqrt_alpha_prod_t * model_output + sqrt_beta_prod_t * sample;
+            model_output = (sqrt_alpha_prod_t * model_output).add(sqrt_beta_prod_t * sample, Scalars.One);
         }
 
         using var sample_coeff = Math.Sqrt(alpha_prod_t_prev / alpha_prod_t).ToScalar();
@@ -212,7 +213,7 @@ public sealed class PNDMScheduler : DiffusionScheduler
         AlphaSchedule.AddNoise(this, originalSamples, noise, timesteps);
 
     private void AccumulateModelOutput(Tensor term) =>
-        Replace(ref cur_model_output, Keep(cur_model_output is null ? term : cur_model_output + term));
+        Replace(ref cur_model_output, Keep(cur_model_output is null ? term : cur_model_output.add(term, Scalars.One)));
 
     private static void Replace(ref Tensor? slot, Tensor? value)
     {

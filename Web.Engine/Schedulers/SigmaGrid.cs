@@ -15,7 +15,7 @@ internal static class SigmaGrid
     public static float[] TrainingSigmas(Tensor alphasCumprod)
     {
         using var scope = NewDisposeScope();
-        return ((Scalars.One - alphasCumprod) / alphasCumprod).pow(Scalars.Half).data<float>().ToArray();
+        return (alphasCumprod.neg().add(Scalars.One, Scalars.One) / alphasCumprod).pow(Scalars.Half).data<float>().ToArray();
     }
 
     /// <summary><c>np.log</c> of the float32 σ table (a float32 result).</summary>

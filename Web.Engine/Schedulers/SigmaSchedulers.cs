@@ -30,7 +30,7 @@ internal static class SigmaSchedulers
         using var scope = NewDisposeScope();
         var sigma = sigmas.to(originalSamples.device).to_type(originalSamples.dtype)
             .index_select(0, tensor(stepIndices, device: originalSamples.device));
-        var noisy_samples = originalSamples + noise * DiffusionScheduler.PerSample(sigma, originalSamples);
+        var noisy_samples = originalSamples.add(noise * DiffusionScheduler.PerSample(sigma, originalSamples), Scalars.One);
         return noisy_samples.MoveToOuterDisposeScope();
     }
 }

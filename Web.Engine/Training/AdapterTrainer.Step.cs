@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Cache;
 using Clap2Diffusion.Engine.Training.Optim;
 using TorchSharp;
@@ -14,7 +15,6 @@ internal sealed record StepResult(double Loss, Dictionary<string, double> Parts,
 public sealed partial class AdapterTrainer
 {
     // Long-lived constants of the losses: static Scalars are never finalised, so no native call can lose them midway.
-    private static readonly Scalar One = 1.0.ToScalar();
 
     // float16 gradients through a frozen float16 UNet underflow without scaling; float32 needs none.
     private double LossScale => settings.MixedPrecision == "fp16" ? 1024.0 : 1.0;
@@ -84,7 +84,7 @@ public sealed partial class AdapterTrainer
             itemIds.Add(sample.Id);
             var view = random.Next((int)sample.VaeMean.shape[0]);
             var eps = randn(sample.VaeMean[view].shape, generator: generator);
-            latents.Add((sample.VaeMean[view] + sample.VaeStd[view] * eps).mul(scaling));
+            latents.Add(sample.VaeMean[view].add(sample.VaeStd[view] * eps, Scalars.One).mul(scaling));
             audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
             captions.Add(sample.Caption.clone());
             if (levelTargets is not null)
@@ -126,7 +126,7 @@ public sealed partial class AdapterTrainer
             using var weight = settings.AlignmentWeight.ToScalar();
             var alignment = AlignmentLoss(tokens.Full.to(ScalarType.Float32), stack(captions).to(target.Device), stack(masks).to(target.Device), rows);
             align = alignment.item<float>();
-            loss = loss + alignment.mul(weight);
+            loss = loss.add(alignment.mul(weight), Scalars.One);
         }
         double level = 0;
         if (levelTargets is not null)
@@ -134,7 +134,7 @@ public sealed partial class AdapterTrainer
             using var weight = settings.LevelWeight.ToScalar();
             var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
             level = levels.item<float>();
-            loss = loss + levels.mul(weight);
+            loss = loss.add(levels.mul(weight), Scalars.One);
         }
         return (loss, diffusion.item<float>(), align, level);
     }
@@ -145,8 +145,8 @@ public sealed partial class AdapterTrainer
     /// </summary>
     internal static Tensor LevelLoss(Tensor views, Tensor targets, Tensor rowsWithAudio)
     {
-        var perRow = (views - targets).square().sum([-1]).mean([-1]);
-        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(One);
+        var perRow = (views - targets).pow(Scalars.Two).sum([-1]).mean([-1]);
+        return (perRow * rowsWithAudio).sum() / rowsWithAudio.sum().clamp_min(Scalars.One);
     }
 
     /// <summary>
@@ -157,9 +157,9 @@ public sealed partial class AdapterTrainer
     {
         var cosine = nn.functional.cosine_similarity(audioTokens, captionStates, dim: -1);
         var weights = captionMask * rowsWithAudio.unsqueeze(1);
-        var count = weights.sum().clamp_min(One);
-        // 1 − cos as −cos + 1: the same IEEE result, with no Scalar made for the literal.
-        return (cosine.neg().add_(One) * weights).sum() / count;
+        var count = weights.sum().clamp_min(Scalars.One);
+        // 1 − cos as −cos + 1: the same IEEE result, with TorchSharp given an owned alpha.
+        return (cosine.neg().add(Scalars.One, Scalars.One) * weights).sum() / count;
     }
 
     /// <summary>Unscales and clips the gradients in place; returns their norm before clipping, NaN when it is not finite.</summary>
@@ -176,7 +176,7 @@ public sealed partial class AdapterTrainer
             foreach (var grad in grads)
                 grad.div_(lossScale);
         }
-        var norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
+        var norm = Math.Sqrt(grads.Sum(g => g.pow(Scalars.Two).sum().item<float>()));
         if (!double.IsFinite(norm))
             return double.NaN;
         if (norm > settings.MaxGradNorm)

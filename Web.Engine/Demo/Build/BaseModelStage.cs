@@ -49,7 +49,8 @@ public static class BaseModelStage
             var indices = Enumerable.Range(0, profile.BaseBatch).Select(_ => random.Next(scenes.Count)).ToArray();
             var index = tensor(indices.Select(i => (long)i).ToArray());
             var mean = means.index_select(0, index);
-            var latents = Scalars.Times(scale, mean + stds.index_select(0, index) * randn(mean.shape, generator: generator));
+            var spread = stds.index_select(0, index) * randn(mean.shape, generator: generator);
+            var latents = Scalars.Times(scale, mean.add(spread, Scalars.One));
             var captions = indices.Select(i => random.Chance(EmptyCaptionRate) ? "" : PromptWriter.TrainingCaption(scenes[i], random)).ToList();
             var states = text.PromptEmbeddings(tokenizer.EncodePadded(captions).InputIdsTensor());
             var epsilon = randn(latents.shape, generator: generator);

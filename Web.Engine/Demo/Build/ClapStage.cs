@@ -39,7 +39,7 @@ public static class ClapStage
             var same = tensor(batchScenes.SelectMany(a => batchScenes.Select(b => a.SceneElements.SequenceEqual(b.SceneElements) ? 1f : 0f)).ToArray())
                 .reshape(picks.Length, picks.Length);
             var targets = same / same.sum(1, keepdim: true);
-            return (SoftCrossEntropy(logitsPerAudio, targets) + SoftCrossEntropy(logitsPerText, targets.t())) / Scalars.Two;
+            return SoftCrossEntropy(logitsPerAudio, targets).add(SoftCrossEntropy(logitsPerText, targets.t()), Scalars.One) / Scalars.Two;
         }, progress, cancellation, afterStep: _ => ClampLogitScales(model));
 
         audio.Dispose();

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public static class StageTraining
     {
         using var noGrad = no_grad();
         var grads = parameters.Select(p => p.Parameter.grad).Where(g => g is not null).Select(g => g!).ToList();
-        var norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
+        var norm = Math.Sqrt(grads.Sum(g => g.pow(Scalars.Two).sum().item<float>()));
         if (norm > maxNorm && double.IsFinite(norm))
         {
             using var factor = (maxNorm / (norm + 1e-6)).ToScalar();

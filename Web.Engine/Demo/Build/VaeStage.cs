@@ -30,8 +30,9 @@ public static class VaeStage
             using var generator = new Generator(seed + (ulong)step);
             using var posterior = vae.encode(images);
             var reconstruction = vae.decode(posterior.sample(generator));
-            var kl = Scalars.Half * (posterior.mean.square() + posterior.var - Scalars.One - posterior.logvar).mean();
-            return nn.functional.l1_loss(reconstruction, images) + Scalars.Times(KlWeight, kl);
+            var kl = Scalars.Half
+                * (posterior.mean.pow(Scalars.Two).add(posterior.var, Scalars.One) - Scalars.One - posterior.logvar).mean();
+            return nn.functional.l1_loss(reconstruction, images).add(Scalars.Times(KlWeight, kl), Scalars.One);
         }, progress, cancellation);
         vae.eval();
         return vae;

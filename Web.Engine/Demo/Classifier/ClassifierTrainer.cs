@@ -37,7 +37,8 @@ public static class ClassifierTrainer
                 images = degrade(images);
             }
             var logits = model.call(images);
-            var loss = logits.Keys.Select(head => nn.functional.cross_entropy(logits[head], targets[head])).Aggregate((a, b) => a + b);
+            var loss = logits.Keys.Select(head => nn.functional.cross_entropy(logits[head], targets[head]))
+                .Aggregate((a, b) => a.add(b, Scalars.One));
             optimizer.ZeroGrad();
             loss.backward();
             optimizer.Update(schedule.At(step));
@@ -72,7 +73,7 @@ public static class ClassifierTrainer
         using var generator = new Generator(random.NextULong() >> 1);
         using var amplitude = ((float)random.Uniform(0, 0.06)).ToScalar();
         var noise = randn(images.shape, generator: generator) * amplitude;
-        return (images * contrast + brightness + noise).clamp(Scalars.MinusOne, Scalars.One);
+        return (images * contrast).add(brightness, Scalars.One).add(noise, Scalars.One).clamp(Scalars.MinusOne, Scalars.One);
     }
 
     private static Tensor Blur(Tensor images, double sigma)

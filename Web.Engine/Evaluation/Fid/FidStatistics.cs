@@ -55,7 +55,7 @@ public sealed class FidStatistics
         var centred = features - mu;
         // numpy.cov multiplies by 1/(N-1) rather than dividing, and its X·Xᵀ is exactly symmetric.
         var sigma = Scalars.Times(1.0 / (activations.Count - 1), centred.t().matmul(centred));
-        sigma = (sigma + sigma.t()) * Scalars.Half;
+        sigma = sigma.add(sigma.t(), Scalars.One) * Scalars.Half;
         return new FidStatistics(name, activations.Count, mu.data<double>().ToArray(),
             sigma.contiguous().data<double>().ToArray(), activations.FeatureSpace);
     }

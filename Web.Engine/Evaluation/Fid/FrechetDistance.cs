@@ -81,8 +81,8 @@ public static class FrechetDistance
         if (fallback)
         {
             var offset = Scalars.Times(options.Eps, eye(d, dtype: ScalarType.Float64));
-            s1 = s1 + offset;
-            s2 = s2 + offset;
+            s1 = s1.add(offset, Scalars.One);
+            s2 = s2.add(offset, Scalars.One);
         }
         var traceSqrt = TraceSqrtProduct(s1, s2, options.MaxImaginary);
         // Like pytorch-fid, the traces are those of the covariances as given, without ε.
@@ -96,7 +96,7 @@ public static class FrechetDistance
         CheckReal(values, maxImaginary, "the first covariance");
         var sqrtS1 = (vectors * values.clamp_min(Scalars.Zero).sqrt()).matmul(vectors.t());
         var a = sqrtS1.matmul(s2).matmul(sqrtS1);
-        var eigenvalues = linalg.eigvalsh((a + a.t()) * Scalars.Half);
+        var eigenvalues = linalg.eigvalsh(a.add(a.t(), Scalars.One) * Scalars.Half);
         CheckReal(eigenvalues, maxImaginary, "Σ1·Σ2");
         return eigenvalues.clamp_min(Scalars.Zero).sqrt().sum().item<double>();
     }
@@ -126,7 +126,7 @@ public static class FrechetDistance
         var asymmetry = (sigma - sigma.t()).abs().max().item<double>();
         if (asymmetry > 1e-9 * scale)
             throw new InputException($"the {which} covariance is not symmetric (entries differ from their transposes by up to {asymmetry:G3})");
-        return (sigma + sigma.t()) * Scalars.Half;
+        return sigma.add(sigma.t(), Scalars.One) * Scalars.Half;
     }
 
     private static Tensor Vector(ReadOnlySpan<double> values, string which)

@@ -40,7 +40,7 @@ public static class KernelInceptionDistance
             using var scope = NewDisposeScope();
             var x = all2.index_select(0, tensor(random.Sample(features2.Count, m)));
             var y = all1.index_select(0, tensor(random.Sample(features1.Count, m)));
-            var a = Kernel(x, x, n) + Kernel(y, y, n);
+            var a = Kernel(x, x, n).add(Kernel(y, y, n), Scalars.One);
             var b = Kernel(x, y, n);
             var t = (a.sum().item<double>() - a.diagonal().sum().item<double>()) / (m - 1) - b.sum().item<double>() * 2 / m;
             estimates[s] = t / m;
@@ -53,7 +53,8 @@ public static class KernelInceptionDistance
     // The polynomial kernel (x·y/d + 1)³ of Bińkowski et al.; its degree is made once (decision record 0010).
     private static readonly Scalar Degree = 3.ToScalar();
 
-    private static Tensor Kernel(Tensor x, Tensor y, double n) => (Scalars.DividedBy(x.matmul(y.t()), n) + Scalars.One).pow(Degree);
+    private static Tensor Kernel(Tensor x, Tensor y, double n) =>
+        Scalars.DividedBy(x.matmul(y.t()), n).add(Scalars.One, Scalars.One).pow(Degree);
 
     /// <summary>SplitMix64: small, fast and fully specified, so a seed means the same subsets everywhere.</summary>
     private sealed class SplitMix64(ulong seed)

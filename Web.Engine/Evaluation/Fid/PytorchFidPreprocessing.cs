@@ -36,9 +36,10 @@ public sealed class PytorchFidPreprocessing : IFidPreprocessing
             throw new InputException($"bilinear resizing takes images [B, C, H, W], not [{string.Join(", ", images.shape)}]");
         using var scope = NewDisposeScope();
         var (left, right, leftWeight, rightWeight) = Axis(images.shape[3], width, images.device);
-        var columns = images.index_select(3, left) * leftWeight + images.index_select(3, right) * rightWeight;
+        var columns = (images.index_select(3, left) * leftWeight).add(images.index_select(3, right) * rightWeight, Scalars.One);
         var (top, bottom, topWeight, bottomWeight) = Axis(images.shape[2], height, images.device);
-        var resized = columns.index_select(2, top) * topWeight.unsqueeze(1) + columns.index_select(2, bottom) * bottomWeight.unsqueeze(1);
+        var resized = (columns.index_select(2, top) * topWeight.unsqueeze(1))
+            .add(columns.index_select(2, bottom) * bottomWeight.unsqueeze(1), Scalars.One);
         return resized.MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Models.Adapters;
@@ -24,8 +25,8 @@ public sealed class AudioProjectorBlock : nn.Module<Tensor, Tensor>
     /// <param name="attentionMask">Additive self-attention mask [L, L] (0 keeps, -inf drops), or null for full attention.</param>
     public Tensor forward(Tensor x, Tensor? attentionMask)
     {
-        x = x + attn.forward(norm1.call(x), attention_mask: attentionMask);
-        return x + mlp.call(norm2.call(x));
+        x = x.add(attn.forward(norm1.call(x), attention_mask: attentionMask), Scalars.One);
+        return x.add(mlp.call(norm2.call(x)), Scalars.One);
     }
 }
 

@@ -87,7 +87,7 @@ public sealed class HybridAudioEncoder : nn.Module
             var content = token_norm.call(projection.call(views.select(1, level)).view(batch, tokens, width)) * hierarchy_weights[level];
             if (!keep)
                 content = zeros_like(content);
-            return content + level_embedding[level];
+            return content.add(level_embedding[level], Scalars.One);
         }
 
         var foreground = Level(foreground_proj, config.ForegroundTokens, 0, mask.Foreground);

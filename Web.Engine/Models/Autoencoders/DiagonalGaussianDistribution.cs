@@ -40,7 +40,7 @@ public sealed class DiagonalGaussianDistribution : IDisposable
         using var scope = NewDisposeScope();
         var noiseDevice = generator?.device ?? mean.device;
         var noise = randn(mean.shape, dtype: mean.dtype, device: noiseDevice, generator: generator).to(mean.device);
-        return scope.MoveToOuter(mean + std * noise);
+        return scope.MoveToOuter(mean.add(std * noise, Scalars.One));
     }
 
     public Tensor mode() => mean.alias();

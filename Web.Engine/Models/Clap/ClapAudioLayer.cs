@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,10 +66,10 @@ public sealed class ClapAudioLayer : nn.Module<Tensor, Tensor>
         grid = WindowReverse(attended, windowSize, height, width);
         if (shiftSize > 0)
             grid = grid.roll([shiftSize, shiftSize], [1, 2]);
-        var residual = hidden + grid.reshape(batch, height * width, channels);
+        var residual = hidden.add(grid.reshape(batch, height * width, channels), Scalars.One);
 
         var mlp = output.forward(intermediate.forward(layernorm_after.forward(residual)));
-        return (residual + mlp).MoveToOuterDisposeScope();
+        return residual.add(mlp, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, H, W, C) → (B·(H/w)·(W/w), w, w, C) for window side w: windows row-major over the grid, tokens row-major inside.</summary>

@@ -69,11 +69,12 @@ public sealed class ClapAudioSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
         var scores = Scalars.DividedBy(q.matmul(k.transpose(-1, -2)), Math.Sqrt(headSize));
         var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1))
             .view(tokens, tokens, numHeads).permute(2, 0, 1);
-        scores = scores + bias.unsqueeze(0);
+        scores = scores.add(bias.unsqueeze(0), Scalars.One);
         if (shiftMask is not null)
         {
             var perImage = shiftMask.shape[0];
-            scores = (scores.view(count / perImage, perImage, numHeads, tokens, tokens) + shiftMask.unsqueeze(1).unsqueeze(0))
+            scores = scores.view(count / perImage, perImage, numHeads, tokens, tokens)
+                .add(shiftMask.unsqueeze(1).unsqueeze(0), Scalars.One)
                 .view(count, numHeads, tokens, tokens);
         }
         var context = scores.softmax(-1).matmul(v).permute(0, 2, 1, 3).reshape(count, tokens, numHeads * headSize);

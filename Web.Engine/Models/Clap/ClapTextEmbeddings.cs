@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public sealed class ClapTextEmbeddings : nn.Module<Tensor, Tensor>
         using var padding = paddingIdx.ToScalar();
         var mask = inputIds.ne(padding).to_type(ScalarType.Int32);
         var incremental = mask.cumsum(1).to_type(ScalarType.Int32) * mask;
-        return (incremental.to_type(ScalarType.Int64) + padding).MoveToOuterDisposeScope();
+        return incremental.to_type(ScalarType.Int64).add(padding, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <param name="input_ids">(B, L) token ids, checked by <see cref="ClapTextModel"/>.</param>
@@ -43,8 +44,8 @@ public sealed class ClapTextEmbeddings : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var positionIds = CreatePositionIds(input_ids, config.PadTokenId);
         var tokenTypeIds = zeros_like(input_ids, dtype: ScalarType.Int64);
-        var embeddings = word_embeddings.forward(input_ids) + token_type_embeddings.forward(tokenTypeIds);
-        embeddings = embeddings + position_embeddings.forward(positionIds);
+        var embeddings = word_embeddings.forward(input_ids).add(token_type_embeddings.forward(tokenTypeIds), Scalars.One);
+        embeddings = embeddings.add(position_embeddings.forward(positionIds), Scalars.One);
         return LayerNorm.forward(embeddings).MoveToOuterDisposeScope();
     }
 }

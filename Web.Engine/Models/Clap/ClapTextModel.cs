@@ -67,6 +67,6 @@ public sealed class ClapTextModel : nn.Module<Tensor, Tensor?, ClapTextModelOutp
             throw new InputException($"CLAP text attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", ids.shape)}]");
         var mask = attentionMask.to(dtype, device).view(ids.shape[0], 1, 1, ids.shape[1]);
         using var lowest = finfo(dtype).min.ToScalar();
-        return (Scalars.OneDouble - mask) * lowest;
+        return mask.neg().add(Scalars.OneDouble, Scalars.One) * lowest;
     }
 }

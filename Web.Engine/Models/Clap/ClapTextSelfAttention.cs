@@ -34,7 +34,7 @@ public sealed class ClapTextSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = query.forward(hidden).view(batch, length, numHeads, headSize).transpose(1, 2);
         var k = key.forward(hidden).view(batch, length, numHeads, headSize).transpose(1, 2);
         var v = value.forward(hidden).view(batch, length, numHeads, headSize).transpose(1, 2);
-        var scores = Scalars.DividedBy(q.matmul(k.transpose(-1, -2)), Math.Sqrt(headSize)) + maskBias;
+        var scores = Scalars.DividedBy(q.matmul(k.transpose(-1, -2)), Math.Sqrt(headSize)).add(maskBias, Scalars.One);
         var context = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(batch, length, numHeads * headSize);
         return context.MoveToOuterDisposeScope();
     }

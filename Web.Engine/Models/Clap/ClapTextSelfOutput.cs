@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public sealed class ClapTextSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor context, Tensor residual)
     {
         using var projected = dense.forward(context);
-        using var sum = projected + residual;
+        using var sum = projected.add(residual, Scalars.One);
         return LayerNorm.forward(sum);
     }
 }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,8 +25,8 @@ public sealed class CLIPEncoderLayer : nn.Module<Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor hidden_states, Tensor? attention_mask)
     {
         using var scope = NewDisposeScope();
-        var h = hidden_states + self_attn.forward(layer_norm1.forward(hidden_states), attention_mask);
-        h = h + mlp.forward(layer_norm2.forward(h));
+        var h = hidden_states.add(self_attn.forward(layer_norm1.forward(hidden_states), attention_mask), Scalars.One);
+        h = h.add(mlp.forward(layer_norm2.forward(h)), Scalars.One);
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +37,6 @@ public sealed class CLIPTextEmbeddings : nn.Module<Tensor, Tensor>
         // position_ids are arange(length); transformers keeps them in a buffer that checkpoints may or may not carry.
         using var end = length.ToScalar();
         var positions = arange(end, dtype: ScalarType.Int64, device: input_ids.device).unsqueeze(0);
-        return (token_embedding.forward(input_ids) + position_embedding.forward(positions)).MoveToOuterDisposeScope();
+        return token_embedding.forward(input_ids).add(position_embedding.forward(positions), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -35,7 +35,7 @@ public sealed class CLIPTextTransformer : nn.Module
         var hidden = embeddings.forward(input_ids);
         var mask = CausalMask(input_ids.shape[1], hidden.dtype, hidden.device);
         if (attention_mask is not null)
-            mask = mask + PaddingMask(attention_mask, input_ids.shape, hidden.dtype);
+            mask = mask.add(PaddingMask(attention_mask, input_ids.shape, hidden.dtype), Scalars.One);
 
         var (last, states) = encoder.forward(hidden, mask, output_hidden_states);
         var lastHiddenState = final_layer_norm.forward(last);
@@ -78,7 +78,7 @@ public sealed class CLIPTextTransformer : nn.Module
         if (!attention_mask.shape.SequenceEqual(idsShape))
             throw new InputException($"attention_mask [{string.Join(", ", attention_mask.shape)}] does not match input_ids [{string.Join(", ", idsShape)}]");
         using var lowest = finfo(dtype).min.ToScalar();
-        var inverted = Scalars.OneDouble - attention_mask.to_type(dtype).view(idsShape[0], 1, 1, idsShape[1]);
+        var inverted = attention_mask.to_type(dtype).view(idsShape[0], 1, 1, idsShape[1]).neg().add(Scalars.OneDouble, Scalars.One);
         return inverted * lowest;
     }
 }

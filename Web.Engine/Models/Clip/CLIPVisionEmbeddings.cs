@@ -40,6 +40,6 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
         var classToken = class_embedding.expand(batch, 1, -1);
         using var count = position_embedding.weight!.shape[0].ToScalar();
         var positions = arange(count, dtype: ScalarType.Int64, device: pixel_values.device).unsqueeze(0);
-        return (cat([classToken, patches], 1) + position_embedding.forward(positions)).MoveToOuterDisposeScope();
+        return cat([classToken, patches], 1).add(position_embedding.forward(positions), Scalars.One).MoveToOuterDisposeScope();
     }
 }

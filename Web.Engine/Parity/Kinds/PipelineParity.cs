@@ -75,7 +75,7 @@ public sealed class PipelineParity : IParityKind
 
         var decoded = vae.decode(Scalars.DividedBy(latents, vae.ScalingFactor));
         CompareIfPresent(io, "output.decoded", decoded, Scaled, run);
-        var image = (decoded / Scalars.Two + Scalars.Half).clamp(Scalars.Zero, Scalars.One);
+        var image = (decoded / Scalars.Two).add(Scalars.Half, Scalars.One).clamp(Scalars.Zero, Scalars.One);
         run.Compare(io, "output.image", image, ParityTolerance.Absolute(1e-4));
 
         var ours = tensor(ImageTensors.ToRgb(decoded[0]).Select(v => (float)v).ToArray(), [decoded.shape[2], decoded.shape[3], 3]);

@@ -157,7 +157,7 @@ public sealed class SchedulersParity : IParityKind
     {
         using var scope = NewDisposeScope();
         var t = tensor((float)timestep);
-        return (FakeSlope * x * (t / FakePeriod).cos() + FakeDrift * t.sin()).MoveToOuterDisposeScope();
+        return (FakeSlope * x * (t / FakePeriod).cos()).add(FakeDrift * t.sin(), Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same base config under each <c>timestep_spacing</c>: names <c>{Class}.{spacing}.{what}.{n}</c>.</summary>

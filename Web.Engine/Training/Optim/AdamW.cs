@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -76,7 +77,7 @@ public sealed class AdamW : IDisposable
             parameter.mul_(decay);
             state.ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
             state.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
-            var denominator = state.ExpAvgSq.sqrt().div_(rootCorrection2).add_(eps);
+            var denominator = state.ExpAvgSq.sqrt().div_(rootCorrection2).add_(eps, Scalars.One);
             parameter.addcdiv_(state.ExpAvg, denominator, value: stepSize);
         }
     }

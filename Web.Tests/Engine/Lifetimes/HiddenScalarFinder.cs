@@ -11,16 +11,30 @@ public sealed record HiddenScalar(string File, int Line, string Member, string K
 }
 
 /// <summary>
-/// Finds the two ways engine code hands a C# number to TorchSharp so that a Scalar (or a tensor) is made behind the
-/// caller's back: an operator between a tensor and a primitive (<c>x * 0.5</c>, <c>1 - x</c>, <c>x += 1</c>), and an
-/// implicit user-defined conversion of a primitive to <c>TorchSharp.Scalar</c> or <c>Tensor</c> (<c>x.mul(0.5)</c>,
-/// <c>clamp(0, 1)</c>, <c>alpha: 2</c>). Neither object has an owner, so the .NET finaliser frees it on its own
-/// thread while LibTorch may still read it (decision record 0010).
+/// Finds the ways engine code gets a Scalar (or a tensor) made behind the caller's back: (a) an operator between a
+/// tensor and a primitive (<c>x * 0.5</c>, <c>1 - x</c>, <c>x += 1</c>); (b) an implicit user-defined conversion of a
+/// primitive to <c>TorchSharp.Scalar</c> or <c>Tensor</c> (<c>x.mul(0.5)</c>, <c>clamp(0, 1)</c>, <c>alpha: 2</c>);
+/// (c) a TorchSharp overload that fills in a number itself: tensor <c>+</c>, <c>+=</c> and <c>add</c>/<c>add_</c>
+/// without an alpha (TorchSharp 0.107 calls <c>add(b, 1)</c>), Scalar <c>-</c> tensor (<c>b.negative().add(a)</c>), <c>addcdiv</c> without a value, <c>square()</c>
+/// (<c>pow(2)</c>). None of these objects has an owner, so the .NET finaliser frees it on its own thread while
+/// LibTorch may still read it (decision record 0010).
 /// </summary>
 public static class HiddenScalarFinder
 {
     public const string OperatorKind = "tensor-with-primitive operator";
     public const string ConversionKind = "implicit Scalar conversion";
+    public const string DefaultScalarKind = "Scalar filled in by TorchSharp";
+
+    /// <summary>
+    /// TorchSharp methods with an overload that passes a literal on to a Scalar parameter, and the parameter that,
+    /// given by the caller, avoids it. Found in TorchSharp 0.107's IL (methods calling Scalar's implicit conversion)
+    /// and kept to those the engine uses or could reach for. <c>sub</c>, <c>sub_</c> and tensor <c>-</c> are not
+    /// among them: in 0.107 they call LibTorch without an alpha and have no overload that takes one.
+    /// </summary>
+    private static readonly Dictionary<string, string> ScalarParameterByMethod = new()
+    {
+        ["add"] = "alpha", ["add_"] = "alpha", ["addcdiv"] = "value", ["addcdiv_"] = "value",
+    };
 
     public static IReadOnlyList<HiddenScalar> Find(Compilation compilation, string root)
     {
@@ -59,8 +73,32 @@ public static class HiddenScalarFinder
             && method.Parameters.Any(p => IsPrimitive(p.Type) || IsScalar(p.Type)) => OperatorKind,
         IConversionOperation conversion when conversion.IsImplicit && conversion.Conversion.IsUserDefined
             && IsTorch(conversion.Type) && IsPrimitive(conversion.Operand.Type) => ConversionKind,
+        IBinaryOperation binary when IsTensorAdd(binary.OperatorMethod, binary.OperatorKind)
+            || IsScalarMinusTensor(binary) => DefaultScalarKind,
+        ICompoundAssignmentOperation compound when IsTensorAdd(compound.OperatorMethod, compound.OperatorKind) => DefaultScalarKind,
+        IInvocationOperation invocation when FillsInAScalar(invocation) => DefaultScalarKind,
         _ => null,
     };
+
+    /// <summary>Tensor <c>+</c> with a tensor or Scalar on the other side: <c>add(b, 1)</c> inside.</summary>
+    private static bool IsTensorAdd(IMethodSymbol? method, BinaryOperatorKind kind) =>
+        method is not null && IsTensor(method.ContainingType) && kind == BinaryOperatorKind.Add;
+
+    /// <summary><c>s - x</c> with a Scalar <c>s</c>: TorchSharp computes <c>x.negative().add(s)</c>, whose alpha is its own.</summary>
+    private static bool IsScalarMinusTensor(IBinaryOperation binary) =>
+        binary.OperatorMethod is { } method && IsTensor(method.ContainingType) && binary.OperatorKind == BinaryOperatorKind.Subtract
+        && IsScalar(Unconverted(binary.LeftOperand).Type) && IsTensor(Unconverted(binary.RightOperand).Type);
+
+    private static bool FillsInAScalar(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (!IsTensor(method.ContainingType) && method.ContainingType?.ToDisplayString() != "TorchSharp.torch")
+            return false;
+        if (method.Name == "square" && method.Parameters.Length == (method.IsStatic ? 1 : 0))
+            return true;
+        return ScalarParameterByMethod.TryGetValue(method.Name, out var parameter)
+            && !invocation.Arguments.Any(a => a.Parameter?.Name == parameter && a.ArgumentKind != ArgumentKind.DefaultValue);
+    }
 
     /// <summary>
     /// A user-defined operator where one side is a tensor and the other, before any conversion, a C# number: it
