@@ -103,7 +103,7 @@ public sealed class Attention : nn.Module
     {
         var output = projection.forward(input);
         return projections is not null && path is not null && projections.Delta($"{path}.{name}", input) is { } delta
-            ? output + delta
+            ? output.add(delta, Scalars.One)
             : output;
     }
 }

@@ -14,8 +14,6 @@ internal sealed record StepResult(double Loss, Dictionary<string, double> Parts,
 
 public sealed partial class AdapterTrainer
 {
-    // Long-lived constants of the losses: static Scalars are never finalised, so no native call can lose them midway.
-
     // float16 gradients through a frozen float16 UNet underflow without scaling; float32 needs none.
     private double LossScale => settings.MixedPrecision == "fp16" ? 1024.0 : 1.0;
 

@@ -259,7 +259,7 @@ public sealed partial class AdapterTrainer : IDisposable
         if (adapters.LoraLayers.Count > 0)
         {
             // The size of the LoRA's update: its B matrices start at zero, so this shows how far stage 2 moved the UNet.
-            var squares = adapters.LoraLayers.Values.Sum(layer => layer.lora_B.parameters().Sum(p => p.square().sum().item<float>()));
+            var squares = adapters.LoraLayers.Values.Sum(layer => layer.lora_B.parameters().Sum(p => p.pow(Scalars.Two).sum().item<float>()));
             values.Add(("lora/b_norm", Math.Sqrt(squares)));
         }
         return values;

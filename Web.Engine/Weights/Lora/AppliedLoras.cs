@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,7 +48,7 @@ public sealed class AppliedLoras : IDisposable
                 using var scope = NewDisposeScope();
                 using var factor = (scale * update.Alpha / update.Rank).ToScalar();
                 var delta = update.Up.flatten(1).matmul(update.Down.flatten(1)).mul(factor).view(weight.shape);
-                weight.add_(delta.to(weight.dtype, weight.device));
+                weight.add_(delta.to(weight.dtype, weight.device), Scalars.One);
             }
             return applied;
         }
