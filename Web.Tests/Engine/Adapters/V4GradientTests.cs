@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Tests.Engine.Adapters;
@@ -8,11 +9,14 @@ public sealed class V4GradientTests
 {
     private static Dictionary<string, double> GradientNorms(AudioAdapters adapters, UNet2DConditionModel unet)
     {
+        // Every tensor of the pass stays owned by the scope until the norms are read, so none can reach the finaliser
+        // while LibTorch still uses it; the squared output's exponent is an owned Scalar for the same reason.
+        using var scope = NewDisposeScope();
         var inputs = V4Fixture.Inputs();
         var tokens = adapters.audio_encoder.forward(inputs.Audio);
         var hook = new AudioAdapterHook(adapters, tokens, ones(2), new AudioStrength());
         var output = unet.forward(inputs.Sample, inputs.Timestep, inputs.Context, new UNetHooks { TransformerBlocks = hook });
-        output.square().mean().backward();
+        output.pow(Scalars.Two).mean().backward();
         return adapters.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is null ? 0.0 : p.parameter.grad.norm().item<float>());
     }
 
