@@ -5,8 +5,8 @@ namespace Clap2Diffusion.Tests.Infrastructure;
 internal static class TorchTestSetup
 {
     /// <summary>
-    /// One LibTorch thread keeps the golden values of the tests independent of the machine's core count.
-    /// Collections that build SD 1.5-size models raise it for themselves.
+    /// Test classes run in parallel on a small machine; one LibTorch thread each keeps them from
+    /// oversubscribing the cores. Collections that build SD 1.5-size models raise it for themselves.
     /// </summary>
     [ModuleInitializer]
     internal static void OneTorchThreadPerTest() => TorchSharp.torch.set_num_threads(1);
