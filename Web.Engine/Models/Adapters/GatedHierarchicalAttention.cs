@@ -60,12 +60,7 @@ public sealed class GatedHierarchicalAttention : nn.Module
         query = query.view(batch, -1, heads, headDim).transpose(1, 2);
         key = key.view(batch, -1, heads, headDim).transpose(1, 2);
         value = value.view(batch, -1, heads, headDim).transpose(1, 2);
-        // Attention written out rather than through scaled_dot_product_attention: with the fused CPU kernel, 30
-        // forward and backward passes of the tiny V4 fixture gave NaN outputs or gradients in the first passes after
-        // start-up in 2 of 3 processes, from finite weights and inputs; written out, 0 of 5 (see decision 0011).
-        using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
-        var weights = query.matmul(key.transpose(-2, -1)).mul(scale).softmax(-1);
-        var attended = weights.matmul(value).transpose(1, 2).reshape(batch, -1, heads * headDim);
+        var attended = nn.functional.scaled_dot_product_attention(query, key, value).transpose(1, 2).reshape(batch, -1, heads * headDim);
         var output = to_out[1].call(to_out[0].call(attended));
         return (output * GateValue()).MoveToOuterDisposeScope();
     }
