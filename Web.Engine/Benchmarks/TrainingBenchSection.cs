@@ -73,7 +73,7 @@ public sealed class TrainingBenchSection : IBenchSection
             var alignment = AdapterTrainer.AlignmentLoss(tokens.Full, text, mask, ones(batch));
             var loss = nn.functional.mse_loss(prediction, noise).add(Scalars.Times(0.1, alignment), Scalars.One);
             optimizer.ZeroGrad();
-            loss.backward();
+            Backpropagation.Run(loss);
             optimizer.Update(1e-5);
         }, options.Warmup, options.Repeats);
         yield return new BenchFigure($"{name}.step_s", step.MedianMs / 1000, "s", $"median of {step.Runs}");

@@ -42,7 +42,7 @@ public sealed partial class AdapterTrainer
             if (!double.IsFinite(lossValue))
                 nonFinite = "loss";
             else
-                loss.mul(backwardScale).backward();
+                Backpropagation.Run(loss.mul(backwardScale));
         }
 
         var gradNorm = nonFinite is null ? ClipGradients() : double.NaN;

@@ -29,7 +29,7 @@ public static class StageTraining
             {
                 var value = loss(step);
                 optimizer.ZeroGrad();
-                value.backward();
+                Backpropagation.Run(value);
                 ClipGradients(trainable, maxGradNorm);
                 optimizer.Update(schedule.At(step));
                 losses.Add(value.item<float>());

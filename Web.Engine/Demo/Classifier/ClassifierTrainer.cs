@@ -40,7 +40,7 @@ public static class ClassifierTrainer
             var loss = logits.Keys.Select(head => nn.functional.cross_entropy(logits[head], targets[head]))
                 .Aggregate((a, b) => a.add(b, Scalars.One));
             optimizer.ZeroGrad();
-            loss.backward();
+            Backpropagation.Run(loss);
             optimizer.Update(schedule.At(step));
             onStep?.Invoke(step, loss.item<float>());
         }

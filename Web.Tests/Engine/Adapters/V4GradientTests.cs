@@ -16,7 +16,7 @@ public sealed class V4GradientTests
         var tokens = adapters.audio_encoder.forward(inputs.Audio);
         var hook = new AudioAdapterHook(adapters, tokens, ones(2), new AudioStrength());
         var output = unet.forward(inputs.Sample, inputs.Timestep, inputs.Context, new UNetHooks { TransformerBlocks = hook });
-        output.pow(Scalars.Two).mean().backward();
+        Backpropagation.Run(output.pow(Scalars.Two).mean());
         return adapters.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is null ? 0.0 : p.parameter.grad.norm().item<float>());
     }
 
