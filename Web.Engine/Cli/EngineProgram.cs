@@ -24,7 +24,21 @@ public static class EngineProgram
         Recursive = true,
     };
 
-    static EngineProgram() => AllocatorOption.AcceptOnlyFromAmong([.. MemoryAllocator.Settings]);
+    /// <summary>
+    /// <c>--onednn auto|off</c>, accepted by every verb: whether LibTorch's oneDNN convolutions may run (<see cref="OneDnn"/>).
+    /// </summary>
+    public static Option<string> OneDnnOption { get; } = new("--onednn")
+    {
+        Description = "auto (default): use oneDNN's faster convolutions where a start-up self-check finds them right; off: never",
+        DefaultValueFactory = _ => OneDnn.Auto,
+        Recursive = true,
+    };
+
+    static EngineProgram()
+    {
+        AllocatorOption.AcceptOnlyFromAmong([.. MemoryAllocator.Settings]);
+        OneDnnOption.AcceptOnlyFromAmong([.. OneDnn.Settings]);
+    }
 
     public static int Run(string[] args, CliContext cli)
     {
@@ -38,7 +52,11 @@ public static class EngineProgram
             return ExitCodes.BadInput;
         }
         if (!RequestsHelp(args))
+        {
+            // The allocator first: LibTorch reads its huge-page switch at its first tensor, which the self-check makes.
             MemoryAllocator.Apply(parsed.GetValue(AllocatorOption)!, cli.Error);
+            OneDnn.Apply(parsed.GetValue(OneDnnOption)!, cli.Error);
+        }
         return parsed.Invoke(new InvocationConfiguration { Output = cli.Out, Error = cli.Error, EnableDefaultExceptionHandler = false });
     }
 
@@ -46,6 +64,7 @@ public static class EngineProgram
     {
         var root = new RootCommand("Clap2Diffusion engine: text + sound to image with Stable Diffusion 1.5 and CLAP.");
         root.Options.Add(AllocatorOption);
+        root.Options.Add(OneDnnOption);
         foreach (var verb in Verbs(cli))
             root.Subcommands.Add(verb);
         return root;

@@ -32,6 +32,13 @@ public sealed class EngineModelOptions : IValidatableObject
     [RegularExpression("^(tuned|default)$", ErrorMessage = "Engine:Allocator must be tuned or default.")]
     public string Allocator { get; set; } = Clap2Diffusion.Engine.Runtime.MemoryAllocator.Tuned;
 
+    /// <summary>
+    /// <c>auto</c>: LibTorch's oneDNN convolutions run where a start-up self-check finds them agreeing with its own
+    /// kernels, and are switched off where not; <c>off</c>: never (docs/decisions/0017-onednn-convolutions.md).
+    /// </summary>
+    [RegularExpression("^(auto|off)$", ErrorMessage = "Engine:OneDnn must be auto or off.")]
+    public string OneDnn { get; set; } = Clap2Diffusion.Engine.Runtime.OneDnn.Auto;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, folder) in new[] { (nameof(ModelFolder), ModelFolder), (nameof(ClapFolder), ClapFolder), (nameof(AdaptersFolder), AdaptersFolder) })

@@ -24,6 +24,12 @@ public sealed class EngineThread : IDisposable
         if (problems.ToString().Trim() is { Length: > 0 } problem)
             logger.LogWarning("{Problem}", problem);
         logger.LogInformation("Engine memory allocator: {Mode} (asked for {Setting})", mode, options.Value.Allocator);
+        // After the allocator, since its self-check makes the process's first tensors.
+        using var disagreements = new StringWriter();
+        var oneDnn = OneDnn.Apply(options.Value.OneDnn, disagreements);
+        if (disagreements.ToString().Trim() is { Length: > 0 } disagreement)
+            logger.LogWarning("{Problem}", disagreement);
+        logger.LogInformation("Engine oneDNN convolutions: {State} (asked for {Setting})", oneDnn, options.Value.OneDnn);
         _thread = new Thread(Loop) { Name = "c2d-engine", IsBackground = true };
         _thread.Start();
     }

@@ -15,6 +15,7 @@ public sealed class StudioHealthCheck(EngineState state) : IHealthCheck
             ["engine"] = state.Status.Ready ? "ready" : state.Status.Problem ?? "starting",
             ["version"] = EngineState.AppVersion,
             ["allocator"] = Clap2Diffusion.Engine.Runtime.MemoryAllocator.Current,
+            ["oneDnn"] = Clap2Diffusion.Engine.Runtime.OneDnn.Current,
         };
         // "unavailable" until a loaded engine says whether its checker runs (or when it failed to load at all).
         data["safetyChecker"] = state.Backend is { } backend ? backend.SafetyCheckerActive ? "on" : "off" : "unavailable";

@@ -16,9 +16,17 @@ internal static class TorchTestSetup
     /// page faults of every large tensor. Set before any test makes a tensor (LibTorch reads its huge-page switch
     /// once); the pool threads that already exist keep their glibc arenas, which the huge pages still cover.
     /// </summary>
+    /// <remarks>
+    /// oneDNN's convolutions as the engine decides at start-up: its self-check switches them off where they are
+    /// wrong, as on this project's machines for the tiny test models' channel counts (decision record 0017). After
+    /// the allocator, whose huge-page switch LibTorch reads at the first tensor, which the self-check makes.
+    /// </remarks>
     [ModuleInitializer]
-    internal static void TunedAllocator() =>
+    internal static void TunedAllocatorAndCheckedOneDnn()
+    {
         Clap2Diffusion.Engine.Runtime.MemoryAllocator.Apply(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Tuned, Console.Error);
+        Clap2Diffusion.Engine.Runtime.OneDnn.Apply(Clap2Diffusion.Engine.Runtime.OneDnn.Auto, Console.Error);
+    }
 
     /// <summary>
     /// Engine tests hold thread-pool threads for seconds of synchronous LibTorch work while the web tests'
