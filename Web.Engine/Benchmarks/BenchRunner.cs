@@ -8,8 +8,9 @@ public sealed record BenchReport(BenchEnvironment Environment, IReadOnlyList<Ben
 
 /// <param name="Allocator">The memory allocator mode in force: <c>tuned</c>, <c>default</c> or <c>unavailable</c>.</param>
 /// <param name="Thread"><c>main</c>, or <c>new</c> when the sections ran on a thread started for them (as the server's engine thread).</param>
+/// <param name="OneDnn">Whether oneDNN's convolutions ran, and why (<see cref="OneDnn.Current"/>): about twice as fast where they are right.</param>
 public sealed record BenchEnvironment(int TorchThreads, int Processors, string Device, string Os, int Repeats, int Warmup, long Seed,
-    string Allocator, string Thread);
+    string Allocator, string Thread, string OneDnn);
 
 /// <summary>Selects sections by name and runs them in registry order.</summary>
 public static class BenchRunner
@@ -30,7 +31,7 @@ public static class BenchRunner
     {
         var environment = new BenchEnvironment(get_num_threads(), System.Environment.ProcessorCount, "cpu float32",
             System.Runtime.InteropServices.RuntimeInformation.OSDescription, options.Repeats, options.Warmup, options.Seed,
-            MemoryAllocator.Current, onNewThread ? "new" : "main");
+            MemoryAllocator.Current, onNewThread ? "new" : "main", OneDnn.Current);
         if (!onNewThread)
             return new BenchReport(environment, RunAll(sections, options, log));
         IReadOnlyList<BenchSectionResult>? results = null;

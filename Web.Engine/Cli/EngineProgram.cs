@@ -25,11 +25,11 @@ public static class EngineProgram
     };
 
     /// <summary>
-    /// <c>--onednn auto|off</c>, accepted by every verb: whether LibTorch's oneDNN convolutions may run (<see cref="OneDnn"/>).
+    /// <c>--onednn auto|off|on</c>, accepted by every verb: whether LibTorch's oneDNN convolutions may run (<see cref="OneDnn"/>).
     /// </summary>
     public static Option<string> OneDnnOption { get; } = new("--onednn")
     {
-        Description = "auto (default): use oneDNN's faster convolutions where a start-up self-check finds them right; off: never",
+        Description = "auto (default): use oneDNN's faster convolutions where a start-up self-check finds them right; off: never; on: without the check (to measure)",
         DefaultValueFactory = _ => OneDnn.Auto,
         Recursive = true,
     };

@@ -19,6 +19,16 @@ internal static class LibTorchContext
         set => Call(() => { SetUserEnabledMkldnn(GlobalContext(), value); return value; });
     }
 
+    /// <summary>
+    /// Whether LibTorch may try NNPACK for a convolution that oneDNN does not take. On x86 servers NNPACK fails to
+    /// initialise ("Unsupported hardware") and LibTorch warns about it on every such call.
+    /// </summary>
+    public static bool NnpackEnabled
+    {
+        get => Call(() => UserEnabledNnpack(GlobalContext()));
+        set => Call(() => { SetUserEnabledNnpack(GlobalContext(), value); return value; });
+    }
+
     private static T Call<T>(Func<T> call)
     {
         // TorchSharp loads libtorch_cpu on first use; make sure that has happened before binding to it.
@@ -41,6 +51,13 @@ internal static class LibTorchContext
     [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]
     private static extern bool UserEnabledMkldnn(IntPtr context);
+
+    [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool UserEnabledNnpack(IntPtr context);
+
+    [DllImport(Library, EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     [DllImport(Library, EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);

@@ -4,16 +4,20 @@ namespace Clap2Diffusion.Engine.Runtime;
 /// Whether LibTorch may use oneDNN's convolutions, about twice as fast as its im2col kernels on the CPU but, on
 /// this project's machines, wrong for channel counts that are not a multiple of the vector width
 /// (docs/decisions/0017-onednn-convolutions.md). <c>auto</c> keeps oneDNN where <see cref="OneDnnSelfCheck"/>
-/// finds it agreeing with im2col and switches it off where not; <c>off</c> switches it off without asking.
-/// The switch is one per process.
+/// finds it agreeing with im2col and switches it off where not; <c>off</c> switches it off without asking;
+/// <c>on</c> keeps it without the self-check, for measuring what it is worth (the backward still goes without it,
+/// see <see cref="Backpropagation"/>). The switch is one per process.
 /// </summary>
 public static class OneDnn
 {
     public const string Auto = "auto";
     public const string Off = "off";
+    public const string On = "on";
 
     /// <summary>The values a user may ask for (<c>Engine:OneDnn</c>, <c>--onednn</c>).</summary>
-    public static readonly IReadOnlyList<string> Settings = [Auto, Off];
+    public static readonly IReadOnlyList<string> Settings = [Auto, Off, On];
+
+    private const string CheckedOn = "on (self-checked)";
 
     private static readonly Lock Gate = new();
     private static string? _current;
@@ -21,7 +25,8 @@ public static class OneDnn
     private static bool _selfChecked;
 
     /// <summary>
-    /// What is in force: <c>on (self-checked)</c>, <c>off (asked)</c> or <c>off (…what the self-check found)</c>;
+    /// What is in force: <c>on (self-checked)</c>, <c>on (asked, not checked)</c>, <c>off (asked)</c> or
+    /// <c>off (…what the self-check found)</c>;
     /// <c>unchecked</c> before any call to <see cref="Apply"/>, when LibTorch's default (on) holds.
     /// </summary>
     public static string Current
@@ -33,13 +38,13 @@ public static class OneDnn
         }
     }
 
-    /// <summary>True when the self-check ran and oneDNN agreed, its backward included.</summary>
+    /// <summary>True when <c>auto</c> is in force and the self-check found oneDNN agreeing, its backward included.</summary>
     public static bool Verified
     {
         get
         {
             lock (Gate)
-                return _selfChecked && _selfCheck is null && LibTorchContext.OneDnnEnabled;
+                return _current == CheckedOn && LibTorchContext.OneDnnEnabled;
         }
     }
 
@@ -58,10 +63,18 @@ public static class OneDnn
         Validate(setting);
         lock (Gate)
         {
+            // Convolutions that oneDNN does not take would otherwise try NNPACK first, which on x86 servers fails to
+            // initialise and has LibTorch print a warning on every call.
+            LibTorchContext.NnpackEnabled = false;
             if (setting == Off)
             {
                 LibTorchContext.OneDnnEnabled = false;
                 return _current = "off (asked)";
+            }
+            if (setting == On)
+            {
+                LibTorchContext.OneDnnEnabled = true;
+                return _current = "on (asked, not checked)";
             }
             if (!_selfChecked)
             {
@@ -71,7 +84,7 @@ public static class OneDnn
                     log.WriteLine($"oneDNN: switched off, its convolutions disagree with LibTorch's own here: {_selfCheck}.");
             }
             LibTorchContext.OneDnnEnabled = _selfCheck is null;
-            return _current = _selfCheck is null ? "on (self-checked)" : $"off ({_selfCheck})";
+            return _current = _selfCheck is null ? CheckedOn : $"off ({_selfCheck})";
         }
     }
 }

@@ -34,9 +34,10 @@ public sealed class EngineModelOptions : IValidatableObject
 
     /// <summary>
     /// <c>auto</c>: LibTorch's oneDNN convolutions run where a start-up self-check finds them agreeing with its own
-    /// kernels, and are switched off where not; <c>off</c>: never (docs/decisions/0017-onednn-convolutions.md).
+    /// kernels, and are switched off where not; <c>off</c>: never; <c>on</c>: without the check, for measuring
+    /// (docs/decisions/0017-onednn-convolutions.md).
     /// </summary>
-    [RegularExpression("^(auto|off)$", ErrorMessage = "Engine:OneDnn must be auto or off.")]
+    [RegularExpression("^(auto|off|on)$", ErrorMessage = "Engine:OneDnn must be auto, off or on.")]
     public string OneDnn { get; set; } = Clap2Diffusion.Engine.Runtime.OneDnn.Auto;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

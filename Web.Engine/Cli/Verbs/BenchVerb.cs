@@ -61,7 +61,7 @@ public static class BenchVerb
         }
         var environment = report.Environment;
         cli.Out.WriteLine($"# {environment.Device}, {environment.TorchThreads} torch threads, {environment.Processors} processors, " +
-            $"{environment.Os}; allocator {environment.Allocator}, {environment.Thread} thread; median of {environment.Repeats} after {environment.Warmup} warm-up");
+            $"{environment.Os}; allocator {environment.Allocator}, oneDNN {environment.OneDnn}, {environment.Thread} thread; median of {environment.Repeats} after {environment.Warmup} warm-up");
         foreach (var section in report.Sections)
         {
             cli.Out.WriteLine($"## {section.Name}: {section.Description}");

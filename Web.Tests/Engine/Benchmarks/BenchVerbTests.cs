@@ -58,6 +58,7 @@ public sealed class BenchVerbTests
         var root = document.RootElement;
         Assert.Equal(2, root.GetProperty("environment").GetProperty("repeats").GetInt32());
         Assert.Equal(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Current, root.GetProperty("environment").GetProperty("allocator").GetString());
+        Assert.Equal(Clap2Diffusion.Engine.Runtime.OneDnn.Current, root.GetProperty("environment").GetProperty("one_dnn").GetString());
         Assert.Equal("main", root.GetProperty("environment").GetProperty("thread").GetString());
         var section = Assert.Single(root.GetProperty("sections").EnumerateArray());
         Assert.Equal("only", section.GetProperty("name").GetString());

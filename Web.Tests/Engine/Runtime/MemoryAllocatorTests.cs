@@ -60,7 +60,7 @@ public sealed class MemoryAllocatorTests
     public void The_comparison_prints_each_figure_of_both_runs_with_the_ratio()
     {
         static JsonDocument Run(string allocator, double callMs, double faults) => JsonDocument.Parse(JsonSerializer.Serialize(
-            new BenchReport(new BenchEnvironment(2, 2, "cpu float32", "linux", 1, 0, 1, allocator, "main"),
+            new BenchReport(new BenchEnvironment(2, 2, "cpu float32", "linux", 1, 0, 1, allocator, "main", "off (asked)"),
                 [new BenchSectionResult("unet", "u", [new BenchFigure("call_ms", callMs, "ms"), new BenchFigure("process.minor_faults", faults, "faults")])]),
             CliContext.Json));
         using var before = Run("default", 16_000, 400_000);

@@ -18,12 +18,17 @@ public sealed class OneDnnTests
         {
             Assert.Equal("off (asked)", OneDnn.Apply(OneDnn.Off, log));
             Assert.False(LibTorchContext.OneDnnEnabled);
+            Assert.False(LibTorchContext.NnpackEnabled);
+            Assert.False(OneDnn.Verified);
+            Assert.Equal("on (asked, not checked)", OneDnn.Apply(OneDnn.On, log));
+            Assert.True(LibTorchContext.OneDnnEnabled);
             Assert.False(OneDnn.Verified);
 
             var state = OneDnn.Apply(OneDnn.Auto, log);
             var disagreement = OneDnnSelfCheck.FindDisagreement();
             Assert.Equal(disagreement is null, LibTorchContext.OneDnnEnabled);
-            Assert.Equal(disagreement is null ? "on (self-checked)" : $"off ({disagreement})", state);
+            // The size of the error differs from run to run (that was part of the fault), so only its form is compared.
+            Assert.StartsWith(disagreement is null ? "on (self-checked)" : "off (oneDNN's convolution", state);
             Assert.Equal(state, OneDnn.Current);
         }
         finally
@@ -36,7 +41,7 @@ public sealed class OneDnnTests
     public void An_unknown_setting_is_refused_with_the_choices()
     {
         var error = Assert.Throws<InputException>(() => OneDnn.Apply("fast", TextWriter.Null));
-        Assert.Contains("auto, off", error.Message);
+        Assert.Contains("auto, off, on", error.Message);
     }
 
     /// <summary>
