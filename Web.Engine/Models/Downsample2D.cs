@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public sealed class Downsample2D : nn.Module<Tensor, Tensor>
         : base(nameof(Downsample2D))
     {
         this.padding = padding;
-        conv = nn.Conv2d(channels, out_channels ?? channels, 3, stride: 2, padding: padding, device: device);
+        conv = OneDnn.Register(nn.Conv2d(channels, out_channels ?? channels, 3, stride: 2, padding: padding, device: device));
         RegisterComponents();
     }
 

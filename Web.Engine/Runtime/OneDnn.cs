@@ -1,12 +1,19 @@
+using TorchSharp.Modules;
+
 namespace Clap2Diffusion.Engine.Runtime;
 
 /// <summary>
-/// Whether LibTorch may use oneDNN's convolutions, about twice as fast as its im2col kernels on the CPU but, on
-/// this project's machines, wrong for channel counts that are not a multiple of the vector width
-/// (docs/decisions/0017-onednn-convolutions.md). <c>auto</c> keeps oneDNN where <see cref="OneDnnSelfCheck"/>
-/// finds it agreeing with im2col and switches it off where not; <c>off</c> switches it off without asking;
-/// <c>on</c> keeps it without the self-check, for measuring what it is worth (the backward still goes without it,
-/// see <see cref="Backpropagation"/>). The switch is one per process.
+/// Whether LibTorch may use oneDNN's convolutions: two to three times as fast as its im2col kernels on the CPU, but
+/// on this project's machines wrong for channel counts that are not a multiple of the vector width
+/// (docs/decisions/0017-onednn-convolutions.md). The switch is one per process.
+/// <list type="bullet">
+/// <item><c>auto</c>: a self-check at start-up compares oneDNN with im2col. Right everywhere: on. Right only for
+/// <see cref="IsAligned">aligned</see> channel counts (SD 1.5 and the demo model have nothing else): on until a model
+/// with another count is built (<see cref="Register"/>), then off for the rest of the process. Wrong for aligned
+/// counts too: off.</item>
+/// <item><c>off</c>: off without asking. <c>on</c>: on without the check, for measuring what it is worth.</item>
+/// </list>
+/// Backward passes go without oneDNN unless it was found right everywhere (<see cref="Backpropagation"/>).
 /// </summary>
 public static class OneDnn
 {
@@ -18,16 +25,17 @@ public static class OneDnn
     public static readonly IReadOnlyList<string> Settings = [Auto, Off, On];
 
     private const string CheckedOn = "on (self-checked)";
+    private const string AlignedOnlyPrefix = "on for channel counts that are multiples of 16";
 
     private static readonly Lock Gate = new();
     private static string? _current;
-    private static string? _selfCheck;
-    private static bool _selfChecked;
+    private static (string? Aligned, string? Unaligned)? _selfCheck;
+    private static long? _unalignedBuilt;
 
     /// <summary>
-    /// What is in force: <c>on (self-checked)</c>, <c>on (asked, not checked)</c>, <c>off (asked)</c> or
-    /// <c>off (…what the self-check found)</c>;
-    /// <c>unchecked</c> before any call to <see cref="Apply"/>, when LibTorch's default (on) holds.
+    /// What is in force and why: <c>on (self-checked)</c>, <c>on for channel counts that are multiples of 16 (…)</c>,
+    /// <c>off (…)</c>, <c>on (asked, not checked)</c>; <c>unchecked</c> before any call to <see cref="Apply"/>, when
+    /// LibTorch's default (on) holds.
     /// </summary>
     public static string Current
     {
@@ -38,7 +46,7 @@ public static class OneDnn
         }
     }
 
-    /// <summary>True when <c>auto</c> is in force and the self-check found oneDNN agreeing, its backward included.</summary>
+    /// <summary>True when <c>auto</c> is in force and the self-check found oneDNN right everywhere, its backward included.</summary>
     public static bool Verified
     {
         get
@@ -48,6 +56,13 @@ public static class OneDnn
         }
     }
 
+    /// <summary>
+    /// Input channels per group that the self-check's aligned set covers: multiples of 16, the 1 to 4 channels of
+    /// images, latents and spectrograms, and the 8 of the VAE's <c>quant_conv</c>.
+    /// </summary>
+    public static bool IsAligned(long inputChannelsPerGroup) =>
+        inputChannelsPerGroup % 16 == 0 || inputChannelsPerGroup <= 4 || inputChannelsPerGroup == 8;
+
     public static void Validate(string setting)
     {
         if (!Settings.Contains(setting))
@@ -56,7 +71,7 @@ public static class OneDnn
 
     /// <summary>
     /// Applies <paramref name="setting"/> and returns what is now in force. The self-check runs once per process
-    /// (tens of milliseconds); a disagreement is written to <paramref name="log"/>.
+    /// (a fraction of a second); what it found wrong is written to <paramref name="log"/>.
     /// </summary>
     public static string Apply(string setting, TextWriter log)
     {
@@ -66,25 +81,67 @@ public static class OneDnn
             // Convolutions that oneDNN does not take would otherwise try NNPACK first, which on x86 servers fails to
             // initialise and has LibTorch print a warning on every call.
             LibTorchContext.NnpackEnabled = false;
-            if (setting == Off)
+            switch (setting)
+            {
+                case Off:
+                    LibTorchContext.OneDnnEnabled = false;
+                    return _current = "off (asked)";
+                case On:
+                    LibTorchContext.OneDnnEnabled = true;
+                    return _current = "on (asked, not checked)";
+            }
+            var (aligned, unaligned) = _selfCheck ??= RunSelfCheck(log);
+            _current = Decide(aligned, unaligned, _unalignedBuilt);
+            LibTorchContext.OneDnnEnabled = _current.StartsWith("on", StringComparison.Ordinal);
+            return _current;
+        }
+    }
+
+    /// <summary>
+    /// Every convolution the engine builds passes through here. Where oneDNN is trusted for aligned channel counts
+    /// only, a convolution with other counts switches it off for the rest of the process, before its first call;
+    /// switching off is always safe, so nothing can race it into running a convolution oneDNN gets wrong.
+    /// </summary>
+    public static T Register<T>(T convolution) where T : Convolution
+    {
+        var inputChannelsPerGroup = convolution.weight!.shape[1];
+        if (IsAligned(inputChannelsPerGroup))
+            return convolution;
+        lock (Gate)
+        {
+            _unalignedBuilt ??= inputChannelsPerGroup;
+            if (_current is not null && _current.StartsWith(AlignedOnlyPrefix, StringComparison.Ordinal))
             {
                 LibTorchContext.OneDnnEnabled = false;
-                return _current = "off (asked)";
+                _current = UnalignedBuilt(inputChannelsPerGroup, _selfCheck?.Unaligned);
             }
-            if (setting == On)
-            {
-                LibTorchContext.OneDnnEnabled = true;
-                return _current = "on (asked, not checked)";
-            }
-            if (!_selfChecked)
-            {
-                _selfCheck = OneDnnSelfCheck.FindDisagreement();
-                _selfChecked = true;
-                if (_selfCheck is not null)
-                    log.WriteLine($"oneDNN: switched off, its convolutions disagree with LibTorch's own here: {_selfCheck}.");
-            }
-            LibTorchContext.OneDnnEnabled = _selfCheck is null;
-            return _current = _selfCheck is null ? CheckedOn : $"off ({_selfCheck})";
         }
+        return convolution;
+    }
+
+    /// <summary>
+    /// What <c>auto</c> puts in force, from the self-check's findings (null: agreed) on aligned and unaligned channel
+    /// counts and the input channels of the first unaligned convolution built so far, if any.
+    /// </summary>
+    internal static string Decide(string? aligned, string? unaligned, long? unalignedBuilt) => (aligned, unaligned, unalignedBuilt) switch
+    {
+        (null, null, _) => CheckedOn,
+        (null, _, null) => $"{AlignedOnlyPrefix} ({unaligned})",
+        (null, _, var channels) => UnalignedBuilt(channels.Value, unaligned),
+        _ => $"off ({aligned})",
+    };
+
+    private static string UnalignedBuilt(long channels, string? disagreement) =>
+        $"off (a convolution with {channels} input channels was built, and {disagreement})";
+
+    private static (string? Aligned, string? Unaligned) RunSelfCheck(TextWriter log)
+    {
+        var aligned = OneDnnSelfCheck.FindDisagreement(OneDnnSelfCheck.Aligned, backward: false);
+        var unaligned = OneDnnSelfCheck.FindDisagreement(OneDnnSelfCheck.Unaligned, backward: true);
+        if (aligned is not null)
+            log.WriteLine($"oneDNN: switched off, its convolutions disagree with LibTorch's own here: {aligned}.");
+        else if (unaligned is not null)
+            log.WriteLine($"oneDNN: kept for channel counts that are multiples of 16 only; elsewhere it disagrees with LibTorch's own kernels here: {unaligned}.");
+        return (aligned, unaligned);
     }
 }

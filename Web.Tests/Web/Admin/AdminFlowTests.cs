@@ -34,8 +34,14 @@ public sealed class AdminFlowTests(BrowserFixture browser) : IDisposable
         await Assertions.Expect(page.Locator("[data-testid=dataset-usable]")).ToContainTextAsync("4 usable examples, 1 files skipped");
         await page.Locator("[data-testid=launch-training]").ClickAsync();
 
-        // The launch round-trips through the circuit and the run store; on a busy CI machine that can take a while.
-        await page.WaitForURLAsync("**/admin/training/*", new() { Timeout = 90_000 });
+        // The launch round-trips through the circuit and the run store. A refused launch shows its reasons instead
+        // of navigating; the test says what they were rather than only that the page never moved.
+        var launched = page.WaitForURLAsync("**/admin/training/*", new() { Timeout = 90_000 });
+        var refused = page.Locator("[data-testid=launch-problem]").First.WaitForAsync(new() { Timeout = 90_000 });
+        _ = refused.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        if (await Task.WhenAny(launched, refused) == refused && refused.IsCompletedSuccessfully)
+            Assert.Fail("The launch was refused: " + string.Join(" | ", await page.Locator("[data-testid=launch-problem]").AllTextContentsAsync()));
+        await launched;
         await page.Locator("nav.admin-nav[data-ready=true]").WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-state]")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=run-step]")).ToHaveTextAsync("8");
