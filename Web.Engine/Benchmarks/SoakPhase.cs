@@ -7,7 +7,7 @@ namespace Clap2Diffusion.Engine.Benchmarks;
 /// against the count after the first (which may keep what it loads for the rest of the phase), and the resident
 /// memory once 10% of the units are done and at the end.
 /// </summary>
-internal sealed class SoakPhase(string name, int units)
+public sealed class SoakPhase(string name, int units)
 {
     private long baseline;
     private long? afterFirst;
