@@ -20,7 +20,10 @@ public sealed class ClapConditioner : IDisposable
     private readonly ClapModel? full;
     private readonly ClapAudioModelWithProjection? audioOnly;
     private readonly RobertaTokenizer? tokenizer;
-    private readonly Dictionary<string, Tensor> textCache = new(StringComparer.Ordinal);
+    // Only the anchor phrases are kept: they are compared with on every job and their set is fixed by the folder.
+    // Prompts and captions are embedded per call, so a public server's endless new prompts hold no memory.
+    private readonly Dictionary<string, Tensor> anchorCache = new(StringComparer.Ordinal);
+    private readonly HashSet<string> anchorPhrases;
 
     private ClapConditioner(string folder, ClapFeatureExtractor features, ClapModel? full, ClapAudioModelWithProjection? audioOnly,
         RobertaTokenizer? tokenizer, RelationAnchors anchors, string weightsHash, ComputeTarget target)
@@ -33,6 +36,7 @@ public sealed class ClapConditioner : IDisposable
         Anchors = anchors;
         WeightsHash = weightsHash;
         Target = target;
+        anchorPhrases = Enum.GetValues<SceneLevel>().SelectMany(level => anchors.Level(level)).Select(a => a.Phrase).ToHashSet(StringComparer.Ordinal);
     }
 
     public string Folder { get; }
@@ -83,22 +87,35 @@ public sealed class ClapConditioner : IDisposable
         return (embedding.to(ScalarType.Float32).MoveToOuterDisposeScope(), features.CropOffset);
     }
 
-    /// <summary>Normalised CLAP text embeddings [N, D]; cached, since anchor phrases repeat on every job.</summary>
+    /// <summary>Normalised CLAP text embeddings [N, D]. The folder's anchor phrases are embedded once and kept.</summary>
     public Tensor EmbedTexts(IReadOnlyList<string> texts)
     {
         if (!ReadsText)
             throw new InvalidOperationException($"the CLAP folder {Folder} has no text tower or tokenizer");
-        var missing = texts.Where(t => !textCache.ContainsKey(t)).Distinct().ToList();
-        if (missing.Count > 0)
+        var missingAnchors = texts.Where(t => anchorPhrases.Contains(t) && !anchorCache.ContainsKey(t)).Distinct().ToList();
+        if (missingAnchors.Count > 0)
         {
-            using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var batch = tokenizer!.EncodeLongest(missing);
-            var embeddings = full!.GetTextFeatures(batch.InputIdsTensor(Target.Device), batch.AttentionMaskTensor(Target.Device)).to(ScalarType.Float32).cpu();
-            for (var i = 0; i < missing.Count; i++)
-                textCache[missing[i]] = embeddings[i].clone().DetachFromDisposeScope();
+            var embeddings = Embed(missingAnchors);
+            for (var i = 0; i < missingAnchors.Count; i++)
+                anchorCache[missingAnchors[i]] = embeddings[i].clone().DetachFromDisposeScope();
         }
-        return stack(texts.Select(t => textCache[t]).ToArray());
+        var others = texts.Where(t => !anchorPhrases.Contains(t)).Distinct().ToList();
+        if (others.Count == 0)
+            return stack(texts.Select(t => anchorCache[t]).ToArray());
+        using (var scope = NewDisposeScope())
+        {
+            var embeddings = Embed(others);
+            var rows = texts.Select(t => anchorCache.TryGetValue(t, out var anchor) ? anchor : embeddings[others.IndexOf(t)]).ToArray();
+            return stack(rows).MoveToOuterDisposeScope();
+        }
+    }
+
+    private Tensor Embed(IReadOnlyList<string> texts)
+    {
+        using var noGrad = no_grad();
+        var batch = tokenizer!.EncodeLongest(texts);
+        return full!.GetTextFeatures(batch.InputIdsTensor(Target.Device), batch.AttentionMaskTensor(Target.Device)).to(ScalarType.Float32).cpu();
     }
 
     /// <summary>Cosine similarity of a normalised CLAP embedding (audio or text) to each level's anchor phrases, in anchor order.</summary>
@@ -136,8 +153,9 @@ public sealed class ClapConditioner : IDisposable
         foreach (var (key, tensor) in model.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
-            using var cpu = tensor.detach().cpu().contiguous();
-            hash.AppendData(cpu.bytes);
+            // detach() makes a tensor even when cpu() and contiguous() then return it unchanged: the scope owns all three.
+            using var scope = NewDisposeScope();
+            hash.AppendData(tensor.detach().cpu().contiguous().bytes);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -149,8 +167,8 @@ public sealed class ClapConditioner : IDisposable
     {
         full?.Dispose();
         audioOnly?.Dispose();
-        foreach (var cached in textCache.Values)
+        foreach (var cached in anchorCache.Values)
             cached.Dispose();
-        textCache.Clear();
+        anchorCache.Clear();
     }
 }

@@ -12,11 +12,6 @@ public sealed record LoadTestOptions
     public bool? Pairs { get; init; }
     /// <summary>A 16-bit PCM WAV to send; null sends a generated two-second tone.</summary>
     public string? AudioPath { get; init; }
-    /// <summary>
-    /// One prompt per user instead of one per job (jobs still differ by seed): the engine caches each distinct
-    /// prompt's text embedding, so a soak that watches its live tensors needs prompts that repeat.
-    /// </summary>
-    public bool PromptPerUser { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);

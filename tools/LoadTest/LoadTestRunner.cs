@@ -100,7 +100,7 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
     {
         var form = new MultipartFormDataContent
         {
-            { new StringContent(options.PromptPerUser ? $"load {run} user {user}" : $"load {run} user {user} job {job}"), "prompt" },
+            { new StringContent($"load {run} user {user} job {job}"), "prompt" },
         };
         if (options.Steps is { } steps)
             form.Add(new StringContent(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)), "steps");

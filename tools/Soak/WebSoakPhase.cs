@@ -40,7 +40,7 @@ public sealed class WebSoakPhase(SoakOptions options)
                 var load = new LoadTestOptions
                 {
                     Server = http.BaseAddress, Users = users, JobsPerUser = jobsPerUser, Steps = options.Plan.DenoisingSteps,
-                    Pairs = true, PromptPerUser = true, Timeout = options.WebTimeout,
+                    Pairs = true, Timeout = options.WebTimeout,
                 };
                 report = await new LoadTestRunner(http, load, log).RunAsync(cancellationToken);
                 await watch.CountedAsync(report.EndStates.Values.Sum(), cancellationToken);
