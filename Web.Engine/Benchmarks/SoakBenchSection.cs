@@ -84,10 +84,11 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
     {
         var phase = new SoakPhase("generation", plan.Generations);
         var nonFinite = 0;
+        // The phase includes loading and unloading its pipeline, so what they leave to the finaliser counts too.
+        phase.Begin();
         using (var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(model)))
         {
             log.WriteLine($"soak: {plan.Generations} generations with audio at {plan.DenoisingSteps} steps");
-            phase.Begin();
             for (var i = 1; i <= plan.Generations; i++)
             {
                 var random = new DemoRandom((ulong)options.Seed).Fork((ulong)i);
@@ -114,21 +115,23 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
     {
         var phase = new SoakPhase("evaluation", plan.EvaluationPairs);
         var source = new DemoEvaluationSource(perRelation: Math.Max(1, (plan.EvaluationPairs + 3) / 4), seed: options.Seed, limit: plan.EvaluationPairs);
-        using var measures = new EvaluationMeasures();
-        using var generator = new PipelinePairGenerator(ClapDiffusionPipeline.Load(new PipelineOptions(model)), plan.DenoisingSteps);
-        var settings = new EvaluationSettings(Path.Combine(work, "evaluation"))
-        {
-            RunName = "soak", Variants = [PairVariant.Audio, PairVariant.TextOnly], Seed = options.Seed, Resamples = 100,
-        };
-        log.WriteLine($"soak: evaluating {source.Cases.Count} audio / text-only pairs");
         phase.Begin();
         var done = 0;
-        new EvaluationRun(source, generator, measures, settings).Execute(new Progress(report =>
+        using (var measures = new EvaluationMeasures())
+        using (var generator = new PipelinePairGenerator(ClapDiffusionPipeline.Load(new PipelineOptions(model)), plan.DenoisingSteps))
         {
-            // Synchronous progress: reported on this (the engine) thread after each image; a pair is two images.
-            if (report.Stage == "generating" && report.Done % 2 == 0 && report.Done / 2 > done)
-                phase.UnitDone(done = report.Done / 2, log);
-        }));
+            var settings = new EvaluationSettings(Path.Combine(work, "evaluation"))
+            {
+                RunName = "soak", Variants = [PairVariant.Audio, PairVariant.TextOnly], Seed = options.Seed, Resamples = 100,
+            };
+            log.WriteLine($"soak: evaluating {source.Cases.Count} audio / text-only pairs");
+            new EvaluationRun(source, generator, measures, settings).Execute(new Progress(report =>
+            {
+                // Synchronous progress: reported on this (the engine) thread after each image; a pair is two images.
+                if (report.Stage == "generating" && report.Done % 2 == 0 && report.Done / 2 > done)
+                    phase.UnitDone(done = report.Done / 2, log);
+            }));
+        }
         return phase.End(0, done);
     }
 

@@ -174,8 +174,8 @@ public abstract class DiffusionScheduler : IDisposable
     {
         if (BeginIndex is null)
         {
-            using var asDouble = timesteps.to_type(ScalarType.Float64, copy: false).cpu();
-            return asDouble.data<double>().ToArray().Select(t => (long)IndexForTimestep(t)).ToArray();
+            using var scope = NewDisposeScope();
+            return timesteps.to_type(ScalarType.Float64, copy: false).cpu().data<double>().ToArray().Select(t => (long)IndexForTimestep(t)).ToArray();
         }
         var index = StepIndex ?? BeginIndex.Value;
         return Enumerable.Repeat((long)index, (int)timesteps.numel()).ToArray();

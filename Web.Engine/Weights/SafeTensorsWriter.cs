@@ -30,8 +30,9 @@ public static class SafeTensorsWriter
                 stream.Write(header);
                 foreach (var (_, tensor) in entries)
                 {
-                    using var cpu = tensor.detach().cpu().contiguous();
-                    stream.Write(cpu.bytes);
+                    // Each step of the chain may make a tensor of its own: the scope disposes them all here.
+                    using var scope = NewDisposeScope();
+                    stream.Write(tensor.detach().cpu().contiguous().bytes);
                 }
                 stream.Flush(flushToDisk: true);
             }

@@ -36,8 +36,13 @@ public sealed record SoakReport(string Environment, IReadOnlyList<BenchFigure> F
 {
     public double this[string name] => Figures.Single(f => f.Name == name).Value;
 
-    /// <summary>No phase produced a non-finite value and every web job completed once (memory and tensor figures are for reading).</summary>
-    public bool Healthy => Load.Passed && Figures.Where(f => f.Name.EndsWith(".non_finite", StringComparison.Ordinal)).All(f => f.Value == 0);
+    /// <summary>
+    /// No phase produced a non-finite value or left a tensor to the finaliser, and every web job completed once
+    /// (memory and live-count figures are for reading).
+    /// </summary>
+    public bool Healthy => Load.Passed && Figures
+        .Where(f => f.Name.EndsWith(".non_finite", StringComparison.Ordinal) || f.Name.EndsWith(".finalised_tensors", StringComparison.Ordinal))
+        .All(f => f.Value == 0);
 
     public void Print(TextWriter output)
     {

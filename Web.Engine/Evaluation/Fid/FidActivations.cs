@@ -36,7 +36,8 @@ public sealed class FidActivations
     {
         if (features.dim() != 2)
             throw new InputException($"features must be [N, D], not [{string.Join(", ", features.shape)}]");
-        using var cpu = features.detach().to_type(ScalarType.Float64).cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var cpu = features.detach().to_type(ScalarType.Float64).cpu().contiguous();
         return new FidActivations(cpu.data<double>().ToArray(), (int)features.shape[0], (int)features.shape[1], featureSpace);
     }
 

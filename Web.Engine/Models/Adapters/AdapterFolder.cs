@@ -49,6 +49,7 @@ public static class AdapterFolder
         if (metadata.Description is not null) entries["description"] = metadata.Description;
 
         using (no_grad())
+        using (NewDisposeScope())
             SafeTensorsWriter.Save(Path.Combine(folder, WeightsFile),
                 adapters.state_dict().Select(kv => (kv.Key, kv.Value.detach().to(ScalarType.Float32).cpu())), entries);
         SaveLora(adapters, folder);

@@ -100,7 +100,8 @@ public sealed class StableDiffusionSafetyChecker : nn.Module
 
     private static float[][] Rows(Tensor scores)
     {
-        using var values = scores.detach().to(ScalarType.Float32).cpu();
+        using var scope = NewDisposeScope();
+        var values = scores.detach().to(ScalarType.Float32).cpu();
         var columns = (int)values.shape[1];
         var flat = values.data<float>().ToArray();
         return [.. Enumerable.Range(0, (int)values.shape[0]).Select(r => flat[(r * columns)..((r + 1) * columns)])];
@@ -108,7 +109,7 @@ public sealed class StableDiffusionSafetyChecker : nn.Module
 
     private static float[] Values(Tensor weights)
     {
-        using var values = weights.detach().to(ScalarType.Float32).cpu();
-        return values.data<float>().ToArray();
+        using var scope = NewDisposeScope();
+        return weights.detach().to(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 }

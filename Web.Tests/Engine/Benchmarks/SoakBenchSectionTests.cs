@@ -4,6 +4,7 @@ using Clap2Diffusion.Engine.Benchmarks;
 namespace Clap2Diffusion.Tests.Engine.Benchmarks;
 
 /// <summary>A short soak: a few units of each phase on the embedded demo model, the same code the full soak runs.</summary>
+[Collection(ProcessTensorCountCollection.Name)]
 public sealed class SoakBenchSectionTests
 {
     [Fact]
@@ -21,6 +22,7 @@ public sealed class SoakBenchSectionTests
             Assert.Equal(units, figures[$"{phase}.units"]);
             Assert.True(figures[$"{phase}.non_finite"] == 0, $"{phase}: {all}");
             Assert.Contains($"{phase}.live_tensors_left", figures.Keys);
+            Assert.True(figures[$"{phase}.finalised_tensors"] == 0, $"{phase}: {all}");
             Assert.True(figures[$"{phase}.rss_100pct_mb"] > 0, all);
         }
         // Training holds nothing new after its first step (its guard test checks the same on the trainer alone).
