@@ -16,6 +16,8 @@ public partial class Studio : IDisposable
     private EngineStatus _status = default!;
     private GenerationForm _form = new();
     private AudioClip? _clip;
+    private ExampleSet _examples = ExampleSet.None;
+    private bool _usingExample;
     private string _clientId = "";
     private JobStatus? _job;
     private ProgressEvent? _progress;
@@ -37,6 +39,8 @@ public partial class Studio : IDisposable
 
     [Inject] private ICurrentClient CurrentClient { get; set; } = default!;
 
+    [Inject] private IExampleSounds Examples { get; set; } = default!;
+
     /// <summary>A gallery item whose settings (and, for one's own items, audio) the studio starts from.</summary>
     [SupplyParameterFromQuery(Name = "reuse")] public Guid? Reuse { get; set; }
 
@@ -52,6 +56,7 @@ public partial class Studio : IDisposable
         _throttle = new RenderThrottle(RenderInterval, () => InvokeAsync(StateHasChanged));
         _status = Queue.Status;
         _clientId = await CurrentClient.GetIdAsync();
+        _examples = Examples.Current;
         _form = GenerationForm.From(_status.Info?.Defaults ?? new GenerationSettings());
         if (Reuse is { } reuse && await Gallery.GetAsync(reuse, _clientId) is { } item)
         {
@@ -76,6 +81,30 @@ public partial class Studio : IDisposable
     {
         _clip = clip;
         await RefreshEstimateAsync();
+    }
+
+    private async Task UseExampleAsync(ExampleSounds.ExampleChoice choice)
+    {
+        _usingExample = true;
+        _problems = [];
+        try
+        {
+            var use = await Examples.UseAsync(_clientId, choice.Sound.Id);
+            if (use.Clip is not { } clip)
+            {
+                _problems = [use.Problem ?? "The example could not be used."];
+                return;
+            }
+
+            _clip = clip;
+            if (choice.Prompt is { } prompt)
+                _form.Prompt = prompt;
+            await RefreshEstimateAsync();
+        }
+        finally
+        {
+            _usingExample = false;
+        }
     }
 
     private void AddWord(string word) => _form.Prompt = $"{_form.Prompt.TrimEnd()} {word}".Trim();

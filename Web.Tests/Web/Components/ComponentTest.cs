@@ -21,6 +21,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IGalleryStore>(Gallery);
         Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
         Services.AddSingleton<IEngineActivity>(Activity);
+        Services.AddSingleton<IExampleSounds>(Examples);
         AddServices(Services);
         Render<MudPopoverProvider>();
     }
@@ -37,6 +38,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected FakeGallery Gallery { get; } = new();
 
     protected FakeEngineActivity Activity { get; } = new();
+
+    protected FakeExamples Examples { get; } = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

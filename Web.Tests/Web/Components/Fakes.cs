@@ -140,3 +140,18 @@ public sealed class FakeEngineActivity : IEngineActivity
         public void Dispose() => action();
     }
 }
+
+public sealed class FakeExamples : IExampleSounds
+{
+    public ExampleSet Current { get; set; } = ExampleSet.None;
+
+    public List<string> Used { get; } = [];
+
+    public Task<ExampleUse> UseAsync(string clientId, string exampleId, CancellationToken cancellationToken = default)
+    {
+        Used.Add(exampleId);
+        return Task.FromResult(Current.Sounds.FirstOrDefault(s => s.Id == exampleId) is { } sound
+            ? new ExampleUse(new AudioClip(Guid.NewGuid(), $"{exampleId}.wav", sound.StoredUrl, 10, 48_000, 1, 960_044), null)
+            : new ExampleUse(null, $"There is no example '{exampleId}'."));
+    }
+}
