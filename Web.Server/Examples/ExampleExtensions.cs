@@ -12,6 +12,7 @@ public static class ExampleExtensions
                 "Studio:ExamplesFolder names a folder that does not exist; create it or leave the setting empty.");
         services.AddSingleton<ExampleLibrary>();
         services.AddSingleton<IExampleSounds>(provider => provider.GetRequiredService<ExampleLibrary>());
+        services.AddHostedService<ExampleWarmUp>();
         return services;
     }
 

@@ -1,0 +1,64 @@
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Tests.Infrastructure;
+using Clap2Diffusion.Tests.Web.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Clap2Diffusion.Tests.Web.EndToEnd;
+
+/// <summary>
+/// A newcomer on a fresh database with the embedded demo model: the studio offers the demo world's sounds, one
+/// click on a suggested prompt takes the sound and the prompt, and the pair's audio-conditioned image is the
+/// example's scene as the demo classifier reads it back.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposable
+{
+    private readonly TempFolder _data = new("examples");
+
+    [Fact]
+    public async Task One_click_on_an_example_and_generate_pair_draw_the_examples_scene()
+    {
+        var example = DemoExamples.All.Single(e => e.Id == "bell-engine-rain");
+        var complementary = example.Prompts.Single(p => p.Relation == PromptAudioRelation.Complementary);
+
+        await using var server = await ServerProcess.StartAsync(_data.File("data"));
+        var page = await browser.NewPageAsync(server.Address);
+        await page.GotoAsync("/", new() { Timeout = 90_000 });
+        await page.Locator(".audio-root[data-ready=true]").WaitForAsync(new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("[data-testid=example]")).ToHaveCountAsync(DemoExamples.All.Count);
+        await Assertions.Expect(page.Locator("[data-testid=clip-player]")).ToBeHiddenAsync();
+        var card = page.Locator($"[data-testid=example][data-example={example.Id}]");
+        await Assertions.Expect(card).ToContainTextAsync(example.Caption);
+        var played = await page.APIRequest.GetAsync(await card.Locator("audio").GetAttributeAsync("src") ?? "");
+        Assert.Equal("audio/wav", played.Headers["content-type"]);
+
+        await card.Locator("[data-testid=example-prompt][data-relation=complementary]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=audio-clip]")).ToContainTextAsync($"{example.Id}.wav");
+        await Assertions.Expect(page.Locator("textarea[data-testid=prompt]")).ToHaveValueAsync(complementary.Prompt);
+        await Assertions.Expect(page.Locator("[data-testid=clip-player]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=own-sound-notice]")).ToHaveCountAsync(0);
+        await page.GetByLabel("Fixed").CheckAsync();
+        await page.EnterAsync("seed", "7");
+        await page.Locator("[data-testid=generate-pair]").ClickAsync();
+
+        var result = page.Locator("[data-testid=result]");
+        await result.WaitForAsync(new() { Timeout = 120_000 });
+        var audioImage = _data.File("audio-conditioned.png");
+        var src = await result.GetByAltText("Audio-conditioned image", new() { Exact = true }).First.GetAttributeAsync("src");
+        var response = await page.APIRequest.GetAsync(src ?? "");
+        await File.WriteAllBytesAsync(audioImage, await response.BodyAsync());
+
+        using var classifier = SceneImageClassifier.Load(Path.Combine(DemoModel.DefaultFolder, "classifier"));
+        var read = classifier.ReadFiles([audioImage])[0].Labels;
+        var expected = example.Scene;
+        Assert.Equal(
+            (expected.Foreground ?? DemoVocabulary.None, expected.Background ?? DemoVocabulary.None, expected.Ambience ?? DemoVocabulary.None),
+            (read[SceneLabels.Foreground], read[SceneLabels.Background], read[SceneLabels.Ambience]));
+        await page.Context.CloseAsync();
+    }
+
+    public void Dispose() => _data.Dispose();
+}
