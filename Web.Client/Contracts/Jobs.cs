@@ -54,7 +54,10 @@ public sealed record StageTiming(string Name, double Milliseconds);
 
 public sealed record JobTimings(double QueuedMs, double RunMs, IReadOnlyList<StageTiming> Stages);
 
-/// <summary>One job as its owner or any visitor sees it. <see cref="Position"/>: 0 while running, 1 for next, null when done.</summary>
+/// <summary>
+/// One job as its owner or any visitor sees it. <see cref="Position"/>: 0 while running, 1 for next, null when done.
+/// <see cref="IsExample"/>: one of the showcase pairs an empty gallery starts with on the demo model, nobody's work.
+/// </summary>
 public sealed record JobStatus(
     Guid Id,
     bool IsMine,
@@ -70,7 +73,8 @@ public sealed record JobStatus(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     JobTimings? Timings,
-    ProgressEvent? LastProgress)
+    ProgressEvent? LastProgress,
+    [property: System.Text.Json.Serialization.JsonPropertyName("example")] bool IsExample = false)
 {
     public bool IsFinished => State is not (JobState.Queued or JobState.Running);
 }

@@ -13,6 +13,7 @@ public static class ExampleExtensions
         services.AddSingleton<ExampleLibrary>();
         services.AddSingleton<IExampleSounds>(provider => provider.GetRequiredService<ExampleLibrary>());
         services.AddHostedService<ExampleWarmUp>();
+        services.AddHostedService<ExampleGallerySeeder>();
         return services;
     }
 

@@ -33,7 +33,8 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
     public async Task<IReadOnlyList<StudyCandidate>> CandidatesAsync(string? text, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var jobs = db.Jobs.AsNoTracking().Where(j => j.State == JobState.Completed && j.Kind == JobKind.Pair && j.AudioConditionedImage != null);
+        var jobs = db.Jobs.AsNoTracking().Where(j => j.State == JobState.Completed && j.Kind == JobKind.Pair && j.AudioConditionedImage != null
+            && j.OwnerId != Examples.ExampleGallerySeeder.OwnerId);
         if (!string.IsNullOrWhiteSpace(text))
             jobs = jobs.Where(j => EF.Functions.Like(j.Prompt, $"%{text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%", "\\"));
         var found = await jobs.OrderByDescending(j => j.Number).Take(200).ToListAsync(cancellationToken);

@@ -35,6 +35,8 @@ public partial class Gallery
 
     public GalleryQuery Query => new(_text, _relation, _mineOnly, _pairsOnly, _sort);
 
+    private bool Unfiltered => string.IsNullOrWhiteSpace(_text) && _relation is null && !_mineOnly && !_pairsOnly;
+
     private async ValueTask<ItemsProviderResult<GalleryItem>> LoadAsync(ItemsProviderRequest request)
     {
         _clientId ??= await CurrentClient.GetIdAsync();

@@ -3,13 +3,16 @@ using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Cli.Verbs;
 
 /// <summary>
-/// <c>demo build | clip | classify</c>: rebuild the embedded demo model, write one demo-world clip, read the
-/// demo world's attributes back from images.
+/// <c>demo build | clip | classify | showcase</c>: rebuild the embedded demo model, write one demo-world clip, read the
+/// demo world's attributes back from images, render the showcase grid.
 /// </summary>
 public static class DemoVerb
 {
@@ -19,6 +22,7 @@ public static class DemoVerb
         command.Subcommands.Add(Build(cli));
         command.Subcommands.Add(Clip(cli));
         command.Subcommands.Add(Classify(cli));
+        command.Subcommands.Add(ShowcaseCommand(cli));
         return command;
     }
 
@@ -95,6 +99,30 @@ public static class DemoVerb
                 ["ambience"] = Level(p.Second.Labels[SceneLabels.Ambience]),
                 ["confidence"] = p.Second.Confidence.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
             }).ToList());
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command ShowcaseCommand(CliContext cli)
+    {
+        var output = new Option<string>("--out") { Description = "folder for showcase.png and showcase.json", Required = true };
+        var model = new Option<string?>("--model") { Description = "model folder (default: the embedded demo model)" };
+        var classifier = new Option<string?>("--classifier") { Description = "classifier folder (default: <model>/classifier)" };
+        var command = new Command("showcase", $"Render the grid of {DemoShowcase.Cases.Count} fixed prompt-sound pairs (text only beside with the sound) on the CPU.")
+            { output, model, classifier };
+        command.SetAction(result => VerbAction.Guard(cli, () =>
+        {
+            var folder = DemoModel.Require(result.GetValue(model));
+            var classifierFolder = result.GetValue(classifier) ?? Path.Combine(folder, "classifier");
+            if (!Directory.Exists(classifierFolder))
+                throw new InputException($"no classifier at {classifierFolder}; build the demo model or pass --classifier DIR");
+            using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(folder, Target: ComputeTarget.Cpu));
+            using var reader = SceneImageClassifier.Load(classifierFolder, ComputeTarget.Cpu);
+            using var progress = new ConsoleProgress(cli);
+            var (png, elapsed, rows) = DemoShowcase.Write(pipeline, reader, result.GetValue(output)!, (done, total) => progress.Report("showcase", done, total));
+            progress.Finish();
+            cli.WriteJson(new { Out = Path.GetFullPath(png), Bytes = new FileInfo(png).Length, Seconds = Math.Round(elapsed.TotalSeconds, 1), Rows = rows.Select(DemoShowcase.Describe) });
             return ExitCodes.Success;
         }));
         return command;

@@ -16,7 +16,7 @@ public sealed class DemoModelProcessTests
     public async Task A_pair_made_through_the_api_runs_on_the_embedded_demo_model()
     {
         using var data = new TempFolder("demo-process");
-        await using var server = await ServerProcess.StartAsync(data.Path);
+        await using var server = await ServerProcess.StartAsync(data.Path, new Dictionary<string, string> { ["Studio__SeedExamples"] = "false" });
         Assert.True(server.HealthStatus == HttpStatusCode.OK, $"the engine is not ready: {server.HealthBody}");
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Add("X-Client-Id", "demo-process-test");

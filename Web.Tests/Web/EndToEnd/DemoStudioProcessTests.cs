@@ -17,7 +17,8 @@ public sealed class DemoStudioProcessTests(BrowserFixture browser) : IDisposable
     private readonly TempFolder _data = new("demo-studio");
 
     // Short previews so that a few arrive even though the demo model's steps take milliseconds.
-    private static readonly Dictionary<string, string> Settings = new() { ["Queue__PreviewInterval"] = "00:00:00.010" };
+    // Without the showcase examples, so the gallery holds only this test's pair.
+    private static readonly Dictionary<string, string> Settings = new() { ["Queue__PreviewInterval"] = "00:00:00.010", ["Studio__SeedExamples"] = "false" };
 
     [Fact]
     public async Task Upload_a_demo_clip_watch_previews_rate_restart_and_find_it_in_the_gallery()

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
@@ -16,6 +17,8 @@ namespace Clap2Diffusion.Tests.Web.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposable
 {
+    private static readonly Dictionary<string, string> NoSeededGallery = new() { ["Studio__SeedExamples"] = "false" };
+
     private readonly TempFolder _data = new("examples");
 
     [Fact]
@@ -24,7 +27,7 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
         var example = DemoExamples.All.Single(e => e.Id == "bell-engine-rain");
         var complementary = example.Prompts.Single(p => p.Relation == PromptAudioRelation.Complementary);
 
-        await using var server = await ServerProcess.StartAsync(_data.File("data"));
+        await using var server = await ServerProcess.StartAsync(_data.File("data"), NoSeededGallery);
         var page = await browser.NewPageAsync(server.Address);
         await page.GotoAsync("/", new() { Timeout = 90_000 });
         await page.Locator(".audio-root[data-ready=true]").WaitForAsync(new() { Timeout = 90_000 });
@@ -58,6 +61,38 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
             (expected.Foreground ?? DemoVocabulary.None, expected.Background ?? DemoVocabulary.None, expected.Ambience ?? DemoVocabulary.None),
             (read[SceneLabels.Foreground], read[SceneLabels.Background], read[SceneLabels.Ambience]));
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_gallery_starts_with_the_showcase_examples_and_says_so_when_it_is_empty()
+    {
+        await using (var server = await ServerProcess.StartAsync(_data.File("seeded")))
+        {
+            var page = await browser.NewPageAsync(server.Address);
+            await page.GotoAsync("/gallery", new() { Timeout = 90_000 });
+            var examples = page.Locator("[data-testid=gallery-item]").Filter(new() { Has = page.Locator("[data-testid=example-badge]") });
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (await examples.CountAsync() < DemoShowcase.Cases.Count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(2000);
+                await page.ReloadAsync();
+            }
+            Assert.Equal(DemoShowcase.Cases.Count, await examples.CountAsync());
+            await Assertions.Expect(page.Locator("[data-testid=gallery-item]").Filter(new() { HasText = DemoShowcase.Cases[0].Prompt })).ToHaveCountAsync(1);
+            await page.GetByText("Only mine").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=gallery-empty]")).ToBeVisibleAsync();
+            await page.Context.CloseAsync();
+        }
+
+        await using (var plain = await ServerProcess.StartAsync(_data.File("plain"), NoSeededGallery))
+        {
+            var page = await browser.NewPageAsync(plain.Address);
+            await page.GotoAsync("/gallery", new() { Timeout = 90_000 });
+            var empty = page.Locator("[data-testid=gallery-empty]");
+            await Assertions.Expect(empty).ToContainTextAsync("The gallery is empty");
+            await Assertions.Expect(empty.Locator("a[href='/']")).ToHaveCountAsync(1);
+            await page.Context.CloseAsync();
+        }
     }
 
     public void Dispose() => _data.Dispose();
