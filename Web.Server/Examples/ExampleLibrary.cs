@@ -40,13 +40,17 @@ public sealed class ExampleLibrary
     /// <summary>Whether a model is the demo model: it was trained on exactly the demo world's words.</summary>
     public static bool IsDemoModel(EngineInfo? info) => info is not null && info.KnownWords.ToHashSet().SetEquals(DemoVocabulary.PromptWords);
 
-    public ExampleSet Current => Active()?.Set ?? ExampleSet.None;
+    /// <summary>The examples once prepared; none before, so no page waits for the synthesis.</summary>
+    public ExampleSet Current => Ready()?.Set ?? ExampleSet.None;
 
-    public byte[]? Bytes(string id) => Active()?.Bytes.GetValueOrDefault(id);
+    /// <summary>Makes (or reads) the active model's examples now; the warm-up calls it once the engine is ready.</summary>
+    public ExampleSet Prepare() => Active()?.Value.Set ?? ExampleSet.None;
+
+    public byte[]? Bytes(string id) => Ready()?.Bytes.GetValueOrDefault(id);
 
     public async Task<ExampleUse> UseAsync(string clientId, string exampleId, CancellationToken cancellationToken = default)
     {
-        if (Active() is not { } loaded || !loaded.Bytes.TryGetValue(exampleId, out var bytes))
+        if (Ready() is not { } loaded || !loaded.Bytes.TryGetValue(exampleId, out var bytes))
             return new ExampleUse(null, $"There is no example '{exampleId}' for the active model; it may have changed. Reload the page.");
         try
         {
@@ -58,9 +62,11 @@ public sealed class ExampleLibrary
         }
     }
 
-    private Loaded? Active() => _engine.Status.Info is not { } info ? null
-        : IsDemoModel(info) ? _demo.Value
-        : _folder.Value;
+    private Lazy<Loaded>? Active() => _engine.Status.Info is not { } info ? null
+        : IsDemoModel(info) ? _demo
+        : _folder;
+
+    private Loaded? Ready() => Active() is { IsValueCreated: true } prepared ? prepared.Value : null;
 
     private static Loaded LoadDemo()
     {

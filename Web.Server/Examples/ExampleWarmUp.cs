@@ -13,7 +13,7 @@ public sealed class ExampleWarmUp(EngineState engine, ExampleLibrary library, IL
         while (engine.Status.Info is null)
             await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var examples = await Task.Run(() => library.Current, stoppingToken);
+        var examples = await Task.Run(() => library.Prepare(), stoppingToken);
         logger.LogInformation("{Count} example sounds ready in {Seconds:0.0} s", examples.Sounds.Count, clock.Elapsed.TotalSeconds);
     }
 }

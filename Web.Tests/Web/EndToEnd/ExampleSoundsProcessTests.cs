@@ -31,6 +31,14 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
         var page = await browser.NewPageAsync(server.Address);
         await page.GotoAsync("/", new() { Timeout = 90_000 });
         await page.Locator(".audio-root[data-ready=true]").WaitForAsync(new() { Timeout = 90_000 });
+        // The server synthesises the examples once the engine is ready; until then the page offers none.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await page.Locator("[data-testid=example]").CountAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            await page.ReloadAsync();
+            await page.Locator(".audio-root[data-ready=true]").WaitForAsync();
+        }
         await Assertions.Expect(page.Locator("[data-testid=example]")).ToHaveCountAsync(DemoExamples.All.Count);
         await Assertions.Expect(page.Locator("[data-testid=clip-player]")).ToBeHiddenAsync();
         var card = page.Locator($"[data-testid=example][data-example={example.Id}]");
