@@ -50,7 +50,7 @@ public sealed class SoakPhase(string name, int units)
             rssAtTenth = ProcessMemory.RssBytes;
         if (logged)
             log.WriteLine($"soak: {name} {unit}/{units}, live tensors {live - baseline:+0;-0;0} over the phase's start, " +
-                $"{finalised} finalised, rss {ProcessMemory.RssBytes / 1048576.0:F0} MiB");
+                $"{finalised} finalised, rss {ProcessMemory.RssBytes / 1048576.0:F0} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
     }
 
     public IEnumerable<BenchFigure> End(int nonFinite, int done)
