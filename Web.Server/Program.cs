@@ -6,6 +6,8 @@ using Clap2Diffusion.Server.Gallery;
 using Clap2Diffusion.Server.Health;
 using Clap2Diffusion.Server.Hubs;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Jobs;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Runs;
 using Clap2Diffusion.Server.Study;
@@ -22,6 +24,8 @@ builder.Services.AddAccounts();
 builder.Services.AddUploads();
 builder.Services.AddGallery();
 builder.Services.AddEngine();
+builder.Services.AddJobs();
+builder.Services.AddModels();
 builder.Services.AddRuns();
 builder.Services.AddStudy();
 builder.Services.AddEngineHub();
@@ -46,7 +50,7 @@ app.MapStudioApi();
 app.MapAccountEndpoints();
 app.MapStudyEndpoints();
 app.MapRunEndpoints();
-app.MapHub<EngineHub>(EngineHub.Path);
+app.MapEngineHub();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly)

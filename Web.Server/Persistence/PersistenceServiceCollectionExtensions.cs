@@ -1,4 +1,5 @@
 using Clap2Diffusion.Server.Content;
+using Clap2Diffusion.Server.Startup;
 using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Server.Persistence;
@@ -8,7 +9,7 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>SQLite through EF Core (a context per operation), the content store, and the retention sweep.</summary>
     public static IServiceCollection AddPersistence(this IServiceCollection services)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSectionOptions<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<StoragePaths>();
         services.AddDbContextFactory<StudioDbContext>((provider, options) =>
             options.UseSqlite(provider.GetRequiredService<StoragePaths>().ConnectionString));

@@ -2,6 +2,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Server.Models;
 
 namespace Clap2Diffusion.Tests.Web.Engine;
 

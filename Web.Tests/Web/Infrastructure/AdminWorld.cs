@@ -1,4 +1,5 @@
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
 /// The seam to the engine's model folders. <see cref="Scan"/> and <see cref="Check"/> read folders and weight

@@ -1,7 +1,8 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Server.Engine;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
 /// <see cref="IModelManager"/> over the engine's model folders. The engine has no separate gate sets (each
