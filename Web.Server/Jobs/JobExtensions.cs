@@ -20,6 +20,9 @@ public static class JobExtensions
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<SubmissionCheck>();
+        services.AddSingleton<JobEstimates>();
+        services.AddSingleton<JobOwnerActions>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<IJobQueue>(provider => provider.GetRequiredService<JobQueue>());
         return services;

@@ -3,7 +3,6 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clap2Diffusion.Tests.Web.Admin;
 
@@ -260,30 +259,6 @@ public sealed class RunTests : IDisposable
         Assert.Contains($"training run {runId.ToString("N")[..8]}, step 6", fromRun.Origin);
         Assert.True(activated.Activated);
         await StudioApi.WaitUntilAsync(() => _world.Models.Active.AdapterFolder == last.Folder, "the engine takes the checkpoint");
-    }
-
-    [Fact]
-    public async Task Without_engine_backends_the_console_says_so_and_launches_nothing()
-    {
-        await using var factory = await new StudioFactory(_world.DataFolder, new TestGenerationBackend(),
-            new Dictionary<string, string?> { ["Training:DatasetRoots:0"] = _world.DatasetRoot })
-        {
-            EngineDoubles = services =>
-            {
-                services.RemoveAll<ITrainingBackend>();
-                services.RemoveAll<IEvaluationBackend>();
-                services.RemoveAll<IModelManager>();
-            },
-        }.ReadyAsync();
-        var runs = factory.Get<IRunConsole>();
-
-        var training = await runs.LaunchTrainingAsync(Settings(5));
-        var evaluation = await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = _world.Demo });
-        var switched = await factory.Get<IModelConsole>().ActivateAsync(ModelSelection.Defaults);
-
-        Assert.Contains("No training backend is registered", Assert.Single(training.Problems));
-        Assert.Contains("No evaluation backend is registered", Assert.Single(evaluation.Problems));
-        Assert.Contains("No model manager is registered", Assert.Single(switched.Problems));
     }
 
     public void Dispose() => _world.Dispose();
