@@ -47,7 +47,7 @@ public sealed class ModelConsole(IModelManager manager, ModelRoots roots, ModelS
         foreach (var (folder, component) in new (string? Folder, ModelComponent Component)[]
                  {
                      (selection.BaseModelFolder, ModelComponent.BaseModel), (selection.ClapFolder, ModelComponent.Clap),
-                     (selection.AdapterFolder, ModelComponent.Adapters), (selection.GateSetFolder, ModelComponent.GateSet),
+                     (selection.AdapterFolder, ModelComponent.Adapters),
                  })
         {
             if (string.IsNullOrWhiteSpace(folder))
@@ -58,8 +58,7 @@ public sealed class ModelConsole(IModelManager manager, ModelRoots roots, ModelS
             {
                 ModelComponent.BaseModel => resolved with { BaseModelFolder = report.Folder },
                 ModelComponent.Clap => resolved with { ClapFolder = report.Folder },
-                ModelComponent.Adapters => resolved with { AdapterFolder = report.Folder },
-                _ => resolved with { GateSetFolder = report.Folder },
+                _ => resolved with { AdapterFolder = report.Folder },
             };
         }
 
@@ -68,14 +67,13 @@ public sealed class ModelConsole(IModelManager manager, ModelRoots roots, ModelS
             return new ActivateResult(false, checks, failed.Select(c => $"{c.Folder} did not pass check-weights, so nothing was switched.").ToList());
         await modelSwitch.RequestAsync(Blank(resolved), cancellationToken);
         signal.Notify();
-        logger.LogInformation("Models switched for the next job: base {Base}, CLAP {Clap}, adapters {Adapters}, gates {Gates}",
-            resolved.BaseModelFolder ?? "default", resolved.ClapFolder ?? "default", resolved.AdapterFolder ?? "default", resolved.GateSetFolder ?? "default");
+        logger.LogInformation("Models switched for the next job: base {Base}, CLAP {Clap}, adapters {Adapters}",
+            resolved.BaseModelFolder ?? "default", resolved.ClapFolder ?? "default", resolved.AdapterFolder ?? "default");
         return new ActivateResult(true, checks, []);
     }
 
     private static ModelSelection Blank(ModelSelection selection) => new(
         string.IsNullOrWhiteSpace(selection.BaseModelFolder) ? null : selection.BaseModelFolder,
         string.IsNullOrWhiteSpace(selection.ClapFolder) ? null : selection.ClapFolder,
-        string.IsNullOrWhiteSpace(selection.AdapterFolder) ? null : selection.AdapterFolder,
-        string.IsNullOrWhiteSpace(selection.GateSetFolder) ? null : selection.GateSetFolder);
+        string.IsNullOrWhiteSpace(selection.AdapterFolder) ? null : selection.AdapterFolder);
 }

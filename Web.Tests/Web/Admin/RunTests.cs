@@ -166,7 +166,7 @@ public sealed class RunTests : IDisposable
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { DatasetFolder = folder })).Accepted);
             Assert.False((await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = folder })).Accepted);
             Assert.False((await models.CheckAsync(folder, ModelComponent.Adapters)).Ok);
-            Assert.False((await models.ActivateAsync(new ModelSelection(null, null, folder, null))).Activated);
+            Assert.False((await models.ActivateAsync(new ModelSelection(null, null, folder))).Activated);
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { BaseModelFolder = folder })).Accepted);
         }
 
@@ -219,15 +219,15 @@ public sealed class RunTests : IDisposable
         {
             var models = factory.Get<IModelConsole>();
             var listed = await models.ListAsync();
-            Assert.Equal([ModelComponent.BaseModel, ModelComponent.Clap, ModelComponent.Adapters, ModelComponent.Adapters, ModelComponent.GateSet],
+            Assert.Equal([ModelComponent.BaseModel, ModelComponent.Clap, ModelComponent.Adapters, ModelComponent.Adapters],
                 listed.Select(f => f.Component));
 
-            var broken = await models.ActivateAsync(new ModelSelection(null, null, Path.Combine(_world.ModelRoot, "adapters-broken"), null));
+            var broken = await models.ActivateAsync(new ModelSelection(null, null, Path.Combine(_world.ModelRoot, "adapters-broken")));
             Assert.False(broken.Activated);
             Assert.Contains("missing or empty", Assert.Single(broken.Checks).Components[0].Problems[0]);
 
             var describes = _world.Generation.Describes;
-            var switched = await models.ActivateAsync(new ModelSelection(null, null, adapters, Path.Combine(_world.ModelRoot, "gates-city")));
+            var switched = await models.ActivateAsync(new ModelSelection(null, null, adapters));
             Assert.True(switched.Activated);
             await StudioApi.WaitUntilAsync(() => _world.Generation.Describes > describes, "the backend describes itself again");
             var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(adapters)));
@@ -253,7 +253,7 @@ public sealed class RunTests : IDisposable
 
         var listed = await factory.Get<IModelConsole>().ListAsync();
         var fromRun = listed.Single(f => f.Folder == last.Folder);
-        var activated = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, last.Folder, null));
+        var activated = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, last.Folder));
 
         Assert.Equal(ModelComponent.Adapters, fromRun.Component);
         Assert.Contains($"training run {runId.ToString("N")[..8]}, step 6", fromRun.Origin);

@@ -53,8 +53,8 @@ public sealed class EngineRegistrationTests(SmokeEngine engine)
         var state = factory.Get<EngineState>();
         var before = state.Backend!.AdapterHash;
 
-        var refused = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(engine.CorruptModelFolder, null, checkpoint, null));
-        var switched = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, checkpoint, null));
+        var refused = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(engine.CorruptModelFolder, null, checkpoint));
+        var switched = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, checkpoint));
         var expected = ModelHash.OfFile(Path.Combine(checkpoint, "adapters", AdapterFolder.WeightsFile));
         await StudioApi.WaitUntilAsync(() => state.Backend?.AdapterHash == expected, "the engine describes the checkpoint's adapters");
 
