@@ -1,6 +1,7 @@
 using Clap2Diffusion.Server.Accounts;
 using Clap2Diffusion.Server.Api;
 using Clap2Diffusion.Server.Components;
+using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Gallery;
 using Clap2Diffusion.Server.Health;
@@ -20,6 +21,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddClientIdentity();
 builder.Services.AddPersistence();
+builder.Services.AddContent();
 builder.Services.AddAccounts();
 builder.Services.AddUploads();
 builder.Services.AddGallery();
