@@ -1,12 +1,15 @@
 using Clap2Diffusion.Server.Accounts;
 using Clap2Diffusion.Server.Api;
 using Clap2Diffusion.Server.Components;
+using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Examples;
 using Clap2Diffusion.Server.Gallery;
 using Clap2Diffusion.Server.Health;
 using Clap2Diffusion.Server.Hubs;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Jobs;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Runs;
 using Clap2Diffusion.Server.Study;
@@ -19,11 +22,14 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddClientIdentity();
 builder.Services.AddPersistence();
+builder.Services.AddContent();
 builder.Services.AddAccounts();
 builder.Services.AddUploads();
 builder.Services.AddExamples();
 builder.Services.AddGallery();
 builder.Services.AddEngine();
+builder.Services.AddJobs();
+builder.Services.AddModels();
 builder.Services.AddRuns();
 builder.Services.AddStudy();
 builder.Services.AddEngineHub();
@@ -49,7 +55,7 @@ app.MapExamples();
 app.MapAccountEndpoints();
 app.MapStudyEndpoints();
 app.MapRunEndpoints();
-app.MapHub<EngineHub>(EngineHub.Path);
+app.MapEngineHub();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly)

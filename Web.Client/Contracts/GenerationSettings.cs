@@ -1,8 +1,9 @@
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>
-/// Everything one generation is asked to do. The studio, the HTTP API and the engine all speak this
-/// record, so a job repeats exactly from its stored copy (the seed included, see <see cref="Seed"/>).
+/// Everything one generation is asked to do. The studio and the HTTP API speak this record and the job row
+/// stores it, so a job repeats exactly from its stored copy (the seed included, see <see cref="Seed"/>). The
+/// engine does not know it: the server's generation backend maps it to the engine's own request.
 /// </summary>
 public sealed record GenerationSettings
 {

@@ -6,10 +6,11 @@ public enum ModelComponent
     BaseModel,
     /// <summary>A transformers CLAP folder.</summary>
     Clap,
-    /// <summary>A folder of trained audio adapters (a training checkpoint).</summary>
+    /// <summary>
+    /// A folder of trained audio adapters (a training checkpoint). A domain is an adapter set: each carries its own
+    /// gates, so there is no separate gate-set component.
+    /// </summary>
     Adapters,
-    /// <summary>A set of domain gates for the adapters.</summary>
-    GateSet,
 }
 
 /// <param name="Origin">Where it came from when the server knows ("training run 3f2a…, step 200").</param>
@@ -25,9 +26,9 @@ public sealed record ModelCheckReport(string Folder, bool Ok, IReadOnlyList<Comp
 }
 
 /// <summary>The models the engine uses for the next job; null leaves a part as the engine's configured default.</summary>
-public sealed record ModelSelection(string? BaseModelFolder, string? ClapFolder, string? AdapterFolder, string? GateSetFolder)
+public sealed record ModelSelection(string? BaseModelFolder, string? ClapFolder, string? AdapterFolder)
 {
-    public static ModelSelection Defaults { get; } = new(null, null, null, null);
+    public static ModelSelection Defaults { get; } = new(null, null, null);
 }
 
 public sealed record ActivateResult(bool Activated, IReadOnlyList<ModelCheckReport> Checks, IReadOnlyList<string> Problems);

@@ -12,9 +12,9 @@ namespace Clap2Diffusion.Engine.Benchmarks;
 /// when a tensor is disposed by its owner or by the finaliser. A blocking collection at each logged unit (every 5%)
 /// and at the end counts what it takes off: a tensor that reached the finaliser thread. A collection the runtime
 /// makes by itself between two of these is not seen, so the figure is a lower bound over the phase, exact at its
-/// checkpoints. TotalCount cannot say whether anything leaked: it also keeps one for every tensor wrapped into a
-/// <c>Parameter</c> (the parameter takes its handle, and the emptied tensor is never counted off), so building
-/// and disposing a model leaves it higher (<c>SoakPhaseTests</c> shows both).
+/// checkpoints. Neither TotalCount nor the thread's live count says by itself whether anything leaked: both stay
+/// above their start after a model is built and disposed with nothing of it alive (for one, TotalCount keeps one
+/// for every tensor wrapped into a <c>Parameter</c>, which takes its handle; <c>SoakPhaseTests</c> shows it).
 /// </remarks>
 public sealed class SoakPhase(string name, int units)
 {
@@ -50,7 +50,7 @@ public sealed class SoakPhase(string name, int units)
             rssAtTenth = ProcessMemory.RssBytes;
         if (logged)
             log.WriteLine($"soak: {name} {unit}/{units}, live tensors {live - baseline:+0;-0;0} over the phase's start, " +
-                $"{finalised} finalised, rss {ProcessMemory.RssBytes / 1048576.0:F0} MiB");
+                $"{finalised} finalised, rss {ProcessMemory.RssBytes / 1048576.0:F0} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
     }
 
     public IEnumerable<BenchFigure> End(int nonFinite, int done)
@@ -65,7 +65,7 @@ public sealed class SoakPhase(string name, int units)
         yield return new BenchFigure($"{name}.finalised_tensors", finalised, "",
             "tensors the collections at each logged unit and at the end finalised; target 0");
         yield return new BenchFigure($"{name}.live_tensors_left", leftOver, "",
-            "live tensors on this thread after the phase, over its start (loading counts one per parameter built, see SoakPhase)");
+            "live tensors on this thread after the phase, over its start (not a leak measure after loading, see SoakPhase)");
         if (rssAtTenth is { } tenth && rssAtEnd is { } end)
         {
             yield return new BenchFigure($"{name}.rss_10pct_mb", tenth / 1048576.0, "MiB");

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Startup;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ public static class AccountExtensions
     /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSectionOptions<AccountOptions>(AccountOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AccountStore>();
         services.AddSingleton<IAccountAdmin>(provider => provider.GetRequiredService<AccountStore>());

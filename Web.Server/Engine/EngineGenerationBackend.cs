@@ -25,7 +25,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     private ClapDiffusionPipeline? pipeline;
     private ModelFolders? loaded;
     private double secondsPerStepPerMegapixel = 1.0;
-    private double fixedSeconds = 0.5;
+    // What a job costs beyond its steps (text and audio encoding, decoding, PNG); not learned, it is small beside the steps.
+    private const double FixedSeconds = 0.5;
 
     public BackendInfo Describe()
     {
@@ -55,7 +56,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     {
         var loops = kind == JobKind.Pair ? 2 : 1;
         var megapixels = settings.Width * settings.Height / 1e6;
-        return TimeSpan.FromSeconds(fixedSeconds + loops * settings.Steps * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
+        return TimeSpan.FromSeconds(FixedSeconds + loops * settings.Steps * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
     }
 
     public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
@@ -120,7 +121,6 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         var megapixels = Math.Max(settings.Width * settings.Height / 1e6, 0.004);
         var measured = spent.TotalSeconds / steps / megapixels;
         secondsPerStepPerMegapixel = secondsPerStepPerMegapixel == 1.0 ? measured : 0.7 * secondsPerStepPerMegapixel + 0.3 * measured;
-        fixedSeconds = Math.Min(fixedSeconds, 0.5);
     }
 
     private static PairRelation Relation(PromptAudioRelation relation) => relation switch

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Persistence;
 using Microsoft.Extensions.Options;
 

@@ -105,7 +105,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
     private ModelFolders Folders(TrainingSettings settings) =>
         settings.BaseModelFolder is null && settings.ClapFolder is null
             ? models.Current
-            : models.Resolve(new ModelSelection(settings.BaseModelFolder, settings.ClapFolder, models.Current.Adapters, null));
+            : models.Resolve(new ModelSelection(settings.BaseModelFolder, settings.ClapFolder, models.Current.Adapters));
 
     private static IEnumerable<string> ModelProblems(TrainingSettings settings, ModelFolders folders)
     {

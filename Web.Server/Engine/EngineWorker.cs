@@ -10,35 +10,24 @@ namespace Clap2Diffusion.Server.Engine;
 /// generation job waits it takes the oldest queued training or evaluation run. Between any two pieces of work
 /// it applies a model switch, if one was asked for, and has the backend describe itself again.
 /// </summary>
-public sealed class EngineWorker(IServiceProvider services, EngineState state, EngineThread engineThread, JobStore store,
+public sealed class EngineWorker(IGenerationBackend backend, EngineState state, EngineThread engineThread, JobStore store,
     JobRunner runner, RunStore runs, RunRunner runRunner, ModelSwitch modelSwitch, QueueSignal signal, ILogger<EngineWorker> logger)
     : BackgroundService
 {
-    public const string NoBackendProblem =
-        "No generation backend is registered, so nothing can be generated. Register one in AddEngine() " +
-        "(Web.Server/Engine/EngineServiceCollectionExtensions.cs).";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         await store.RecoverAfterRestartAsync(stoppingToken);
         await runs.RecoverAfterRestartAsync(stoppingToken);
         await modelSwitch.LoadStoredAsync(stoppingToken);
-        if (services.GetService<IGenerationBackend>() is not { } backend)
-        {
-            state.MarkUnavailable(NoBackendProblem);
-            logger.LogError("{Problem}", NoBackendProblem);
-            return;
-        }
-
-        await modelSwitch.ApplyPendingAsync(services, engineThread);
-        if (!await DescribeAsync(backend))
+        await modelSwitch.ApplyPendingAsync(engineThread);
+        if (!await DescribeAsync())
             return;
         await store.PublishPositionsAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (await modelSwitch.ApplyPendingAsync(services, engineThread))
-                await DescribeAsync(backend);
+            if (await modelSwitch.ApplyPendingAsync(engineThread))
+                await DescribeAsync();
             if (!state.Status.Ready)
             {
                 // A switch left the engine unable to describe itself: wait for the admin to switch again.
@@ -83,7 +72,7 @@ public sealed class EngineWorker(IServiceProvider services, EngineState state, E
         }
     }
 
-    private async Task<bool> DescribeAsync(IGenerationBackend backend)
+    private async Task<bool> DescribeAsync()
     {
         try
         {

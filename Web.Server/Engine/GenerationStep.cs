@@ -8,6 +8,6 @@ namespace Clap2Diffusion.Server.Engine;
 /// <param name="Elapsed">Time since <c>Run</c> began.</param>
 /// <param name="RenderPreview">
 /// Makes a small PNG of the current latents. The server calls it at most once, only inside the step callback and
-/// only when it wants a preview (previews are throttled), so a backend pays for previews nobody will see.
+/// only when it wants a preview (previews are throttled), so a backend never pays for a preview nobody will see.
 /// </param>
 public sealed record GenerationStep(int Step, int TotalSteps, int Timestep, TimeSpan Elapsed, Func<byte[]>? RenderPreview);

@@ -1,33 +1,53 @@
 using System.Threading.RateLimiting;
-using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Client.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Jobs;
 
-/// <summary>The per-client rate limit on submissions (a sliding window), shared by the pages and the API.</summary>
+/// <summary>
+/// The per-client limits on submissions, shared by the pages and the API: how many jobs one client may have
+/// waiting or running, and how many it may submit per window (a sliding window).
+/// </summary>
 public sealed class SubmissionLimits : IDisposable
 {
+    private readonly JobStore _store;
+    private readonly QueueOptions _queue;
     private readonly PartitionedRateLimiter<string> _limiter;
 
-    public SubmissionLimits(IOptions<QueueOptions> options)
+    public SubmissionLimits(JobStore store, IOptions<QueueOptions> options)
     {
-        var queue = options.Value;
+        _store = store;
+        _queue = options.Value;
         _limiter = PartitionedRateLimiter.Create<string, string>(clientId => RateLimitPartition.GetSlidingWindowLimiter(clientId,
             _ => new SlidingWindowRateLimiterOptions
             {
-                PermitLimit = queue.SubmissionsPerWindow,
-                Window = queue.RateWindow,
+                PermitLimit = _queue.SubmissionsPerWindow,
+                Window = _queue.RateWindow,
                 SegmentsPerWindow = 6,
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
     }
 
-    public bool TryAcquire(string clientId)
+    /// <summary>
+    /// Why the client may not submit now, or null, in which case one submission is counted against its rate.
+    /// Call it under the queue's submission lock, so two submissions cannot both pass the active count.
+    /// </summary>
+    public async Task<SubmitResult?> RefusalAsync(string clientId, CancellationToken cancellationToken)
     {
+        var active = await _store.CountActiveAsync(clientId, cancellationToken);
+        if (active >= _queue.MaxActivePerClient)
+            return SubmitResult.Refused(SubmitProblem.TooManyQueued,
+                $"You already have {active} jobs waiting or running; at most {_queue.MaxActivePerClient} at once. Wait for one to finish or cancel one.");
         using var lease = _limiter.AttemptAcquire(clientId);
-        return lease.IsAcquired;
+        return lease.IsAcquired
+            ? null
+            : SubmitResult.Refused(SubmitProblem.RateLimited,
+                $"Too many submissions: at most {_queue.SubmissionsPerWindow} per {Describe(_queue.RateWindow)}. Try again shortly.");
     }
 
     public void Dispose() => _limiter.Dispose();
+
+    private static string Describe(TimeSpan window) =>
+        window.TotalMinutes >= 1 && window.TotalMinutes % 1 == 0 ? $"{window.TotalMinutes:0} min" : $"{window.TotalSeconds:0} s";
 }

@@ -6,16 +6,14 @@ using Clap2Diffusion.Server.Runs;
 namespace Clap2Diffusion.Server.Models;
 
 /// <summary><see cref="IModelConsole"/>: lists folders under the model roots, checks them, and switches the active ones.</summary>
-public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, ModelSwitch modelSwitch, RunStore runs, QueueSignal signal,
+public sealed class ModelConsole(IModelManager manager, ModelRoots roots, ModelSwitch modelSwitch, RunStore runs, QueueSignal signal,
     ILogger<ModelConsole> logger) : IModelConsole
 {
     public IReadOnlyList<string> Roots => roots.All;
 
     public async Task<IReadOnlyList<ModelFolderInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var scanned = services.GetService<IModelManager>() is { } manager
-            ? await Task.Run(() => manager.Scan(roots.All), cancellationToken)
-            : [];
+        var scanned = await Task.Run(() => manager.Scan(roots.All), cancellationToken);
         var fromRuns = (await runs.CheckpointsAsync(cancellationToken))
             .Where(c => Directory.Exists(c.Checkpoint.Path))
             .Select(c => new ModelFolderInfo(ModelComponent.Adapters, c.Checkpoint.Path, c.Run.Title,
@@ -36,8 +34,6 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
         var (resolved, problem) = FolderGuard.Resolve(folder, roots.All);
         if (resolved is null)
             return ModelCheckReport.Refused(folder, problem!);
-        if (services.GetService<IModelManager>() is not { } manager)
-            return ModelCheckReport.Refused(resolved, "No model manager is registered, so folders cannot be checked.");
         return await Task.Run(() => selection is null ? manager.Check(resolved, component) : manager.Check(resolved, component, selection),
             cancellationToken);
     }
@@ -46,14 +42,12 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
 
     public async Task<ActivateResult> ActivateAsync(ModelSelection selection, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<IModelManager>() is null)
-            return new ActivateResult(false, [], ["No model manager is registered, so the models cannot be switched."]);
         var checks = new List<ModelCheckReport>();
         var resolved = selection;
         foreach (var (folder, component) in new (string? Folder, ModelComponent Component)[]
                  {
                      (selection.BaseModelFolder, ModelComponent.BaseModel), (selection.ClapFolder, ModelComponent.Clap),
-                     (selection.AdapterFolder, ModelComponent.Adapters), (selection.GateSetFolder, ModelComponent.GateSet),
+                     (selection.AdapterFolder, ModelComponent.Adapters),
                  })
         {
             if (string.IsNullOrWhiteSpace(folder))
@@ -64,8 +58,7 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
             {
                 ModelComponent.BaseModel => resolved with { BaseModelFolder = report.Folder },
                 ModelComponent.Clap => resolved with { ClapFolder = report.Folder },
-                ModelComponent.Adapters => resolved with { AdapterFolder = report.Folder },
-                _ => resolved with { GateSetFolder = report.Folder },
+                _ => resolved with { AdapterFolder = report.Folder },
             };
         }
 
@@ -74,14 +67,13 @@ public sealed class ModelConsole(IServiceProvider services, ModelRoots roots, Mo
             return new ActivateResult(false, checks, failed.Select(c => $"{c.Folder} did not pass check-weights, so nothing was switched.").ToList());
         await modelSwitch.RequestAsync(Blank(resolved), cancellationToken);
         signal.Notify();
-        logger.LogInformation("Models switched for the next job: base {Base}, CLAP {Clap}, adapters {Adapters}, gates {Gates}",
-            resolved.BaseModelFolder ?? "default", resolved.ClapFolder ?? "default", resolved.AdapterFolder ?? "default", resolved.GateSetFolder ?? "default");
+        logger.LogInformation("Models switched for the next job: base {Base}, CLAP {Clap}, adapters {Adapters}",
+            resolved.BaseModelFolder ?? "default", resolved.ClapFolder ?? "default", resolved.AdapterFolder ?? "default");
         return new ActivateResult(true, checks, []);
     }
 
     private static ModelSelection Blank(ModelSelection selection) => new(
         string.IsNullOrWhiteSpace(selection.BaseModelFolder) ? null : selection.BaseModelFolder,
         string.IsNullOrWhiteSpace(selection.ClapFolder) ? null : selection.ClapFolder,
-        string.IsNullOrWhiteSpace(selection.AdapterFolder) ? null : selection.AdapterFolder,
-        string.IsNullOrWhiteSpace(selection.GateSetFolder) ? null : selection.GateSetFolder);
+        string.IsNullOrWhiteSpace(selection.AdapterFolder) ? null : selection.AdapterFolder);
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Clap2Diffusion.Server.Models;
 
-/// <summary>The "Models" section: the folders model, adapter and gate-set folders may be chosen from.</summary>
+/// <summary>The "Models" section: the folders base model, CLAP and adapter folders may be chosen from.</summary>
 public sealed class ModelOptions : IValidatableObject
 {
     public const string Section = "Models";

@@ -12,7 +12,7 @@ namespace Clap2Diffusion.Server.Models;
 /// it on the engine thread between jobs and has the generation backend describe itself again. So a switch
 /// never interrupts a running job and applies from the next one, without a restart.
 /// </summary>
-public sealed class ModelSwitch(IDbContextFactory<StudioDbContext> contexts, ILogger<ModelSwitch> logger)
+public sealed class ModelSwitch(IDbContextFactory<StudioDbContext> contexts, IModelManager manager, ILogger<ModelSwitch> logger)
 {
     public const string SettingKey = "models.active";
 
@@ -48,9 +48,9 @@ public sealed class ModelSwitch(IDbContextFactory<StudioDbContext> contexts, ILo
     }
 
     /// <summary>Applies a pending selection on the engine thread; true when one was applied (so the backend must describe itself again).</summary>
-    public async Task<bool> ApplyPendingAsync(IServiceProvider services, EngineThread engineThread)
+    public async Task<bool> ApplyPendingAsync(EngineThread engineThread)
     {
-        if (Interlocked.Exchange(ref _pending, null) is not { } selection || services.GetService<IModelManager>() is not { } manager)
+        if (Interlocked.Exchange(ref _pending, null) is not { } selection)
             return false;
         try
         {

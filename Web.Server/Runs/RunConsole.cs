@@ -9,7 +9,7 @@ using Clap2Diffusion.Server.Persistence.Entities;
 namespace Clap2Diffusion.Server.Runs;
 
 /// <summary><see cref="IRunConsole"/>: launching, watching, cancelling and resuming runs, for the admin pages.</summary>
-public sealed class RunConsole(IServiceProvider services, RunStore store, RunPaths paths, ModelRoots modelRoots, RunEventBus events,
+public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPaths paths, ModelRoots modelRoots, RunEventBus events,
     RunCancellations cancellations, QueueSignal signal, ILogger<RunConsole> logger) : IRunConsole
 {
     /// <summary>Charts draw at most this many points per series; longer series are thinned evenly (the last point kept).</summary>
@@ -44,12 +44,9 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
             problems.Add(datasetProblem);
         problems.AddRange(ModelFolderProblems(settings.BaseModelFolder, "base model"));
         problems.AddRange(ModelFolderProblems(settings.ClapFolder, "CLAP model"));
-        var backend = services.GetService<ITrainingBackend>();
-        if (backend is null)
-            problems.Add("No training backend is registered, so this server cannot train.");
         if (problems.Count > 0)
             return DatasetValidation.Refused([.. problems]);
-        return await Task.Run(() => backend!.Validate(settings with { DatasetFolder = dataset! }), cancellationToken);
+        return await Task.Run(() => trainer.Validate(settings with { DatasetFolder = dataset! }), cancellationToken);
     }
 
     public async Task<LaunchResult> LaunchTrainingAsync(TrainingSettings settings, CancellationToken cancellationToken = default)
@@ -73,8 +70,6 @@ public sealed class RunConsole(IServiceProvider services, RunStore store, RunPat
         if (datasetProblem is not null)
             problems.Add(datasetProblem);
         problems.AddRange(ModelFolderProblems(settings.AdapterFolder, "adapter"));
-        if (services.GetService<IEvaluationBackend>() is null)
-            problems.Add("No evaluation backend is registered, so this server cannot evaluate.");
         if (problems.Count > 0)
             return new LaunchResult(null, problems);
         settings = settings with { DatasetFolder = dataset! };

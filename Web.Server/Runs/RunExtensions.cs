@@ -1,6 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Accounts;
-using Clap2Diffusion.Server.Models;
+using Clap2Diffusion.Server.Startup;
 using Microsoft.Net.Http.Headers;
 
 namespace Clap2Diffusion.Server.Runs;
@@ -8,15 +8,12 @@ namespace Clap2Diffusion.Server.Runs;
 public static class RunExtensions
 {
     /// <summary>
-    /// Training and evaluation runs in the engine queue, their SQLite metrics, and model management. The engine
-    /// itself plugs in through <see cref="Engine.ITrainingBackend"/>, <see cref="Engine.IEvaluationBackend"/> and
-    /// <see cref="Engine.IModelManager"/>; without them the console says so and refuses to launch.
+    /// Training and evaluation runs in the engine queue and their SQLite metrics. The engine runs them through
+    /// <see cref="Engine.ITrainingBackend"/> and <see cref="Engine.IEvaluationBackend"/>, which AddEngine registers.
     /// </summary>
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
-        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LoraLibrary>();
+        services.AddSectionOptions<RunOptions>(RunOptions.Section);
         services.AddSingleton<RunPaths>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunEventBus>();
@@ -25,9 +22,6 @@ public static class RunExtensions
         services.AddSingleton<GenerationDemand>();
         services.AddSingleton<RunRunner>();
         services.AddSingleton<IRunConsole, RunConsole>();
-        services.AddSingleton<ModelRoots>();
-        services.AddSingleton<ModelSwitch>();
-        services.AddSingleton<IModelConsole, ModelConsole>();
         return services;
     }
 

@@ -12,7 +12,7 @@ namespace Clap2Diffusion.Server.Runs;
 /// that yields goes back into the queue behind the waiting generation jobs (the worker takes those first) and
 /// continues from its last checkpoint when its turn comes again.
 /// </summary>
-public sealed class RunRunner(IServiceProvider services, RunStore store, RunPaths paths, EngineThread engineThread, RunEventBus events,
+public sealed class RunRunner(ITrainingBackend trainer, IEvaluationBackend evaluator, RunStore store, RunPaths paths, EngineThread engineThread, RunEventBus events,
     RunCancellations cancellations, GenerationDemand demand, IOptions<RunOptions> options, ILogger<RunRunner> logger)
 {
     public async Task RunAsync(RunEntity run, CancellationToken stoppingToken)
@@ -58,13 +58,11 @@ public sealed class RunRunner(IServiceProvider services, RunStore store, RunPath
 
     private async Task TrainAsync(RunEntity run, RunReporter reporter, bool exclusive, CancellationToken cancellationToken)
     {
-        if (services.GetService<ITrainingBackend>() is not { } backend)
-            throw new InputException("No training backend is registered, so runs cannot train.");
         var settings = JsonSerializer.Deserialize<TrainingSettings>(run.SettingsJson, RunStore.Json)!;
         var work = new TrainingWork(run.Id, settings, paths.RunFolder(run.Id), run.LastCheckpoint, run.LastCheckpoint is null ? 0 : run.LastCheckpointStep);
         Directory.CreateDirectory(work.OutputFolder);
         Func<bool> shouldYield = exclusive ? () => false : demand.AnyWaiting;
-        var outcome = await engineThread.RunAsync(() => backend.Run(work, reporter, shouldYield, cancellationToken));
+        var outcome = await engineThread.RunAsync(() => trainer.Run(work, reporter, shouldYield, cancellationToken));
         if (outcome.End == TrainingRunEnd.Yielded)
         {
             await store.YieldedAsync(run.Id, outcome.Step, CancellationToken.None);
@@ -80,12 +78,10 @@ public sealed class RunRunner(IServiceProvider services, RunStore store, RunPath
 
     private async Task EvaluateAsync(RunEntity run, RunReporter reporter, CancellationToken cancellationToken)
     {
-        if (services.GetService<IEvaluationBackend>() is not { } backend)
-            throw new InputException("No evaluation backend is registered, so runs cannot evaluate.");
         var settings = JsonSerializer.Deserialize<EvaluationRunSettings>(run.SettingsJson, RunStore.Json)!;
         var work = new EvaluationWork(run.Id, settings, paths.ReportFolder(run.Id));
         Directory.CreateDirectory(work.ReportFolder);
-        var outcome = await engineThread.RunAsync(() => backend.Run(work, reporter, cancellationToken));
+        var outcome = await engineThread.RunAsync(() => evaluator.Run(work, reporter, cancellationToken));
         await store.CompleteEvaluationAsync(run.Id, Path.GetFullPath(outcome.ReportFolder), outcome.Summary, CancellationToken.None);
         events.Publish(new RunEvent(run.Id, RunState.Completed, run.TotalSteps));
         logger.LogInformation("Evaluation run {RunId} completed: {Summary}", run.Id,

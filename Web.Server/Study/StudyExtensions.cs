@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Startup;
 
 namespace Clap2Diffusion.Server.Study;
 
@@ -7,7 +8,7 @@ public static class StudyExtensions
     /// <summary>The blind study: admin service, participant service, media copies, the preparer that fills studies, the blinding rule and the join limit.</summary>
     public static IServiceCollection AddStudy(this IServiceCollection services)
     {
-        services.AddOptions<StudyOptions>().BindConfiguration(StudyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSectionOptions<StudyOptions>(StudyOptions.Section);
         services.AddStudyJoinLimits();
         services.AddSingleton<StudyMedia>();
         services.AddSingleton<StudyBlinding>();

@@ -4,7 +4,8 @@ namespace Clap2Diffusion.Server.Uploads;
 
 /// <summary>
 /// Accepts 16-bit PCM WAV (RIFF) only, reading the header chunks and checking that the samples the header
-/// announces are really there. It stands in for the engine's decoder, which will accept more formats.
+/// announces are really there. <see cref="EngineAudioValidator"/> decodes every upload with the engine and hands
+/// it the clips that already are 16-bit PCM WAV, which are stored as uploaded, with the facts their header gives.
 /// </summary>
 public sealed class RiffWaveValidator : IAudioValidator
 {

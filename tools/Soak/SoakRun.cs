@@ -25,6 +25,9 @@ public static class SoakRun
         log.WriteLine($"soak: {environment}");
 
         var engine = new SoakBenchSection(options.Plan).Run(new BenchOptions(Seed: options.Seed), log);
+        // Printed now as well as in the report: a long soak that fails in its web phase keeps the engine's figures.
+        foreach (var figure in engine)
+            log.WriteLine($"soak: {figure.Name} {figure.Value:0.###} {figure.Unit}".TrimEnd());
         var web = await new WebSoakPhase(options).RunAsync(log, cancellationToken);
         var peak = ProcessMemory.PeakRssBytes is { } bytes ? bytes / 1048576.0 : double.NaN;
         return new SoakReport(environment, [.. engine, .. web.Figures, new BenchFigure("process.peak_rss_mb", peak, "MiB")], web.Load);

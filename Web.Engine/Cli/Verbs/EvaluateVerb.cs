@@ -121,7 +121,7 @@ public static class EvaluateVerb
             Seed = options.Seed,
         };
         cli.Error.WriteLine($"evaluating {source.Description}; {selected.Count} variants; generator: {generator.Description}");
-        var progress = new ProgressLine(cli);
+        using var progress = new ConsoleProgress(cli);
         EvaluationReport report;
         using (var sink = new JsonlMetricSink(Path.Combine(folder, "metrics.jsonl")))
             report = new EvaluationRun(source, generator, measures, settings, sink).Execute(progress, cancellationToken);

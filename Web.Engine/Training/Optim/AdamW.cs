@@ -6,9 +6,14 @@ using Parameter = TorchSharp.Modules.Parameter;
 namespace Clap2Diffusion.Engine.Training.Optim;
 
 /// <summary>
-/// AdamW (Loshchilov &amp; Hutter, decoupled weight decay) with PyTorch's update order. Written here rather
-/// than taken from TorchSharp so its whole state (moments and step counts) can be saved to and restored from
-/// safetensors exactly, which bit-exact resumption needs.
+/// AdamW (Loshchilov &amp; Hutter, decoupled weight decay) with PyTorch's update order. Written here rather than
+/// taken from TorchSharp (whose optimizer also saves and restores its state exactly) for three reasons: its moments
+/// are keyed by the parameter's state-dict name, so a checkpoint stores them as <c>{name}.exp_avg</c> in safetensors
+/// beside the adapters, readable from Python, and a resume matches them by name and shape, with an error naming the
+/// parameter, instead of by position in a parameter list; it keeps the engine's memory rules (each parameter's
+/// temporaries in a dispose scope, scalars made and disposed explicitly, since implicit ones can be finalised on
+/// another thread while a native call still reads them); and a parameter without a gradient gets no state, as in
+/// PyTorch, so stage 2 saves moments only for what it trains.
 /// </summary>
 public sealed class AdamW : IDisposable
 {

@@ -1,8 +1,11 @@
+using Clap2Diffusion.Engine.Evaluation;
+
 namespace Clap2Diffusion.Server.Study.Statistics;
 
 /// <summary>
 /// Percentile bootstrap of a pooled proportion that resamples participants, not ratings: ratings by one
-/// person are correlated, so resampling them one by one would make the interval too narrow.
+/// person are correlated, so resampling them one by one would make the interval too narrow. The interval is read
+/// off the sorted estimates with the engine's <see cref="Bootstrap.Percentile"/>, the same as every other interval.
 /// </summary>
 public static class ClusterBootstrap
 {
@@ -34,15 +37,6 @@ public static class ClusterBootstrap
         }
         Array.Sort(estimates);
         var tail = (1 - confidence) / 2;
-        return (Percentile(estimates, tail), Percentile(estimates, 1 - tail));
-    }
-
-    // Linear interpolation between order statistics (numpy's default "linear" method).
-    internal static double Percentile(double[] sorted, double q)
-    {
-        var position = q * (sorted.Length - 1);
-        var below = (int)Math.Floor(position);
-        var above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+        return (Bootstrap.Percentile(estimates, tail), Bootstrap.Percentile(estimates, 1 - tail));
     }
 }

@@ -56,7 +56,7 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Equal("limited", json.RootElement.GetProperty("run").GetString());
         var record = Assert.Single(JsonlMetricSink.Read(Path.Combine(report, "metrics.jsonl")));
         Assert.Equal((MetricRecord.EvaluationKind, "limited"), (record.Kind, record.Run));
-        Assert.Contains("generated 6/6 images", error);
+        Assert.Contains("generating 6/6 (100%)", error);
         Assert.Contains("no demo classifier", error);
         Assert.DoesNotContain("\r", error);
     }
@@ -75,7 +75,7 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Contains("FAIL    test pairs per relation: fewest: 1", output);
         Assert.Contains("domain FID (demo classifier features), not FID of audio images (N=4) against 'demo ground truth, rendered afresh (seed 0)' (N=4)", output);
         Assert.Contains("verdict: FAIL", output);
-        Assert.Contains("\r[", error);
+        Assert.Contains("\rgenerating   [", error);
         Assert.Contains("4 cases, 8 images", output);
     }
 

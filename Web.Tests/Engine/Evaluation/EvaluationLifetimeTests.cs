@@ -41,4 +41,25 @@ public sealed class EvaluationLifetimeTests : IDisposable
         Assert.Equal(2, report.Cases.Count);
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public void The_generator_holds_only_the_last_few_clips_however_many_cases_a_run_has()
+    {
+        using var generator = new PipelinePairGenerator(
+            ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null), Target: ComputeTarget.Cpu)), steps: 1);
+        var source = new DemoEvaluationSource(perRelation: 2, seed: 5);
+        var run = new EvaluationRun(source, generator, new EvaluationMeasures(), new EvaluationSettings(folder.File("clips"))
+        {
+            Variants = [PairVariant.Audio, PairVariant.ShuffledAudio],
+            Resamples = 10,
+            Seed = 5,
+            RunName = "clips",
+        });
+
+        var report = run.Execute();
+
+        Assert.Equal(8, report.Cases.Count);
+        Assert.Equal(PipelinePairGenerator.ClipsKept, generator.HeldClips.Count());
+        Assert.Contains(source.Cases[^1].Id, generator.HeldClips);
+    }
 }

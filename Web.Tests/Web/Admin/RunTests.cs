@@ -3,7 +3,6 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clap2Diffusion.Tests.Web.Admin;
 
@@ -167,7 +166,7 @@ public sealed class RunTests : IDisposable
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { DatasetFolder = folder })).Accepted);
             Assert.False((await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = folder })).Accepted);
             Assert.False((await models.CheckAsync(folder, ModelComponent.Adapters)).Ok);
-            Assert.False((await models.ActivateAsync(new ModelSelection(null, null, folder, null))).Activated);
+            Assert.False((await models.ActivateAsync(new ModelSelection(null, null, folder))).Activated);
             Assert.False((await runs.LaunchTrainingAsync(Settings(5) with { BaseModelFolder = folder })).Accepted);
         }
 
@@ -220,15 +219,15 @@ public sealed class RunTests : IDisposable
         {
             var models = factory.Get<IModelConsole>();
             var listed = await models.ListAsync();
-            Assert.Equal([ModelComponent.BaseModel, ModelComponent.Clap, ModelComponent.Adapters, ModelComponent.Adapters, ModelComponent.GateSet],
+            Assert.Equal([ModelComponent.BaseModel, ModelComponent.Clap, ModelComponent.Adapters, ModelComponent.Adapters],
                 listed.Select(f => f.Component));
 
-            var broken = await models.ActivateAsync(new ModelSelection(null, null, Path.Combine(_world.ModelRoot, "adapters-broken"), null));
+            var broken = await models.ActivateAsync(new ModelSelection(null, null, Path.Combine(_world.ModelRoot, "adapters-broken")));
             Assert.False(broken.Activated);
             Assert.Contains("missing or empty", Assert.Single(broken.Checks).Components[0].Problems[0]);
 
             var describes = _world.Generation.Describes;
-            var switched = await models.ActivateAsync(new ModelSelection(null, null, adapters, Path.Combine(_world.ModelRoot, "gates-city")));
+            var switched = await models.ActivateAsync(new ModelSelection(null, null, adapters));
             Assert.True(switched.Activated);
             await StudioApi.WaitUntilAsync(() => _world.Generation.Describes > describes, "the backend describes itself again");
             var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(adapters)));
@@ -254,36 +253,12 @@ public sealed class RunTests : IDisposable
 
         var listed = await factory.Get<IModelConsole>().ListAsync();
         var fromRun = listed.Single(f => f.Folder == last.Folder);
-        var activated = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, last.Folder, null));
+        var activated = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, last.Folder));
 
         Assert.Equal(ModelComponent.Adapters, fromRun.Component);
         Assert.Contains($"training run {runId.ToString("N")[..8]}, step 6", fromRun.Origin);
         Assert.True(activated.Activated);
         await StudioApi.WaitUntilAsync(() => _world.Models.Active.AdapterFolder == last.Folder, "the engine takes the checkpoint");
-    }
-
-    [Fact]
-    public async Task Without_engine_backends_the_console_says_so_and_launches_nothing()
-    {
-        await using var factory = await new StudioFactory(_world.DataFolder, new TestGenerationBackend(),
-            new Dictionary<string, string?> { ["Training:DatasetRoots:0"] = _world.DatasetRoot })
-        {
-            EngineDoubles = services =>
-            {
-                services.RemoveAll<ITrainingBackend>();
-                services.RemoveAll<IEvaluationBackend>();
-                services.RemoveAll<IModelManager>();
-            },
-        }.ReadyAsync();
-        var runs = factory.Get<IRunConsole>();
-
-        var training = await runs.LaunchTrainingAsync(Settings(5));
-        var evaluation = await runs.LaunchEvaluationAsync(new EvaluationRunSettings { DatasetFolder = _world.Demo });
-        var switched = await factory.Get<IModelConsole>().ActivateAsync(ModelSelection.Defaults);
-
-        Assert.Contains("No training backend is registered", Assert.Single(training.Problems));
-        Assert.Contains("No evaluation backend is registered", Assert.Single(evaluation.Problems));
-        Assert.Contains("No model manager is registered", Assert.Single(switched.Problems));
     }
 
     public void Dispose() => _world.Dispose();

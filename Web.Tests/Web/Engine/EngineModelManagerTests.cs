@@ -2,6 +2,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Weights;
+using Clap2Diffusion.Server.Models;
 
 namespace Clap2Diffusion.Tests.Web.Engine;
 
@@ -23,7 +24,6 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         Assert.Equal(ModelComponent.Adapters, byFolder[checkpoint]);
         Assert.Equal(ModelComponent.Adapters, byFolder[Path.Combine(engine.CorruptModelFolder, "adapters")]);
         Assert.DoesNotContain(Path.Combine(checkpoint, "adapters"), byFolder.Keys);
-        Assert.DoesNotContain(found, f => f.Component == ModelComponent.GateSet);
         Assert.Contains("training checkpoint", found.Single(f => f.Folder == checkpoint).Origin);
         Assert.Equal("models/smoke/clap", found.Single(f => f.Folder == Path.Combine(engine.ModelFolder, "clap")).Name);
     }
@@ -39,7 +39,6 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         var notClap = manager.Check(Path.Combine(engine.ModelFolder, "unet"), ModelComponent.Clap);
         var adapters = manager.Check(Path.Combine(engine.ModelFolder, "adapters"), ModelComponent.Adapters);
         var truncatedAdapters = manager.Check(Path.Combine(engine.CorruptModelFolder, "adapters"), ModelComponent.Adapters);
-        var gates = manager.Check(Path.Combine(engine.ModelFolder, "adapters"), ModelComponent.GateSet);
 
         Assert.True(good.Ok, Problems(good));
         Assert.Contains(good.Components, c => c.Component == "unet" && c.Ok);
@@ -52,7 +51,6 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         Assert.True(adapters.Ok, Problems(adapters));
         Assert.False(truncatedAdapters.Ok);
         Assert.NotEmpty(Assert.Single(truncatedAdapters.Components).Problems);
-        Assert.False(gates.Ok);
     }
 
     [Fact]
@@ -62,16 +60,14 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         var manager = engine.Manager(models);
         var demoAdapters = Path.Combine(engine.ModelFolder, "adapters");
         var before = models.Current;
-        var onOtherBase = new ModelSelection(engine.CorruptModelFolder, null, demoAdapters, null);
+        var onOtherBase = new ModelSelection(engine.CorruptModelFolder, null, demoAdapters);
 
         var check = manager.Check(demoAdapters, ModelComponent.Adapters, onOtherBase);
         var refused = Assert.Throws<InputException>(() => manager.Activate(onOtherBase));
-        var gateSet = Assert.Throws<InputException>(() => manager.Activate(ModelSelection.Defaults with { GateSetFolder = demoAdapters }));
 
         Assert.False(check.Ok);
         Assert.Contains(check.Components.Single(c => c.Component == "base model").Problems, p => p.Contains("trained on base model", StringComparison.Ordinal));
         Assert.Contains("trained on base model", refused.Message);
-        Assert.Contains("gate sets", gateSet.Message);
         Assert.Equal(before, models.Current);
     }
 
@@ -84,7 +80,7 @@ public sealed class EngineModelManagerTests(SmokeEngine engine)
         var manager = engine.Manager(models);
 
         var before = generation.Describe();
-        manager.Activate(new ModelSelection(null, null, checkpoint, null));
+        manager.Activate(new ModelSelection(null, null, checkpoint));
         var after = generation.Describe();
 
         Assert.Equal(ModelHash.OfFile(Path.Combine(engine.ModelFolder, "adapters", AdapterFolder.WeightsFile)), before.AdapterHash);

@@ -2,6 +2,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,15 +49,12 @@ public sealed class EngineRegistrationTests(SmokeEngine engine)
             ["Engine:Device"] = "cpu",
             ["Models:Roots:0"] = engine.ModelsRoot,
             ["Models:Roots:1"] = engine.DataFolder,
-        })
-        {
-            EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
-        }.ReadyAsync();
+        }).ReadyAsync();
         var state = factory.Get<EngineState>();
         var before = state.Backend!.AdapterHash;
 
-        var refused = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(engine.CorruptModelFolder, null, checkpoint, null));
-        var switched = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, checkpoint, null));
+        var refused = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(engine.CorruptModelFolder, null, checkpoint));
+        var switched = await factory.Get<IModelConsole>().ActivateAsync(new ModelSelection(null, null, checkpoint));
         var expected = ModelHash.OfFile(Path.Combine(checkpoint, "adapters", AdapterFolder.WeightsFile));
         await StudioApi.WaitUntilAsync(() => state.Backend?.AdapterHash == expected, "the engine describes the checkpoint's adapters");
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Runs;
 using Clap2Diffusion.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,7 +7,7 @@ namespace Clap2Diffusion.Tests.Web.Infrastructure;
 
 /// <summary>
 /// A data folder with a dataset root (holding a small "demo world" dataset: clips plus a stray text file) and a
-/// model root (a base model, a CLAP model, an adapter set, a gate set, and a broken adapter set), with the test
+/// model root (a base model, a CLAP model, an adapter set and a broken adapter set), with the test
 /// doubles behind every engine seam.
 /// </summary>
 public sealed class AdminWorld : IDisposable
@@ -26,7 +27,6 @@ public sealed class AdminWorld : IDisposable
         Marker("sd15", "model_index.json");
         Marker("clap", "clap.json");
         Marker("adapters-v4", "adapters.safetensors");
-        Marker("gates-city", "gates.safetensors");
         Directory.CreateDirectory(Path.Combine(ModelRoot, "adapters-broken"));
         File.WriteAllBytes(Path.Combine(ModelRoot, "adapters-broken", "adapters.safetensors"), []);
         Generation = new TestGenerationBackend { ActiveAdapters = () => Models.Active.AdapterFolder };

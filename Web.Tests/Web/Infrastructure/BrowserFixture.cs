@@ -33,12 +33,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    private const float PageTimeout = 30_000;
+
     public async Task<IPage> NewPageAsync(Uri baseAddress)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
         await context.GrantPermissionsAsync(["microphone"]);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(PageTimeout);
+        // Expectations wait as long as actions do. Their own default, 5 s, is shorter than the browser takes to
+        // decode and re-encode a 10 s upload when the suite's engine work holds both cores: a clean-clone run once
+        // found the studio still "Decoding…" when the clip's name was expected. They still return as soon as the
+        // page shows what they wait for.
+        Assertions.SetDefaultExpectTimeout(PageTimeout);
         return page;
     }
 

@@ -9,14 +9,14 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
 
 /// <summary>
-/// The real app on a real SQLite file in <paramref name="dataFolder"/>, with the test backend plugged into the
-/// seam (or none, to see the app without an engine). Dispose it and build another on the same folder to restart.
+/// The real app on a real SQLite file in <paramref name="dataFolder"/>, with the test backend in place of the
+/// engine's generation backend (or, with none, the engine's own). Dispose it and build another on the same folder
+/// to restart.
 /// </summary>
 public sealed class StudioFactory(string dataFolder, TestGenerationBackend? backend, IDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
@@ -25,7 +25,7 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
 
     public string DataFolder => dataFolder;
 
-    /// <summary>More test doubles behind the engine seams (training, evaluation, models), registered like the backend.</summary>
+    /// <summary>More test doubles in place of the engine's (training, evaluation, models), registered like the backend.</summary>
     public Action<IServiceCollection>? EngineDoubles { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -53,8 +53,6 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
         {
             if (backend is not null)
                 services.AddSingleton<IGenerationBackend>(backend);
-            else
-                services.RemoveAll<IGenerationBackend>();
             EngineDoubles?.Invoke(services);
         });
     }
@@ -108,12 +106,12 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
 
 public static class StudioFactoryExtensions
 {
-    /// <summary>Waits until a factory without a backend has migrated and given up on the engine.</summary>
+    /// <summary>Waits until a factory whose backend cannot start has migrated and given up on the engine.</summary>
     public static async Task<StudioFactory> ReadyEngineLessAsync(this StudioFactory factory)
     {
         var state = factory.Get<EngineState>();
-        await StudioApi.WaitUntilAsync(() => state.DatabaseReady && state.Status.Problem?.Contains("No generation backend") == true,
-            "the app reports its missing backend");
+        await StudioApi.WaitUntilAsync(() => state.DatabaseReady && state.Status.Problem?.Contains("could not start") == true,
+            "the app reports that its engine could not start");
         return factory;
     }
 }

@@ -44,7 +44,10 @@ public sealed class TestGenerationBackend : IGenerationBackend
 
     public int MaxConcurrent { get; private set; }
 
-    public BackendInfo Describe() => new(
+    /// <summary>When set, the backend cannot start: describing itself fails with this message, as a missing or broken model does.</summary>
+    public string? StartProblem { get; init; }
+
+    public BackendInfo Describe() => StartProblem is { } problem ? throw new InvalidOperationException(problem) : new(
         "test model", "/models/test", new string('a', 64), AdapterHash(), Device, AudioAvailable, KnownWords, SafetyChecker,
         ["ddim", "euler"],
         new GenerationSettings { Steps = 8, Width = 64, Height = 64, Scheduler = "ddim" },

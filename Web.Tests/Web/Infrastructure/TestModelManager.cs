@@ -1,12 +1,13 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Models;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
 
 /// <summary>
 /// A stand-in for the engine's model folders: a folder is a base model when it has <c>model_index.json</c>,
-/// a CLAP model with <c>clap.json</c>, an adapter set with <c>adapters.safetensors</c>, a gate set with
-/// <c>gates.safetensors</c>; <c>check-weights</c> passes when that file exists and is not empty.
+/// a CLAP model with <c>clap.json</c>, an adapter set with <c>adapters.safetensors</c>; <c>check-weights</c> passes
+/// when that file exists and is not empty.
 /// </summary>
 public sealed class TestModelManager : IModelManager
 {
@@ -15,7 +16,6 @@ public sealed class TestModelManager : IModelManager
         [ModelComponent.BaseModel] = "model_index.json",
         [ModelComponent.Clap] = "clap.json",
         [ModelComponent.Adapters] = "adapters.safetensors",
-        [ModelComponent.GateSet] = "gates.safetensors",
     };
 
     private volatile ModelSelection _active = ModelSelection.Defaults;

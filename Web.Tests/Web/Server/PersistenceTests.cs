@@ -38,7 +38,7 @@ public sealed class PersistenceTests : IDisposable
     public async Task A_job_that_was_running_at_a_crash_is_queued_again_until_it_has_started_too_often()
     {
         Guid retried, givenUp;
-        await using (var first = await new StudioFactory(_data.Path, backend: null).ReadyEngineLessAsync())
+        await using (var first = await new StudioFactory(_data.Path, Unstartable).ReadyEngineLessAsync())
         {
             var client = first.ClientFor("crash-client");
             retried = Guid.NewGuid();
@@ -105,18 +105,20 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_backend_health_says_so_and_submissions_are_refused()
+    public async Task When_the_engine_cannot_start_health_says_why_and_submissions_are_refused()
     {
-        await using var factory = await new StudioFactory(_data.Path, backend: null).ReadyEngineLessAsync();
+        await using var factory = await new StudioFactory(_data.Path, Unstartable).ReadyEngineLessAsync();
         using var client = factory.ClientFor("no-engine-client");
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Contains("No generation backend is registered", await health.Content.ReadAsStringAsync());
+        Assert.Contains($"The engine could not start: {Unstartable.StartProblem}", await health.Content.ReadAsStringAsync());
 
         using var submitted = await client.SubmitAsync("a dog");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, submitted.StatusCode);
         Assert.Equal(0, await factory.DbAsync(db => db.Jobs.CountAsync()));
     }
+
+    private static TestGenerationBackend Unstartable => new() { StartProblem = "No diffusers model at /missing (model_index.json is missing)." };
 
     private static Clap2Diffusion.Server.Persistence.Entities.JobEntity CrashedJob(Guid id, int attempts) => new()
     {

@@ -3,7 +3,7 @@ using Clap2Diffusion.Engine.Weights.Checks;
 using ContractCheck = Clap2Diffusion.Client.Contracts.ComponentCheck;
 using EngineCheck = Clap2Diffusion.Engine.Weights.Checks.ComponentCheck;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary><c>check-weights</c> results as the admin console shows them: OK or FAIL per component, each problem one line.</summary>
 public static class WeightsCheckReports

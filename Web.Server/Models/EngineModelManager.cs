@@ -1,17 +1,14 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Server.Engine;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
-/// <see cref="IModelManager"/> over the engine's model folders. The engine has no separate gate sets (each
-/// adapter set carries its own gates), so none are scanned and a gate-set choice is refused.
+/// <see cref="IModelManager"/> over the engine's model folders.
 /// </summary>
 public sealed class EngineModelManager(ActiveModels models, ILogger<EngineModelManager> logger) : IModelManager
 {
-    public const string NoGateSets =
-        "This engine has no separate gate sets: every adapter set carries its own gates. Choose an adapter set instead.";
-
     public IReadOnlyList<ModelFolderInfo> Scan(IReadOnlyList<string> roots) => ModelScanner.Scan(roots);
 
     public ModelCheckReport Check(string folder, ModelComponent component) => Check(folder, component, ModelSelection.Defaults);
@@ -20,8 +17,7 @@ public sealed class EngineModelManager(ActiveModels models, ILogger<EngineModelM
     {
         ModelComponent.BaseModel => ModelChecks.BaseModel(folder),
         ModelComponent.Clap => ModelChecks.Clap(folder),
-        ModelComponent.Adapters => CheckAdapters(folder, selection),
-        _ => ModelCheckReport.Refused(folder, NoGateSets),
+        _ => CheckAdapters(folder, selection),
     };
 
     /// <summary>
@@ -31,8 +27,6 @@ public sealed class EngineModelManager(ActiveModels models, ILogger<EngineModelM
     /// </summary>
     public void Activate(ModelSelection selection)
     {
-        if (!string.IsNullOrWhiteSpace(selection.GateSetFolder))
-            throw new InputException(NoGateSets);
         var folders = models.Resolve(selection);
         if (folders.Adapters is { } adapters)
         {

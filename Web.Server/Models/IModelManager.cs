@@ -1,6 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
 /// The seam to the engine's model folders. <see cref="Scan"/> and <see cref="Check"/> read folders and weight
@@ -10,7 +10,7 @@ namespace Clap2Diffusion.Server.Engine;
 /// </summary>
 public interface IModelManager
 {
-    /// <summary>The model folders (base models, CLAP models, adapter sets, gate sets) under <paramref name="roots"/>.</summary>
+    /// <summary>The model folders (base models, CLAP models, adapter sets) under <paramref name="roots"/>.</summary>
     IReadOnlyList<ModelFolderInfo> Scan(IReadOnlyList<string> roots);
 
     /// <summary><c>check-weights</c> on one folder: OK or FAIL per component, with the key problems.</summary>

@@ -7,7 +7,7 @@ using Clap2Diffusion.Engine.Weights;
 using Clap2Diffusion.Engine.Weights.Checks;
 using Clap2Diffusion.Engine.Weights.Layouts;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
 /// Finds model folders under the roots by their files alone: diffusers base models (<c>model_index.json</c>),

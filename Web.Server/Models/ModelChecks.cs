@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Unets;
@@ -10,7 +11,7 @@ using Clap2Diffusion.Engine.Weights.Layouts;
 using static TorchSharp.torch;
 using ComponentCheck = Clap2Diffusion.Client.Contracts.ComponentCheck;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Models;
 
 /// <summary>
 /// <c>check-weights</c> per kind of model folder, reading configs and weight headers only (modules are built on

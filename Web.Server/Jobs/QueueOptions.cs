@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>The "Queue" section: per-user limits, the rate limit, previews and the CPU caps.</summary>
 public sealed class QueueOptions

@@ -1,0 +1,13 @@
+namespace Clap2Diffusion.Server.Content;
+
+public static class ContentExtensions
+{
+    /// <summary>The content store (uploaded audio and generated images on disk, under the storage quota) and its retention sweep.</summary>
+    public static IServiceCollection AddContent(this IServiceCollection services)
+    {
+        services.AddSingleton<ContentStore>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionSweeper>());
+        return services;
+    }
+}

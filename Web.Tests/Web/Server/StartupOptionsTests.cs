@@ -1,0 +1,40 @@
+using Clap2Diffusion.Tests.Infrastructure;
+using Clap2Diffusion.Tests.Web.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Clap2Diffusion.Tests.Web.Server;
+
+/// <summary>Every feature's settings stop the server at start-up when they are invalid, with a message that names the key.</summary>
+public sealed class StartupOptionsTests : IDisposable
+{
+    private readonly TempFolder _data = new("options");
+
+    [Theory]
+    [InlineData("persistence", "Storage:MaxAudioBytes", "10", "Storage:MaxAudioBytes")]
+    [InlineData("accounts", "Admin:MinPasswordLength", "3", "Admin:MinPasswordLength")]
+    [InlineData("engine", "Engine:Device", "tpu", "Engine:Device")]
+    [InlineData("engine safety", "Safety:Mode", "sometimes", "Safety:Mode")]
+    [InlineData("engine evaluation", "Evaluation:FidWeights", "/no/such/inception.pth", "Evaluation:FidWeights")]
+    [InlineData("jobs", "Queue:MaxAttempts", "0", "Queue:MaxAttempts")]
+    [InlineData("models", "Models:LoraRoots:0", "/no/such/lora/folder", "Models:LoraRoots")]
+    [InlineData("runs", "Training:SampleSteps", "0", "Training:SampleSteps")]
+    [InlineData("study", "Study:JoinsPerAddress", "0", "Study:JoinsPerAddress")]
+    public async Task An_invalid_setting_fails_start_up_naming_its_key(string feature, string key, string value, string named)
+    {
+        await using var factory = new StudioFactory(_data.Path, new TestGenerationBackend(), new Dictionary<string, string?> { [key] = value });
+
+        var failure = Record.Exception(() => factory.Services);
+
+        var invalid = Assert.IsType<OptionsValidationException>(Innermost(failure));
+        Assert.True(invalid.Message.Contains(named, StringComparison.Ordinal), $"{feature}: the message does not name {named}: {invalid.Message}");
+    }
+
+    private static Exception? Innermost(Exception? failure)
+    {
+        while (failure is AggregateException { InnerExceptions.Count: 1 } or { InnerException: not null } && failure is not OptionsValidationException)
+            failure = failure.InnerException;
+        return failure;
+    }
+
+    public void Dispose() => _data.Dispose();
+}
