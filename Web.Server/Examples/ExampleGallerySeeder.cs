@@ -20,8 +20,6 @@ namespace Clap2Diffusion.Server.Examples;
 public sealed class ExampleGallerySeeder(EngineState engine, IDbContextFactory<StudioDbContext> contexts, UploadService uploads, JobStore store,
     QueueSignal signal, IOptions<ExampleOptions> options, ILogger<ExampleGallerySeeder> logger) : BackgroundService
 {
-    public const string OwnerId = "example:showcase";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.SeedExamples)
@@ -39,12 +37,12 @@ public sealed class ExampleGallerySeeder(EngineState engine, IDbContextFactory<S
 
         foreach (var (item, index) in DemoShowcase.Cases.Select((c, i) => (c, i)))
         {
-            var clip = await uploads.SaveAsync(OwnerId, WavWriter.Encode(item.Synthesize(), DemoExamples.SampleRate), $"showcase-{index + 1}.wav", stoppingToken);
+            var clip = await uploads.SaveAsync(ExampleOwner.Id, WavWriter.Encode(item.Synthesize(), DemoExamples.SampleRate), $"showcase-{index + 1}.wav", stoppingToken);
             var settings = info.Defaults with { Prompt = item.Prompt, Seed = item.Seed, Steps = DemoShowcase.Steps };
             await store.AddAsync(new JobEntity
             {
                 Id = Guid.NewGuid(),
-                OwnerId = OwnerId,
+                OwnerId = ExampleOwner.Id,
                 Kind = JobKind.Pair,
                 State = JobState.Queued,
                 SettingsJson = JobMapper.Serialize(settings),

@@ -34,7 +34,7 @@ public static class JobMapper
             : null;
         return new JobStatus(job.Id, job.OwnerId == clientId, job.Kind, job.State, position, Settings(job),
             job.Upload is null ? null : UploadService.ToClip(job.Upload), Images(job), job.Relation, job.Error,
-            Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == Examples.ExampleGallerySeeder.OwnerId);
+            Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == ExampleOwner.Id);
     }
 
     public static string? RelationName(PairRelation? relation) => relation?.ToString().ToLowerInvariant();

@@ -47,7 +47,7 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.AsNoTracking()
             .Where(j => j.State == JobState.Queued || j.State == JobState.Running)
-            .OrderBy(j => j.State == JobState.Running ? 0 : 1).ThenBy(j => j.Number)
+            .OrderBy(j => j.State == JobState.Running ? 0 : 1).ThenBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
             .ToListAsync(cancellationToken);
     }
 
@@ -59,26 +59,32 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
         if (job.State != JobState.Queued)
             return null;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return 1 + await db.Jobs.CountAsync(j => j.State == JobState.Queued && j.Number < job.Number, cancellationToken);
+        var queued = db.Jobs.Where(j => j.State == JobState.Queued);
+        var ahead = ExampleOwner.Owns(job.OwnerId)
+            ? queued.Where(j => j.OwnerId != ExampleOwner.Id || j.Number < job.Number)
+            : queued.Where(j => j.OwnerId != ExampleOwner.Id && j.Number < job.Number);
+        return 1 + await ahead.CountAsync(cancellationToken);
     }
 
     public async Task PublishPositionsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var queued = await db.Jobs.Where(j => j.State == JobState.Queued).OrderBy(j => j.Number).Select(j => j.Id)
+        var queued = await db.Jobs.Where(j => j.State == JobState.Queued).OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
+            .Select(j => j.Id)
             .ToListAsync(cancellationToken);
         for (var i = 0; i < queued.Count; i++)
             events.Publish(new QueuePositionEvent(queued[i], i + 1));
     }
 
-    /// <summary>Marks the first queued job as running and returns it; null when the queue is empty.</summary>
+    /// <summary>Marks the next queued job as running and returns it (visitors' jobs before examples); null when the queue is empty.</summary>
     public async Task<JobEntity?> TakeNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         while (true)
         {
             var next = await db.Jobs.AsNoTracking().Include(j => j.Upload)
-                .Where(j => j.State == JobState.Queued).OrderBy(j => j.Number).FirstOrDefaultAsync(cancellationToken);
+                .Where(j => j.State == JobState.Queued).OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
+                .FirstOrDefaultAsync(cancellationToken);
             if (next is null)
                 return null;
             var now = DateTime.UtcNow;

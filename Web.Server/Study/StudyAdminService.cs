@@ -34,7 +34,7 @@ public sealed class StudyAdminService(IDbContextFactory<StudioDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobs = db.Jobs.AsNoTracking().Where(j => j.State == JobState.Completed && j.Kind == JobKind.Pair && j.AudioConditionedImage != null
-            && j.OwnerId != Examples.ExampleGallerySeeder.OwnerId);
+            && j.OwnerId != ExampleOwner.Id);
         if (!string.IsNullOrWhiteSpace(text))
             jobs = jobs.Where(j => EF.Functions.Like(j.Prompt, $"%{text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%", "\\"));
         var found = await jobs.OrderByDescending(j => j.Number).Take(200).ToListAsync(cancellationToken);

@@ -1,4 +1,7 @@
 using System.Net;
+using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Jobs;
+using Clap2Diffusion.Server.Persistence.Entities;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 
@@ -46,6 +49,38 @@ public sealed class QueueTests : IDisposable
         _backend.Gate.Set();
         await client.WaitForAsync(third);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await client.StatusAsync(third)).GetProperty("position").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_visitors_job_runs_before_the_showcase_examples_queued_earlier()
+    {
+        await using var factory = await Start().ReadyAsync();
+        _backend.Gate.Reset();
+        var client = factory.ClientFor("newcomer");
+        var running = await client.QueueAsync("first");
+        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        var store = factory.Get<JobStore>();
+        var template = await store.FindAsync(running, CancellationToken.None);
+        var examples = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var example = new JobEntity
+            {
+                Id = Guid.NewGuid(), OwnerId = ExampleOwner.Id, Kind = JobKind.TextOnly, State = JobState.Queued,
+                SettingsJson = template!.SettingsJson, Prompt = $"example {i}", Seed = i, CreatedAt = DateTime.UtcNow,
+            };
+            await store.AddAsync(example, CancellationToken.None);
+            examples.Add(example.Id);
+        }
+        var mine = await client.QueueAsync("a newcomer's pair");
+
+        Assert.Equal(1, (await client.StatusAsync(mine)).GetProperty("position").GetInt32());
+        var examplePositions = await Task.WhenAll(examples.Select(async id => (await client.StatusAsync(id)).GetProperty("position").GetInt32()));
+        Assert.Equal(new[] { 2, 3, 4 }, examplePositions);
+        _backend.Gate.Set();
+        foreach (var id in examples)
+            await client.WaitForAsync(id);
+        Assert.Equal([running, mine, .. examples], _backend.RunOrder);
     }
 
     [Fact]
