@@ -87,7 +87,8 @@ public static class JobEndpoints
             if (initImage is null && form.ContainsKey("strength"))
                 problems.Add($"'strength' is how far an edit moves from its image; send the image to edit as '{InitImageField}' too.");
             if (initImage is not null && problems.Count == 0)
-                // The image is cropped to the job's size, so that size must be valid before the image is stored.
+                // The image is cropped to the job's size, so the settings must be valid before it is stored; a placeholder
+                // image name makes the check treat them as an edit's (strength included).
                 problems.AddRange(info.Limits.Check(settings with { InitImage = "" }, info.Schedulers, info.Loras));
 
             if (problems.Count > 0)

@@ -148,7 +148,9 @@ public partial class Studio : IDisposable
     private async Task RefreshEstimateAsync()
     {
         if (_status.Ready)
-            _estimate = await Queue.EstimateAsync(_form.ToSettings(_lastSeed), IntendedKind);
+            _estimate = await Queue.EstimateAsync(_editMode && _editImage is { } image
+                ? _form.ToSettings(_lastSeed) with { InitImage = image.Hash, Strength = _strength }
+                : _form.ToSettings(_lastSeed), IntendedKind);
     }
 
     private async Task GenerateAsync(JobKind kind)

@@ -90,6 +90,25 @@ public sealed class EditJobTests : IAsyncLifetime
         Assert.Equal(0, await _factory.DbAsync(db => db.Contents.CountAsync(c => c.Hash == hash)));
     }
 
+    [Fact]
+    public async Task An_image_prepared_for_an_edit_no_job_took_up_is_swept_and_one_in_use_is_kept()
+    {
+        var client = _factory.ClientFor("editor-sweep");
+        using var response = await client.SubmitEditAsync("a dog", TinyPng.Solid(64, 9, 9, 9), "0.5", fields: new Dictionary<string, string> { ["steps"] = "4" });
+        var used = (await client.WaitForAsync(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetGuid()))
+            .GetProperty("settings").GetProperty("initImage").GetString();
+        var images = _factory.Get<Clap2Diffusion.Server.Uploads.EditImageService>();
+        var abandoned = (await images.PrepareAsync(TinyPng.Solid(70, 200, 9, 9), 64, 64, CancellationToken.None)).Hash;
+        await _factory.DbAsync(db => db.Contents.ExecuteUpdateAsync(s => s.SetProperty(c => c.CreatedAt, DateTime.UtcNow.AddDays(-2))));
+
+        await _factory.Get<Clap2Diffusion.Server.Content.RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        var left = await _factory.DbAsync(db => db.Contents.Select(c => c.Hash).ToListAsync());
+        Assert.Contains(used, left);
+        Assert.DoesNotContain(abandoned, left);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/media/{used}.png")).StatusCode);
+    }
+
     public async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
