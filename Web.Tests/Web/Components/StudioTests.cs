@@ -147,6 +147,19 @@ public sealed class StudioTests : ComponentTest
     }
 
     [Fact]
+    public void A_chosen_file_is_prepared_at_the_forms_size_and_its_crop_is_shown()
+    {
+        var studio = Render<Studio>();
+        studio.FindComponent<MudBlazor.MudSwitch<bool>>().Find("input").Change(true);
+
+        studio.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>()
+            .UploadFiles(InputFileContent.CreateFromBinary(new byte[321], "photo.jpg", contentType: "image/jpeg"));
+
+        studio.WaitForAssertion(() => Assert.Equal("/media/upload-321-64x64.png", studio.Find("[data-testid=edit-preview]").GetAttribute("src")));
+        Assert.Equal([("upload-321", 64, 64)], EditImages.Prepared);
+    }
+
+    [Fact]
     public void Edit_mode_without_an_image_says_so_and_submits_nothing()
     {
         var studio = Render<Studio>();
