@@ -41,6 +41,10 @@ public sealed record GenerationLimits(int MaxSteps, int MinSide, int MaxSide, in
             if (!double.IsFinite(lora.Scale) || Math.Abs(lora.Scale) > LoraChoice.MaxScale)
                 problems.Add($"The scale of LoRA '{lora.Name}' must lie between -{LoraChoice.MaxScale} and {LoraChoice.MaxScale}, not {lora.Scale}.");
         }
+        if (settings.InitImage is not null && EditStrength.Problem(settings.Strength) is { } strength)
+            problems.Add(strength);
+        else if (settings.InitImage is not null && Math.Round(settings.Steps * settings.Strength) < 1)
+            problems.Add($"At strength {settings.Strength} an edit of {settings.Steps} steps would run none; raise the strength or the steps.");
         if (settings.Seed is < 0 or > MaxSeed)
             problems.Add($"The seed must be between 0 and {MaxSeed}, not {settings.Seed}.");
         return problems;

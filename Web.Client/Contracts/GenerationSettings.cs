@@ -42,6 +42,31 @@ public sealed record GenerationSettings
     /// its scale; null or empty for none.
     /// </summary>
     public IReadOnlyList<LoraChoice>? Loras { get; init; }
+
+    /// <summary>
+    /// The image an edit starts from: the content hash of the stored PNG, already cropped to <see cref="Width"/> x
+    /// <see cref="Height"/> when it was uploaded or picked from the gallery. Null makes a new image from noise.
+    /// </summary>
+    public string? InitImage { get; init; }
+
+    /// <summary>How far an edit may move from <see cref="InitImage"/>, in (0, 1]: near 0 keeps it, 1 redraws it. Unused without one.</summary>
+    public double Strength { get; init; } = EditStrength.Default;
+
+    /// <summary>Where the image an edit started from is served; null for a new image.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? InitImageUrl => InitImage is null ? null : $"/media/{InitImage}.png";
+}
+
+/// <summary>The strength of an edit: how much of the starting image the noise may replace.</summary>
+public static class EditStrength
+{
+    public const double Default = 0.6;
+
+    /// <summary>Why <paramref name="strength"/> cannot be used, in words a person can act on; null when it can.</summary>
+    public static string? Problem(double strength) =>
+        double.IsFinite(strength) && strength is > 0 and <= 1
+            ? null
+            : $"Strength must be more than 0 and at most 1 (0 would keep the image unchanged, 1 redraws it), not {strength}.";
 }
 
 /// <summary>A LoRA file from the server's library and the scale to apply it at (1 = as trained, 0 = not at all).</summary>

@@ -61,6 +61,7 @@ public sealed partial class ClapDiffusionPipeline
             Scheduler = schedulerName ?? schedulerConfig.ClassName ?? "default",
             TextScale = textScale,
             InitImageStrength = request.InitImage?.Strength,
+            InitImage = request.InitImage?.Name,
             Model = Info.ModelName,
             ModelHash = Info.ModelHash,
         };

@@ -209,7 +209,7 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
 
     private Tensor EncodeImage(RgbImage image, GenerationPlan plan, Generator generator)
     {
-        var resized = image.Width == plan.Width && image.Height == plan.Height ? image : PillowResample.ResizeBicubic(image, plan.Width, plan.Height);
+        var resized = EditImage.CoverCrop(image, plan.Width, plan.Height);
         var pixels = ImageTensors.FromRgb(resized.Pixels, resized.Width, resized.Height).unsqueeze(0).to(Target.DType, Target.Device);
         using var posterior = vae.encode(pixels);
         return Scalars.Times(vae.ScalingFactor, posterior.sample(generator)).to(ScalarType.Float32).cpu();

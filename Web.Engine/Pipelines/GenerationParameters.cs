@@ -29,6 +29,10 @@ public sealed record GenerationParameters
     public int? AudioCropOffset { get; init; }
     public string? Relation { get; init; }
     public double? InitImageStrength { get; init; }
+
+    /// <summary>The name of the image an edit started from (a file name, or the server's content hash); null when none was named.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? InitImage { get; init; }
     public string Model { get; init; } = "";
     public string ModelHash { get; init; } = "";
     public string? AdaptersHash { get; init; }
@@ -63,6 +67,8 @@ public sealed record GenerationParameters
         };
         if (InitImageStrength is { } denoise)
             pairs.Add($"Denoising strength: {Format(denoise)}");
+        if (InitImage is not null)
+            pairs.Add($"Init image: {Quote(InitImage)}");
         if (Audio is not null)
         {
             pairs.Add($"Audio: {Quote(Audio)}");

@@ -7,8 +7,11 @@ namespace Clap2Diffusion.Engine.Pipelines;
 /// <summary>A sound to condition on: its decoded samples, a display name, and optionally a fixed CLAP crop.</summary>
 public sealed record AudioInput(AudioClip Clip, string Name, int? CropOffset = null);
 
-/// <summary>An image to start from (img2img): noised to <see cref="Strength"/> and denoised from there.</summary>
-public sealed record InitImageInput(RgbImage Image, double Strength = 0.75);
+/// <summary>
+/// An image to start from (img2img): noised to <see cref="Strength"/> and denoised from there. An image of another
+/// size is scaled to cover the output and centre-cropped. <see cref="Name"/> is recorded in the output's metadata.
+/// </summary>
+public sealed record InitImageInput(RgbImage Image, double Strength = 0.75, string? Name = null);
 
 /// <summary>A LoRA file (PEFT or kohya layout) to merge into the UNet and text encoder for one job, at a scale (1 = as trained).</summary>
 public sealed record LoraInput(string Path, double Scale = 1.0)

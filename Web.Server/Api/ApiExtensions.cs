@@ -17,8 +17,9 @@ public static class ApiExtensions
 
     public static IEndpointRouteBuilder MapStudioApi(this IEndpointRouteBuilder app)
     {
-        var maxAudio = app.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.MaxAudioBytes;
-        var maxBody = maxAudio + 1_000_000;
+        var storage = app.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        // A job may carry a clip and an image to edit, besides a few form fields.
+        var maxBody = storage.MaxAudioBytes + storage.MaxImageBytes + 1_000_000;
         app.MapGroup("/api").WithTags("Studio").MapJobEndpoints(maxBody).MapUploadEndpoints(maxBody).MapGalleryEndpoints();
         app.MapMediaEndpoints();
         app.MapOpenApi();

@@ -24,7 +24,8 @@ public static class JobEndpoints
 
         api.MapPost("/jobs", SubmitAsync)
             .WithName("SubmitJob")
-            .WithSummary("Queue a job (multipart: prompt, settings, and optionally a clip as 'audio' or 'audioUploadId' for a pair).")
+            .WithSummary("Queue a job (multipart: prompt, settings, optionally a clip as 'audio' or 'audioUploadId' for a pair, " +
+                "and a PNG or JPEG as 'initImage' with 'strength' in (0, 1] to edit it).")
             .Accepts<SubmitJobForm>("multipart/form-data")
             .Produces<SubmitResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -60,7 +61,10 @@ public static class JobEndpoints
         return api;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, IJobQueue queue, UploadService uploads, CancellationToken cancellationToken)
+    public const string InitImageField = "initImage";
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, IJobQueue queue, UploadService uploads, EditImageService images,
+        CancellationToken cancellationToken)
     {
         if (queue.Status is not { Ready: true, Info: { } info })
             return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "The engine is not available",
@@ -79,8 +83,18 @@ public static class JobEndpoints
                     problems.Add("'audioUploadId' must be an upload id as returned by POST /api/uploads.");
             }
 
+            var initImage = form.Files.GetFile(InitImageField);
+            if (initImage is null && form.ContainsKey("strength"))
+                problems.Add($"'strength' is how far an edit moves from its image; send the image to edit as '{InitImageField}' too.");
+            if (initImage is not null && problems.Count == 0)
+                // The image is cropped to the job's size, so the settings must be valid before it is stored; a placeholder
+                // image name makes the check treat them as an edit's (strength included).
+                problems.AddRange(info.Limits.Check(settings with { InitImage = "" }, info.Schedulers, info.Loras));
+
             if (problems.Count > 0)
                 return ApiResults.Problem(StatusCodes.Status400BadRequest, "The job is not valid", problems);
+            if (initImage is not null)
+                settings = settings with { InitImage = (await PrepareAsync(initImage, settings, images, cancellationToken)).Hash };
             if (await UploadEndpoints.SaveAsync(context, form, uploads, cancellationToken) is { } clip)
                 uploadId = clip.Id;
 
@@ -95,6 +109,17 @@ public static class JobEndpoints
         {
             return ApiResults.Problem(rejected.StatusCode, "The upload was refused", [rejected.Message]);
         }
+    }
+
+    private static async Task<PreparedImage> PrepareAsync(IFormFile file, GenerationSettings settings, EditImageService images,
+        CancellationToken cancellationToken)
+    {
+        if (file.Length > images.MaxBytes)
+            throw images.TooLarge();
+        await using var stream = file.OpenReadStream();
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return await images.PrepareAsync(buffer.ToArray(), settings.Width, settings.Height, cancellationToken);
     }
 
     private static async Task<IResult> GetImageAsync(Guid id, string role, bool? download, HttpContext context, IJobQueue queue,

@@ -6,7 +6,9 @@ namespace Clap2Diffusion.Server.Api;
 /// <summary>
 /// The multipart form of <c>POST /api/jobs</c>. Every field but <c>prompt</c> is optional and defaults to the
 /// engine's defaults. Send a clip as <c>audio</c> (16-bit PCM WAV), or the id of an earlier upload as
-/// <c>audioUploadId</c>, to make a pair; send neither for a text-only image.
+/// <c>audioUploadId</c>, to make a pair; send neither for a text-only image. Send a picture (PNG or JPEG) as
+/// <c>initImage</c> to edit it instead of drawing from noise, at <c>strength</c> in (0, 1] (default 0.6); it is
+/// scaled to cover the output size and centre-cropped, and both images of a pair are edits of it.
 /// </summary>
 public sealed class SubmitJobForm
 {
@@ -28,6 +30,9 @@ public sealed class SubmitJobForm
     public string[]? Lora { get; set; }
     public IFormFile? Audio { get; set; }
     public Guid? AudioUploadId { get; set; }
+    public IFormFile? InitImage { get; set; }
+    /// <summary>How far the edit of <see cref="InitImage"/> may move from it, in (0, 1]: near 0 keeps it, 1 redraws it.</summary>
+    public double? Strength { get; set; }
 
     /// <summary>Reads the settings fields over <paramref name="defaults"/>; <paramref name="problems"/> names each unreadable field.</summary>
     public static GenerationSettings ReadSettings(IFormCollection form, GenerationSettings defaults, List<string> problems)
@@ -51,6 +56,7 @@ public sealed class SubmitJobForm
                 : null,
             Width = Number(form, "width", defaults.Width, int.TryParse, problems),
             Height = Number(form, "height", defaults.Height, int.TryParse, problems),
+            Strength = Number(form, "strength", defaults.Strength, double.TryParse, problems),
             Loras = form.TryGetValue("lora", out var loras) && loras.Count > 0
                 ? loras.Where(l => !string.IsNullOrEmpty(l)).Select(l => ParseLora(l!, problems)).ToList()
                 : defaults.Loras,

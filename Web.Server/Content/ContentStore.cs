@@ -89,7 +89,7 @@ public sealed class ContentStore(IDbContextFactory<StudioDbContext> contexts, St
             foreach (var hash in hashes.Distinct())
             {
                 var used = await db.Uploads.AnyAsync(u => u.ContentHash == hash, cancellationToken)
-                    || await db.Jobs.AnyAsync(j => j.TextOnlyImage == hash || j.AudioConditionedImage == hash, cancellationToken);
+                    || await db.Jobs.AnyAsync(j => j.TextOnlyImage == hash || j.AudioConditionedImage == hash || j.InitImage == hash, cancellationToken);
                 if (used)
                     continue;
                 var row = await db.Contents.FindAsync([hash], cancellationToken);

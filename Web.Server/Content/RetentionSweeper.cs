@@ -53,6 +53,19 @@ public sealed class RetentionSweeper(IDbContextFactory<StudioDbContext> contexts
 
         await content.DeleteUnreferencedAsync(unused.Select(u => u.Hash), cancellationToken);
 
+        // Images prepared for an edit that no job took up (the studio was closed, the job was refused).
+        List<string> unusedImages;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var imageCutoff = now - settings.UnusedUploadRetention;
+            unusedImages = await db.Contents
+                .Where(c => c.Extension == "png" && c.CreatedAt < imageCutoff
+                    && !db.Jobs.Any(j => j.TextOnlyImage == c.Hash || j.AudioConditionedImage == c.Hash || j.InitImage == c.Hash))
+                .Select(c => c.Hash).ToListAsync(cancellationToken);
+        }
+
+        await content.DeleteUnreferencedAsync(unusedImages, cancellationToken);
+
         var expired = 0;
         if (settings.GalleryRetentionDays > 0)
         {

@@ -56,8 +56,12 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     {
         var loops = kind == JobKind.Pair ? 2 : 1;
         var megapixels = settings.Width * settings.Height / 1e6;
-        return TimeSpan.FromSeconds(FixedSeconds + loops * settings.Steps * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
+        return TimeSpan.FromSeconds(FixedSeconds + loops * StepsRun(settings) * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
     }
+
+    // An edit starts part-way down the schedule and runs only the last strength x steps, rounded as the pipeline rounds.
+    private static int StepsRun(GenerationSettings settings) =>
+        settings.InitImage is null ? settings.Steps : (int)Math.Min(settings.Steps, Math.Round(settings.Steps * settings.Strength));
 
     public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
     {
@@ -70,9 +74,13 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             var path = work.AudioPath ?? throw new InputException("a pair needs an audio clip");
             audio = new AudioInput(AudioDecoder.DecodeFile(path), Path.GetFileName(path));
         }
+        // Both images of a pair start from this one image, noised with the same seed, so they are edits of the same input.
+        var initImage = work.InitImagePath is { } imagePath
+            ? new InitImageInput(EditImage.Load(imagePath), settings.Strength, settings.InitImage)
+            : null;
         var decoded = clock.Elapsed;
         var loops = audio is null ? 1 : 2;
-        var total = settings.Steps * loops;
+        var total = StepsRun(settings) * loops;
         var done = 0;
         var result = engine.Generate(new GenerationRequest
         {
@@ -88,6 +96,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             AudioStrength = new AudioStrength(settings.AudioStrength, settings.AudioLevels.Down, settings.AudioLevels.Mid, settings.AudioLevels.Up),
             Audio = audio,
             Pair = audio is not null,
+            InitImage = initImage,
             Loras = (settings.Loras ?? []).Select(l => new LoraInput(
                 loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library"), l.Scale)).ToList(),
         }, step => onStep(new GenerationStep(++done, total, (int)Math.Round(step.Timestep), step.Elapsed,
@@ -102,7 +111,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             result.Baseline is null ? null : PngWriter.Encode(result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts()),
             work.Seed,
             result.Relation is null ? null : Relation(result.Relation.Relation),
-            [new StageTiming("decode audio", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
+            [new StageTiming(initImage is null ? "decode audio" : "decode audio and image", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
         {
             TextOnlyFlagged = result.Baseline is null ? result.ImageFlagged : result.BaselineFlagged,
             AudioConditionedFlagged = result.Baseline is not null && result.ImageFlagged,

@@ -9,5 +9,8 @@ namespace Clap2Diffusion.Server.Engine;
 /// <param name="AudioPath">The uploaded clip (16-bit PCM WAV) in the content store, for pairs; read it, never write it.</param>
 public sealed record GenerationWork(Guid JobId, JobKind Kind, GenerationSettings Settings, string? AudioPath)
 {
+    /// <summary>For an edit: the prepared starting image (a PNG of the job's size) in the content store; read it, never write it.</summary>
+    public string? InitImagePath { get; init; }
+
     public long Seed => Settings.Seed ?? throw new InvalidOperationException("The server sets the seed before a job runs.");
 }

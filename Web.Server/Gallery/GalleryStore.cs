@@ -78,7 +78,7 @@ public sealed class GalleryStore(IDbContextFactory<StudioDbContext> contexts, Co
             if (job.State is JobState.Queued or JobState.Running)
                 return OwnerActionResult.NotApplicable;
 
-            hashes.AddRange(new[] { job.TextOnlyImage, job.AudioConditionedImage }.OfType<string>());
+            hashes.AddRange(new[] { job.TextOnlyImage, job.AudioConditionedImage, job.InitImage }.OfType<string>());
             var upload = job.Upload;
             db.Jobs.Remove(job);
             if (upload is not null && !await db.Jobs.AnyAsync(j => j.UploadId == upload.Id && j.Id != jobId, cancellationToken))

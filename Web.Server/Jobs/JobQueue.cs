@@ -46,6 +46,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
                 Prompt = settings.Prompt,
                 Seed = settings.Seed!.Value,
                 UploadId = checkedRequest.Upload?.Id,
+                InitImage = settings.InitImage,
                 CreatedAt = DateTime.UtcNow,
             };
             await store.AddAsync(job, cancellationToken);

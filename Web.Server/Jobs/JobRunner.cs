@@ -24,7 +24,10 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
         var clock = Stopwatch.StartNew();
         var settings = JobMapper.Settings(job);
         var work = new GenerationWork(job.Id, job.Kind, settings,
-            job.Upload is null ? null : content.PathOf(job.Upload.ContentHash, "wav"));
+            job.Upload is null ? null : content.PathOf(job.Upload.ContentHash, "wav"))
+        {
+            InitImagePath = settings.InitImage is { } initImage ? content.PathOf(initImage, "png") : null,
+        };
         var previews = new PreviewThrottle(options.Value.PreviewInterval);
         try
         {

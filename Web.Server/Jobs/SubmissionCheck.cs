@@ -30,6 +30,9 @@ public sealed class SubmissionCheck(EngineState engine, IDbContextFactory<Studio
                 problems.Add("The audio clip was not found among your uploads (unused uploads expire); upload it again.");
         }
 
+        if (request.Settings.InitImage is { } initImage && !(ContentStore.IsHash(initImage) && File.Exists(content.PathOf(initImage, "png"))))
+            problems.Add("The image to edit was not found on this server (unused images expire); choose it again.");
+
         if (problems.Count > 0)
             return new(info, upload, SubmitResult.Refused(SubmitProblem.Invalid, [.. problems]));
         if (await content.QuotaProblemAsync(0, cancellationToken) is { } full)

@@ -19,6 +19,14 @@ public sealed class StorageOptions
     [Range(1, 3600)]
     public double MaxAudioSeconds { get; set; } = 60;
 
+    /// <summary>Largest image to edit, in bytes.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxImageBytes { get; set; } = 20_000_000;
+
+    /// <summary>Largest image to edit, in pixels, read from its header before anything is decoded.</summary>
+    [Range(64L * 64, Clap2Diffusion.Engine.Imaging.RgbImage.MaxPixels)]
+    public long MaxImagePixels { get; set; } = Clap2Diffusion.Engine.Imaging.EditImage.DefaultMaxPixels;
+
     /// <summary>The content store's quota in bytes: uploads and new jobs are refused once it is reached.</summary>
     [Range(1L << 20, long.MaxValue)]
     public long QuotaBytes { get; set; } = 5L << 30;

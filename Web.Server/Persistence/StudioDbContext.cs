@@ -47,6 +47,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             job.Property(j => j.Relation).HasConversion<string>().HasMaxLength(16);
             job.Property(j => j.TextOnlyImage).HasMaxLength(64);
             job.Property(j => j.AudioConditionedImage).HasMaxLength(64);
+            job.Property(j => j.InitImage).HasMaxLength(64);
             job.HasIndex(j => new { j.State, j.Number });
             job.HasIndex(j => new { j.OwnerId, j.State });
             job.HasOne(j => j.Upload).WithMany().HasForeignKey(j => j.UploadId).OnDelete(DeleteBehavior.Restrict);

@@ -2,11 +2,13 @@ namespace Clap2Diffusion.Server.Uploads;
 
 public static class UploadExtensions
 {
-    /// <summary>Upload validation (the engine's decoder) and storage.</summary>
+    /// <summary>Upload validation (the engine's decoders) and storage, for clips and for images to edit.</summary>
     public static IServiceCollection AddUploads(this IServiceCollection services)
     {
         services.AddSingleton<IAudioValidator, EngineAudioValidator>();
         services.AddSingleton<UploadService>();
+        services.AddSingleton<EditImageService>();
+        services.AddSingleton<Clap2Diffusion.Client.Contracts.IEditImages>(provider => provider.GetRequiredService<EditImageService>());
         return services;
     }
 }

@@ -64,6 +64,8 @@ public partial class GalleryDetail
         yield return ("Steps", $"{s.Steps}, {s.Scheduler}");
         yield return ("Size", $"{s.Width} × {s.Height}");
         yield return ("Guidance", $"text {N(s.TextGuidance)}, audio {N(s.AudioGuidance)}");
+        if (s.InitImage is not null)
+            yield return ("Edit strength", $"{N(s.Strength)} (0 keeps the starting image, 1 redraws it)");
         yield return ("Audio strength", $"{N(s.AudioStrength)} (down {N(s.AudioLevels.Down)}, mid {N(s.AudioLevels.Mid)}, up {N(s.AudioLevels.Up)})");
         if (s.Loras is { Count: > 0 } loras)
             yield return ("LoRA", string.Join(", ", loras.Select(l => $"{l.Name} × {N(l.Scale)}")));

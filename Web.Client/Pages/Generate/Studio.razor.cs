@@ -28,6 +28,10 @@ public partial class Studio : IDisposable
     private IReadOnlyList<string> _problems = [];
     private string? _actionProblem;
     private bool _submitting;
+    private bool _editMode;
+    private PreparedImage? _editImage;
+    private double _strength = EditStrength.Default;
+    private string? _editProblem;
     private IDisposable? _subscription;
     private RenderThrottle? _throttle;
 
@@ -41,8 +45,13 @@ public partial class Studio : IDisposable
 
     [Inject] private IExampleSounds Examples { get; set; } = default!;
 
+    [Inject] private IEditImages EditImages { get; set; } = default!;
+
     /// <summary>A gallery item whose settings (and, for one's own items, audio) the studio starts from.</summary>
     [SupplyParameterFromQuery(Name = "reuse")] public Guid? Reuse { get; set; }
+
+    /// <summary>A gallery item whose image (the audio-conditioned one of a pair) the studio opens in edit mode.</summary>
+    [SupplyParameterFromQuery(Name = "edit")] public Guid? Edit { get; set; }
 
     private JobKind IntendedKind => _clip is null ? JobKind.TextOnly : JobKind.Pair;
 
@@ -64,7 +73,34 @@ public partial class Studio : IDisposable
             if (item.Job.IsMine)
                 _clip = item.Job.Audio;
         }
+        if (Edit is { } edit)
+            await StartEditAsync(edit);
     }
+
+    private async Task StartEditAsync(Guid jobId)
+    {
+        _editMode = true;
+        if (await Gallery.GetAsync(jobId, _clientId) is not { Job.Images: { } images } item)
+        {
+            _editProblem = "That gallery image no longer exists; choose an image to edit instead.";
+            return;
+        }
+
+        _form.Prompt = item.Job.Settings.Prompt;
+        var prepared = await EditImages.PrepareStoredAsync(HashOf(images.AudioConditionedUrl ?? images.TextOnlyUrl), _form.Width, _form.Height);
+        (_editImage, _editProblem) = (prepared.Image, prepared.Problem);
+    }
+
+    // Media URLs are /media/{hash}.{extension}.
+    private static string HashOf(string mediaUrl) => mediaUrl[(mediaUrl.LastIndexOf('/') + 1)..mediaUrl.LastIndexOf('.')];
+
+    private static string ResultHeading(JobStatus job) => (job.Kind, job.Settings.InitImage) switch
+    {
+        (JobKind.Pair, not null) => "The edit pair",
+        (JobKind.Pair, null) => "The pair",
+        (_, not null) => "The edit",
+        _ => "The image",
+    };
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -112,7 +148,9 @@ public partial class Studio : IDisposable
     private async Task RefreshEstimateAsync()
     {
         if (_status.Ready)
-            _estimate = await Queue.EstimateAsync(_form.ToSettings(_lastSeed), IntendedKind);
+            _estimate = await Queue.EstimateAsync(_editMode && _editImage is { } image
+                ? _form.ToSettings(_lastSeed) with { InitImage = image.Hash, Strength = _strength }
+                : _form.ToSettings(_lastSeed), IntendedKind);
     }
 
     private async Task GenerateAsync(JobKind kind)
@@ -122,6 +160,24 @@ public partial class Studio : IDisposable
         if (_status.Info is not { } info)
             return;
         var settings = _form.ToSettings(_lastSeed);
+        if (_editMode)
+        {
+            if (_editImage is null)
+            {
+                _problems = ["Choose an image to edit first, or switch off \"Edit with a sound\"."];
+                return;
+            }
+
+            // The image was cropped for the size it was chosen at; a changed size needs a new crop.
+            if ((_editImage.Width, _editImage.Height) != (settings.Width, settings.Height)
+                && info.Limits.Check(settings, info.Schedulers).Count == 0)
+            {
+                var prepared = await EditImages.PrepareStoredAsync(_editImage.Hash, settings.Width, settings.Height);
+                (_editImage, _editProblem) = (prepared.Image ?? _editImage, prepared.Problem);
+            }
+
+            settings = settings with { InitImage = _editImage.Hash, Strength = _strength };
+        }
         var problems = info.Limits.Check(settings, info.Schedulers).ToList();
         if (kind == JobKind.Pair && _clip is null)
             problems.Add("Add a sound first: a pair needs one.");

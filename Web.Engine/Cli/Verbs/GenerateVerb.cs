@@ -12,7 +12,8 @@ namespace Clap2Diffusion.Engine.Cli.Verbs;
 
 /// <summary>
 /// <c>generate --prompt T [--audio F] ... --out F.png</c>: one image (audio-conditioned when a sound is given),
-/// and with <c>--pair</c> also the same-seed text-only image. stdout carries one JSON object describing the run.
+/// and with <c>--pair</c> also the same-seed text-only image. With <c>--init-image</c> the image is an edit of that
+/// picture (img2img) at <c>--strength</c>. stdout carries one JSON object describing the run.
 /// </summary>
 public static class GenerateVerb
 {
@@ -36,6 +37,12 @@ public static class GenerateVerb
         var pair = new Option<bool>("--pair") { Description = "also write the same-seed text-only image to <stem>.text-only.png" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var safety = new Option<string?>("--safety") { Description = $"what a flagged image becomes: {string.Join(", ", SafetyModes.Names)} (default: block when the model folder has a safety checker, off otherwise)" };
+        var initImage = new Option<string?>("--init-image") { Description = "a PNG or JPEG to edit (img2img); scaled to cover the output size and centre-cropped" };
+        var strength = new Option<double>("--strength")
+        {
+            Description = "how far an edit may move from --init-image, in (0, 1]: near 0 keeps it, 1 redraws it from noise",
+            DefaultValueFactory = _ => DefaultStrength,
+        };
         var output = new Option<string>("--out") { Description = "output PNG", Required = true };
         var loras = new Option<string[]>("--lora")
         {
@@ -45,7 +52,7 @@ public static class GenerateVerb
         var command = new Command("generate", "Make an image from a prompt and, optionally, a sound.")
         {
             prompt, audio, negative, steps, seed, width, height, scheduler, textScale, audioScale, audioStrength, levels,
-            model, clap, adapters, pair, device, safety, output, loras,
+            model, clap, adapters, pair, device, safety, output, loras, initImage, strength,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
@@ -54,6 +61,7 @@ public static class GenerateVerb
                 ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }),
                 result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null);
             var audioPath = result.GetValue(audio);
+            var initPath = result.GetValue(initImage);
             var request = new GenerationRequest
             {
                 Prompt = result.GetValue(prompt)!,
@@ -69,10 +77,22 @@ public static class GenerateVerb
                 Audio = audioPath is null ? null : new AudioInput(AudioDecoder.DecodeFile(audioPath), Path.GetFileName(audioPath)),
                 Pair = result.GetValue(pair),
                 Loras = (result.GetValue(loras) ?? []).Select(LoraInput.Parse).ToList(),
+                InitImage = initPath is null ? null : ReadInitImage(initPath, result.GetValue(strength)),
             };
             return Run(cli, options, request, result.GetValue(output)!);
         }));
         return command;
+    }
+
+    /// <summary>The engine's own default for img2img strength.</summary>
+    public const double DefaultStrength = 0.75;
+
+    // Checked before the model loads, so a bad edit fails in milliseconds, not after seconds of loading.
+    private static InitImageInput ReadInitImage(string path, double strength)
+    {
+        if (!double.IsFinite(strength) || strength is <= 0 or > 1)
+            throw new InputException($"--strength must lie in (0, 1], not {strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return new InitImageInput(EditImage.Load(path), strength, Path.GetFileName(path));
     }
 
     public static int Run(CliContext cli, PipelineOptions options, GenerationRequest request, string output)

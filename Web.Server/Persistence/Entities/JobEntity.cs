@@ -29,6 +29,9 @@ public sealed class JobEntity
 
     public UploadEntity? Upload { get; set; }
 
+    /// <summary>The image an edit started from (a content hash, also in the settings); a column so the content store sees it is in use.</summary>
+    public string? InitImage { get; set; }
+
     public string? TextOnlyImage { get; set; }
 
     public string? AudioConditionedImage { get; set; }

@@ -4,6 +4,7 @@ using Clap2Diffusion.Engine.Cli;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Tests.Engine.Pipelines;
 using Clap2Diffusion.Tests.Infrastructure;
+using Clap2Diffusion.Tests.Web.Infrastructure;
 
 namespace Clap2Diffusion.Tests.Engine.Cli;
 
@@ -50,6 +51,57 @@ public sealed class GenerateVerbTests : IDisposable
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.StartsWith("error: ", error);
+        Assert.False(File.Exists(output.File("x.png")));
+    }
+
+    [Fact]
+    public void An_edit_starts_from_the_init_image_and_records_it()
+    {
+        File.WriteAllBytes(output.File("start.png"), TinyPng.Solid(40, 200, 30, 30));
+
+        var (code, stdout, stderr) = EngineCliTests.Run("generate", "--model", model.Root, "--prompt", "a red circle", "--init-image", output.File("start.png"),
+            "--strength", "0.5", "--seed", "4", "--steps", "4", "--device", "cpu", "--out", output.File("edit.png"));
+
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Equal(16, JsonDocument.Parse(stdout).RootElement.GetProperty("width").GetInt32());
+        var parameters = PngReader.Read(output.File("edit.png")).Text("parameters");
+        Assert.Contains("Denoising strength: 0.5", parameters);
+        Assert.Contains("Init image: start.png", parameters);
+    }
+
+    [Theory]
+    [InlineData("0", "--strength must lie in (0, 1]")]
+    [InlineData("1.5", "--strength must lie in (0, 1]")]
+    [InlineData("-0.2", "--strength must lie in (0, 1]")]
+    public void A_strength_outside_0_to_1_exits_2(string strength, string expected)
+    {
+        File.WriteAllBytes(output.File("start.png"), TinyPng.Solid(16, 1, 2, 3));
+
+        var (code, _, error) = EngineCliTests.Run("generate", "--model", model.Root, "--prompt", "x", "--init-image", output.File("start.png"),
+            "--strength", strength, "--out", output.File("x.png"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(expected, error);
+        Assert.False(File.Exists(output.File("x.png")));
+    }
+
+    [Theory]
+    [InlineData("text", "not a PNG or JPEG image")]
+    [InlineData("huge", "megapixels are accepted")]
+    [InlineData("missing", "image file not found")]
+    public void A_bad_init_image_exits_2_with_a_message(string kind, string expected)
+    {
+        var path = output.File($"{kind}.png");
+        if (kind == "text")
+            File.WriteAllText(path, "this is a text file, not a picture\n");
+        if (kind == "huge")
+            File.WriteAllBytes(path, TinyPng.Claiming(20_000, 20_000));
+
+        var (code, _, error) = EngineCliTests.Run("generate", "--model", model.Root, "--prompt", "x", "--init-image", path, "--out", output.File("x.png"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
         Assert.False(File.Exists(output.File("x.png")));
     }
 }

@@ -22,6 +22,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<ICurrentClient>(new FakeCurrentClient());
         Services.AddSingleton<IEngineActivity>(Activity);
         Services.AddSingleton<IExampleSounds>(Examples);
+        Services.AddSingleton<IEditImages>(EditImages);
         AddServices(Services);
         Render<MudPopoverProvider>();
     }
@@ -40,6 +41,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     protected FakeEngineActivity Activity { get; } = new();
 
     protected FakeExamples Examples { get; } = new();
+
+    protected FakeEditImages EditImages { get; } = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

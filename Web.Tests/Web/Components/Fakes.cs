@@ -155,3 +155,24 @@ public sealed class FakeExamples : IExampleSounds
             : new ExampleUse(null, $"There is no example '{exampleId}'."));
     }
 }
+
+/// <summary>Prepares every image as the hash of its name or bytes' length, and records what it was asked.</summary>
+public sealed class FakeEditImages : IEditImages
+{
+    public List<(string Source, int Width, int Height)> Prepared { get; } = [];
+
+    public long MaxBytes => 1_000_000;
+
+    public Task<ImagePreparation> PrepareAsync(byte[] bytes, int width, int height, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Prepare($"upload-{bytes.Length}", width, height));
+
+    public Task<ImagePreparation> PrepareStoredAsync(string hash, int width, int height, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Prepare(hash, width, height));
+
+    private ImagePreparation Prepare(string source, int width, int height)
+    {
+        Prepared.Add((source, width, height));
+        var hash = $"{source}-{width}x{height}";
+        return new ImagePreparation(new PreparedImage(hash, $"/media/{hash}.png", width, height), null);
+    }
+}

@@ -35,6 +35,20 @@ public sealed class GenerationRulesTests
     }
 
     [Theory]
+    [InlineData(0.0, "Strength must be more than 0 and at most 1")]
+    [InlineData(1.01, "Strength must be more than 0 and at most 1")]
+    [InlineData(double.NaN, "Strength must be more than 0 and at most 1")]
+    [InlineData(0.01, "would run none")]
+    public void An_edit_needs_a_strength_in_0_to_1_that_runs_at_least_one_step(double strength, string expected)
+    {
+        var edit = new GenerationSettings { Prompt = "a dog", Steps = 25, InitImage = new string('c', 64), Strength = strength };
+
+        Assert.Contains(GenerationLimits.Default.Check(edit, ["ddim"]), p => p.Contains(expected, StringComparison.Ordinal));
+        Assert.Empty(GenerationLimits.Default.Check(edit with { Strength = 1 }, ["ddim"]));
+        Assert.Empty(GenerationLimits.Default.Check(edit with { InitImage = null }, ["ddim"]));
+    }
+
+    [Theory]
     [InlineData(SeedMode.Random, null)]
     [InlineData(SeedMode.Reuse, 42L)]
     [InlineData(SeedMode.Fixed, 7L)]

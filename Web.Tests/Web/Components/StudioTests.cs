@@ -127,6 +127,51 @@ public sealed class StudioTests : ComponentTest
         Assert.Empty(studio.FindAll("[data-testid=audio-clip]"));
     }
 
+    [Fact]
+    public void Editing_a_gallery_image_opens_edit_mode_with_its_crop_and_submits_both_images_as_edits_of_it()
+    {
+        var id = Guid.NewGuid();
+        var settings = new GenerationSettings { Prompt = "a dog on grass", Seed = 5 };
+        Gallery.Items.Add(new GalleryItem(FakeJobQueue.Job(id, JobKind.Pair, JobState.Completed, settings, mine: false)
+            with { Images = new JobImages("/media/textonly.png", "/media/withsound.png") }, RatingSummary.None));
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/?edit={id}");
+
+        var studio = Render<Studio>();
+        Assert.Equal("/media/withsound-64x64.png", studio.Find("[data-testid=edit-preview]").GetAttribute("src"));
+        Assert.Contains("Strength: 0.60", studio.Find("[data-testid=edit-image-input]").TextContent);
+        studio.Find("[data-testid=generate-text]").Click();
+
+        var request = Assert.Single(Queue.Submitted);
+        Assert.Equal(("withsound-64x64", 0.6, "a dog on grass"), (request.Settings.InitImage, request.Settings.Strength, request.Settings.Prompt));
+        Assert.Equal([("withsound", 64, 64)], EditImages.Prepared);
+    }
+
+    [Fact]
+    public void A_chosen_file_is_prepared_at_the_forms_size_and_its_crop_is_shown()
+    {
+        var studio = Render<Studio>();
+        studio.FindComponent<MudBlazor.MudSwitch<bool>>().Find("input").Change(true);
+
+        studio.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>()
+            .UploadFiles(InputFileContent.CreateFromBinary(new byte[321], "photo.jpg", contentType: "image/jpeg"));
+
+        studio.WaitForAssertion(() => Assert.Equal("/media/upload-321-64x64.png", studio.Find("[data-testid=edit-preview]").GetAttribute("src")));
+        Assert.Equal([("upload-321", 64, 64)], EditImages.Prepared);
+    }
+
+    [Fact]
+    public void Edit_mode_without_an_image_says_so_and_submits_nothing()
+    {
+        var studio = Render<Studio>();
+        studio.Find("textarea[data-testid=prompt]").Input("a dog");
+        studio.FindComponent<MudBlazor.MudSwitch<bool>>().Find("input").Change(true);
+
+        studio.Find("[data-testid=generate-text]").Click();
+
+        Assert.Contains("Choose an image to edit first", studio.Find("[data-testid=submit-problems]").TextContent);
+        Assert.Empty(Queue.Submitted);
+    }
+
     private static Task SetClipAsync(IRenderedComponent<Studio> studio) =>
         studio.FindComponent<AudioInput>().Instance.OnUploaded(Clip);
 

@@ -26,6 +26,28 @@ public static class StudioApi
         return await client.PostAsync("/api/jobs", form);
     }
 
+    /// <summary>Submits an edit of <paramref name="image"/> (sent as <c>initImage</c>), with a clip when one is given.</summary>
+    public static async Task<HttpResponseMessage> SubmitEditAsync(this HttpClient client, string prompt, byte[] image, string? strength,
+        byte[]? audio = null, IDictionary<string, string>? fields = null, string imageName = "photo.png")
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(prompt), "prompt" } };
+        foreach (var (name, value) in fields ?? new Dictionary<string, string>())
+            form.Add(new StringContent(value), name);
+        if (strength is not null)
+            form.Add(new StringContent(strength), "strength");
+        var file = new ByteArrayContent(image);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "initImage", imageName);
+        if (audio is not null)
+        {
+            var clip = new ByteArrayContent(audio);
+            clip.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+            form.Add(clip, "audio", "clip.wav");
+        }
+
+        return await client.PostAsync("/api/jobs", form);
+    }
+
     /// <summary>Submits and returns the job id, failing with the server's answer when it is refused.</summary>
     public static async Task<Guid> QueueAsync(this HttpClient client, string prompt, byte[]? audio = null, int steps = 4, long? seed = null)
     {

@@ -80,6 +80,8 @@ public sealed class TestGenerationBackend : IGenerationBackend
                 throw new InputException("The clip could not be decoded.");
             if (work.Kind == JobKind.Pair && (work.AudioPath is null || !File.Exists(work.AudioPath)))
                 throw new InvalidOperationException("a pair arrived without its clip");
+            if (work.Settings.InitImage is not null && (work.InitImagePath is null || !File.Exists(work.InitImagePath)))
+                throw new InvalidOperationException("an edit arrived without its image");
 
             var clock = Stopwatch.StartNew();
             var total = work.Settings.Steps * (work.Kind == JobKind.Pair ? 2 : 1);

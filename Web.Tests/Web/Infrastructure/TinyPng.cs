@@ -36,6 +36,24 @@ public static class TinyPng
         return output.ToArray();
     }
 
+    /// <summary>
+    /// A PNG whose header claims <paramref name="width"/> x <paramref name="height"/> but which holds no pixels: a
+    /// decompression bomb's shape, which a reader must refuse from the header without decoding.
+    /// </summary>
+    public static byte[] Claiming(int width, int height)
+    {
+        using var output = new MemoryStream();
+        output.Write(Signature);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8;
+        header[9] = 2;
+        Chunk(output, "IHDR", header);
+        Chunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
     public static string? Parameters(byte[] png)
     {
         var offset = Signature.Length;
