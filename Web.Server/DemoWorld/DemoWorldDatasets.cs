@@ -26,7 +26,7 @@ public sealed class DemoWorldDatasets : IDemoWorld
     private readonly CancellationToken _stopping;
     private readonly ILogger<DemoWorldDatasets> _logger;
     private readonly Lock _gate = new();
-    private DemoWorldStatus _built;
+    private volatile DemoWorldStatus _built;
     private long _lastProgressTicks;
 
     public DemoWorldDatasets(IOptions<DemoWorldOptions> options, StoragePaths storage, ActiveModels models, DemoWorldEvents events,
