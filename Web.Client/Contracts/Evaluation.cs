@@ -1,9 +1,15 @@
 namespace Clap2Diffusion.Client.Contracts;
 
-/// <summary>One evaluation run: the engine's <c>evaluate</c> over a dataset folder with the chosen adapters.</summary>
+/// <summary>One evaluation run: the engine's <c>evaluate</c> over a dataset folder, or over the demo world, with the chosen adapters.</summary>
 public sealed record EvaluationRunSettings
 {
     public string Title { get; init; } = "";
+
+    /// <summary>
+    /// True: the demo world's cases, as <c>evaluate --world demo</c> makes them, scored by the demo model's classifier;
+    /// <see cref="DatasetFolder"/> is then not used.
+    /// </summary>
+    public bool DemoWorld { get; init; }
 
     public string DatasetFolder { get; init; } = "";
 
@@ -21,7 +27,7 @@ public sealed record EvaluationRunSettings
         var problems = new List<string>();
         if (Title.Length > 120)
             problems.Add("The title may be at most 120 characters long.");
-        if (string.IsNullOrWhiteSpace(DatasetFolder))
+        if (!DemoWorld && string.IsNullOrWhiteSpace(DatasetFolder))
             problems.Add("Choose a dataset folder.");
         if (Samples is < 1 or > 100_000)
             problems.Add("Samples must be between 1 and 100,000.");

@@ -1,5 +1,7 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -13,7 +15,7 @@ namespace Clap2Diffusion.Server.Engine;
 /// <summary>
 /// <see cref="IEvaluationBackend"/> over the engine's <see cref="EvaluationRun"/>, as the command line's
 /// <c>evaluate --dataset</c> runs it: every case of the dataset's test split (else val, else train) under every
-/// variant, through the pipeline of the active models with the chosen adapters. The report folder is the
+/// variant, or as <c>evaluate --world demo</c> runs it, on the demo world's cases scored by the model's classifier, through the pipeline of the active models with the chosen adapters. The report folder is the
 /// engine's (<c>report.json</c>, <c>summary.md</c>, <c>charts/</c>, <c>grid.png</c>, the images, <c>metrics.jsonl</c>).
 /// </summary>
 public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine, IOptions<EvaluationOptions> evaluation, ActiveModels models)
@@ -31,10 +33,12 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
         var adapters = settings.AdapterFolder is { Length: > 0 } chosen ? AdapterSets.Resolve(chosen) : folders.Adapters;
         if (adapters is null)
             throw new InputException("There are no adapters to evaluate: choose an adapter set, or activate one.");
-        var source = new AudioCapsEvaluationSource(settings.DatasetFolder, SplitOf(settings.DatasetFolder), settings.Seed, settings.Samples);
+        var source = Source(settings);
         var options = engine.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = options.Device, Threads = options.Threads });
-        var classifier = Path.Combine(folders.Model, "classifier");
+        var classifier = Path.Combine(folders.Model, SceneClassifierFolder.FolderName);
+        if (settings.DemoWorld && !Directory.Exists(classifier))
+            throw new InputException($"The demo world is scored by the demo classifier, and the active base model ({folders.Model}) has none.");
         using var measures = EvaluationMeasures.Load(Directory.Exists(classifier) ? classifier : null, NullIfEmpty(evaluation.Value.ClipFolder),
             NullIfEmpty(evaluation.Value.FidWeights), target);
         using var generator = new PipelinePairGenerator(ClapDiffusionPipeline.Load(new PipelineOptions(folders.Model, folders.Clap, adapters, target)),
@@ -59,6 +63,18 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
         || (name.StartsWith("all/audio-text_only/", StringComparison.Ordinal) && !name.EndsWith("/seconds", StringComparison.Ordinal))
         || name.StartsWith("distance/audio/", StringComparison.Ordinal)
         || name.StartsWith("distance/text_only/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The cases: the demo world's, as <c>evaluate --world demo --limit Samples</c> makes them (an equal share per
+    /// relation), or the dataset's preferred split.
+    /// </summary>
+    public static IEvaluationSource Source(EvaluationRunSettings settings)
+    {
+        if (!settings.DemoWorld)
+            return new AudioCapsEvaluationSource(settings.DatasetFolder, SplitOf(settings.DatasetFolder), settings.Seed, settings.Samples);
+        var relations = Enum.GetValues<PromptAudioRelation>().Length;
+        return new DemoEvaluationSource((settings.Samples + relations - 1) / relations, settings.Seed, settings.Samples);
+    }
 
     private static string SplitOf(string dataset)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Server.DemoWorld;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
@@ -9,8 +10,8 @@ using Clap2Diffusion.Server.Persistence.Entities;
 namespace Clap2Diffusion.Server.Runs;
 
 /// <summary><see cref="IRunConsole"/>: launching, watching, cancelling and resuming runs, for the admin pages.</summary>
-public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPaths paths, ModelRoots modelRoots, RunEventBus events,
-    RunCancellations cancellations, QueueSignal signal, ILogger<RunConsole> logger) : IRunConsole
+public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPaths paths, ModelRoots modelRoots, DemoWorldDatasets demoWorld,
+    RunEventBus events, RunCancellations cancellations, QueueSignal signal, ILogger<RunConsole> logger) : IRunConsole
 {
     /// <summary>Charts draw at most this many points per series; longer series are thinned evenly (the last point kept).</summary>
     public const int MaxChartPoints = 400;
@@ -21,10 +22,16 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
 
     public IReadOnlyList<string> DatasetRoots => paths.DatasetRoots;
 
+    /// <summary>The configured roots and, once it is built and while the model reads it, the demo world's dataset.</summary>
+    private IReadOnlyList<string> DatasetChoices =>
+        demoWorld.Status is { State: DemoWorldState.Ready, Folder: { } folder } ? [.. paths.DatasetRoots, FolderGuard.Real(folder)] : paths.DatasetRoots;
+
     public FolderListing Browse(string? path)
     {
         if (string.IsNullOrEmpty(path))
-            return new FolderListing("", null, paths.DatasetRoots, paths.DatasetRoots.Count == 0 ? "No dataset roots are configured (Training:DatasetRoots)." : null);
+            return new FolderListing("", null, paths.DatasetRoots, paths.DatasetRoots.Count > 0 ? null
+                : demoWorld.Status.Offered ? "No dataset roots are configured (Training:DatasetRoots): choose the demo world, or configure roots for datasets of your own."
+                : "No dataset roots are configured (Training:DatasetRoots).");
         var (folder, problem) = FolderGuard.Resolve(path, paths.DatasetRoots);
         if (folder is null)
             return new FolderListing(path, null, [], problem);
@@ -39,7 +46,7 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
     public async Task<DatasetValidation> CheckDatasetAsync(TrainingSettings settings, CancellationToken cancellationToken = default)
     {
         var problems = settings.Problems().Where(p => !p.StartsWith("Choose a dataset", StringComparison.Ordinal)).ToList();
-        var (dataset, datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, paths.DatasetRoots);
+        var (dataset, datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, DatasetChoices);
         if (datasetProblem is not null)
             problems.Add(datasetProblem);
         problems.AddRange(ModelFolderProblems(settings.BaseModelFolder, "base model"));
@@ -54,7 +61,7 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
         var report = await CheckDatasetAsync(settings, cancellationToken);
         if (!report.CanTrain)
             return new LaunchResult(null, report.Problems.Count > 0 ? report.Problems : ["The dataset has no usable examples."]);
-        var (dataset, _) = FolderGuard.Resolve(settings.DatasetFolder, paths.DatasetRoots);
+        var (dataset, _) = FolderGuard.Resolve(settings.DatasetFolder, DatasetChoices);
         settings = settings with { DatasetFolder = dataset! };
         var run = NewRun(RunKind.Training, $"Stage {settings.Stage} on {Path.GetFileName(dataset)}", JsonSerializer.Serialize(settings, RunStore.Json),
             settings.Steps);
@@ -66,14 +73,24 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
     public async Task<LaunchResult> LaunchEvaluationAsync(EvaluationRunSettings settings, CancellationToken cancellationToken = default)
     {
         var problems = settings.Problems().Where(p => !p.StartsWith("Choose a dataset", StringComparison.Ordinal)).ToList();
-        var (dataset, datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, paths.DatasetRoots);
-        if (datasetProblem is not null)
-            problems.Add(datasetProblem);
+        string? dataset = null;
+        if (settings.DemoWorld)
+        {
+            if (demoWorld.Status is { Offered: false, Problem: var unavailable })
+                problems.Add(unavailable!);
+        }
+        else
+        {
+            (dataset, var datasetProblem) = FolderGuard.Resolve(settings.DatasetFolder, DatasetChoices);
+            if (datasetProblem is not null)
+                problems.Add(datasetProblem);
+        }
         problems.AddRange(ModelFolderProblems(settings.AdapterFolder, "adapter"));
         if (problems.Count > 0)
             return new LaunchResult(null, problems);
-        settings = settings with { DatasetFolder = dataset! };
-        var title = string.IsNullOrWhiteSpace(settings.Title) ? $"Evaluation on {Path.GetFileName(dataset)}" : settings.Title.Trim();
+        settings = settings with { DatasetFolder = dataset ?? "" };
+        var title = !string.IsNullOrWhiteSpace(settings.Title) ? settings.Title.Trim()
+            : settings.DemoWorld ? "Evaluation on the demo world" : $"Evaluation on {Path.GetFileName(dataset)}";
         var run = NewRun(RunKind.Evaluation, title, JsonSerializer.Serialize(settings, RunStore.Json), settings.Samples);
         await QueueAsync(run, cancellationToken);
         return new LaunchResult(run.Id, []);

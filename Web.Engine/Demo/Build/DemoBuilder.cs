@@ -75,8 +75,7 @@ public sealed partial class DemoBuilder(DemoProfile profile, string work, string
     {
         if (Directory.Exists(World))
             Directory.Delete(World, recursive: true);
-        var splits = new Dictionary<string, int> { ["train"] = profile.TrainClips, ["val"] = profile.ValClips, ["test"] = profile.TestClips };
-        WorldDatasetWriter.Write(World, splits, seed, DemoArchitecture.ClapFeatures().SamplingRate, 10, DemoArchitecture.ImageSize,
+        DemoWorldDataset.Write(World, DemoWorldDataset.Splits(profile), seed,
             (doneCount, total) => progress?.Invoke("world", doneCount, total, double.NaN), cancellation);
     }
 

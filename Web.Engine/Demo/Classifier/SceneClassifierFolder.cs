@@ -11,6 +11,9 @@ namespace Clap2Diffusion.Engine.Demo.Classifier;
 /// </summary>
 public static class SceneClassifierFolder
 {
+    /// <summary>Its folder inside a model trained on the demo world.</summary>
+    public const string FolderName = "classifier";
+
     public const string DefaultPath = "models/demo/classifier";
 
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true };

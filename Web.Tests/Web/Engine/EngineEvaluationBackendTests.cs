@@ -36,6 +36,27 @@ public sealed class EngineEvaluationBackendTests(SmokeEngine engine)
     }
 
     [Fact]
+    public void A_demo_world_evaluation_runs_the_worlds_cases_as_evaluate_world_demo_does_scored_by_the_models_classifier()
+    {
+        using var report = new TempFolder("evaluation-demo-world");
+        var reporter = new RecordingReporter();
+        var settings = new EvaluationRunSettings { DemoWorld = true, Samples = 6, Steps = 1, Seed = 3 };
+        var work = new EvaluationWork(Guid.NewGuid(), settings, report.Path);
+
+        var source = EngineEvaluationBackend.Source(settings);
+        engine.Evaluation(engine.Models()).Run(work, reporter, CancellationToken.None);
+
+        Assert.Equal(6, source.Cases.Count);
+        Assert.Equal(4, source.Cases.Select(c => c.Relation).Distinct().Count());
+        Assert.Equal("demo world, 2 cases per relation, seed 3, limited to 6 cases", source.Description);
+        var summary = File.ReadAllText(Path.Combine(report.Path, ReportWriter.SummaryFile));
+        Assert.Contains("demo world, 2 cases per relation", summary);
+        var record = Assert.Single(reporter.Records);
+        Assert.Contains(record.Values.Keys, key => key.Contains("accuracy", StringComparison.Ordinal));
+        Assert.Equal((6L, 6L), reporter.Progresses[^1]);
+    }
+
+    [Fact]
     public void Bad_input_is_an_input_exception_and_cancellation_stops_the_run()
     {
         using var report = new TempFolder("evaluation-refused");

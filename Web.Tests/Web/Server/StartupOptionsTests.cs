@@ -19,6 +19,8 @@ public sealed class StartupOptionsTests : IDisposable
     [InlineData("models", "Models:LoraRoots:0", "/no/such/lora/folder", "Models:LoraRoots")]
     [InlineData("runs", "Training:SampleSteps", "0", "Training:SampleSteps")]
     [InlineData("study", "Study:JoinsPerAddress", "0", "Study:JoinsPerAddress")]
+    [InlineData("demo world", "DemoWorld:TrainClips", "0", "DemoWorld:TrainClips")]
+    [InlineData("demo world", "DemoWorld:Folder", "datasets/demo-world.partial", "DemoWorld:Folder")]
     public async Task An_invalid_setting_fails_start_up_naming_its_key(string feature, string key, string value, string named)
     {
         await using var factory = new StudioFactory(_data.Path, new TestGenerationBackend(), new Dictionary<string, string?> { [key] = value });

@@ -38,7 +38,7 @@ public partial class TrainingRunPage : IDisposable
         _loaded = true;
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
             return;
@@ -48,6 +48,8 @@ public partial class TrainingRunPage : IDisposable
             StateHasChanged();
         }));
         _subscription = Runs.Subscribe(Id, _ => _throttle.RequestAsync());
+        // A run can end between the first load and the subscription; its last event is then gone, so read it once more.
+        await _throttle.RequestAsync(immediate: true);
     }
 
     public static IEnumerable<(string Title, IReadOnlyList<MetricSeries> Series)> ChartGroups(IReadOnlyList<MetricSeries> metrics)
