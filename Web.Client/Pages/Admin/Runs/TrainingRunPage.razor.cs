@@ -38,7 +38,7 @@ public partial class TrainingRunPage : IDisposable
         _loaded = true;
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
             return;
@@ -48,6 +48,9 @@ public partial class TrainingRunPage : IDisposable
             StateHasChanged();
         }));
         _subscription = Runs.Subscribe(Id, _ => _throttle.RequestAsync());
+        // The first load ran before this subscription, so a run that ended in between sent its last events to
+        // nobody and the page would show it running for good: load once more now that no later event can be missed.
+        await _throttle.RequestAsync();
     }
 
     public static IEnumerable<(string Title, IReadOnlyList<MetricSeries> Series)> ChartGroups(IReadOnlyList<MetricSeries> metrics)
