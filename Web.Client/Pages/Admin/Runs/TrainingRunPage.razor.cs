@@ -48,8 +48,9 @@ public partial class TrainingRunPage : IDisposable
             StateHasChanged();
         }));
         _subscription = Runs.Subscribe(Id, _ => _throttle.RequestAsync());
-        // A run can end between the first load and the subscription; its last event is then gone, so read it once more.
-        await _throttle.RequestAsync(immediate: true);
+        // The first load ran before this subscription, so a run that ended in between sent its last events to
+        // nobody and the page would show it running for good: load once more now that no later event can be missed.
+        await _throttle.RequestAsync();
     }
 
     public static IEnumerable<(string Title, IReadOnlyList<MetricSeries> Series)> ChartGroups(IReadOnlyList<MetricSeries> metrics)
