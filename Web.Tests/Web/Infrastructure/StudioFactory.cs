@@ -39,6 +39,9 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
                 ["Queue:PreviewInterval"] = "00:00:00",
                 ["Queue:SubmissionsPerWindow"] = "1000",
                 ["Queue:MaxActivePerClient"] = "100",
+                // A test's own jobs only: an engine-backed factory on a model with the demo vocabulary would otherwise
+                // queue the nine showcase pairs beside them. The tests of the examples turn this back on.
+                ["Studio:SeedExamples"] = "false",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;
