@@ -85,7 +85,9 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
                 await Task.Delay(2000);
                 await page.ReloadAsync();
             }
-            Assert.Equal(DemoShowcase.Cases.Count, await examples.CountAsync());
+            var shown = await examples.CountAsync();
+            Assert.True(shown == DemoShowcase.Cases.Count,
+                $"{shown} of {DemoShowcase.Cases.Count} examples in the gallery after 5 minutes; the server said:\n{string.Join('\n', server.Output.TakeLast(200))}");
             await Assertions.Expect(page.Locator("[data-testid=gallery-item]").Filter(new() { HasText = DemoShowcase.Cases[0].Prompt })).ToHaveCountAsync(1);
             await page.GetByText("Only mine").ClickAsync();
             await Assertions.Expect(page.Locator("[data-testid=gallery-empty]")).ToBeVisibleAsync();

@@ -72,6 +72,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Storage__DataFolder"] = dataFolder;
+        // One LibTorch thread, as in the test host: the suite keeps both cores busy, and two OpenMP threads in a
+        // second process then wait on each other at every parallel region (the nine showcase pairs once took over
+        // five minutes in a full run). A test may still ask for more.
+        start.Environment["Engine__Threads"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
