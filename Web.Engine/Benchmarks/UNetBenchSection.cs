@@ -105,12 +105,33 @@ public sealed class UNetBenchSection : IBenchSection
         yield return new("kernel.conv3x3_320.gflops", 2.0 * Batch * tokens * 320 * 320 * 9 / (conv.MedianMs / 1000) / 1e9, "GFLOP/s",
             "3x3 conv, 320 -> 320 channels at 64x64");
 
+        // Experiment (issue 16): the same convolution with input and weights in channels-last (NHWC) memory, which
+        // oneDNN prefers on CPU; the engine keeps NCHW unless this is clearly faster.
+        // (NCHW shape over NHWC strides: the layout LibTorch's convolution recognises as channels-last.)
+        var imageLast = image.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var kernelLast = kernel.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        var convLast = Timing.Measure(() => { using var s = NewDisposeScope(); nn.functional.conv2d(imageLast, kernelLast, padding: [1, 1]); }, 1, repeats);
+        yield return new("kernel.conv3x3_320_channels_last.gflops", 2.0 * Batch * tokens * 320 * 320 * 9 / (convLast.MedianMs / 1000) / 1e9, "GFLOP/s",
+            "the same conv, input and weights channels-last (experiment)");
+
         var query = randn([Batch, 8, tokens, 40], generator: generator);
         var key = randn([Batch, 8, tokens, 40], generator: generator);
         var value = randn([Batch, 8, tokens, 40], generator: generator);
         var attention = Timing.Measure(() => { using var s = NewDisposeScope(); nn.functional.scaled_dot_product_attention(query, key, value); }, 1, repeats);
         yield return new("kernel.self_attention_4096.gflops", 4.0 * Batch * tokens * tokens * 320 / (attention.MedianMs / 1000) / 1e9, "GFLOP/s",
             "scaled_dot_product_attention, 8 heads x 40, 4096 tokens");
+
+        // Experiment (issue 16): attention written out (scores, softmax, weighted sum), the form the upstream code
+        // had before fused kernels; it materialises the 4096 x 4096 scores of every head.
+        var scale = 1.0 / Math.Sqrt(40);
+        var written = Timing.Measure(() =>
+        {
+            using var s = NewDisposeScope();
+            var scores = Scalars.Times(scale, matmul(query, key.transpose(-2, -1)));
+            matmul(scores.softmax(-1), value);
+        }, 1, repeats);
+        yield return new("kernel.self_attention_4096_written_out.gflops", 4.0 * Batch * tokens * tokens * 320 / (written.MedianMs / 1000) / 1e9, "GFLOP/s",
+            "the same attention as matmul, softmax, matmul (experiment)");
 
         var hidden = randn([Batch, tokens, 320], generator: generator);
         var weight = Scalars.Times(0.05, randn([2560, 320], generator: generator));
