@@ -19,6 +19,9 @@ public readonly record struct ResourceUsage(double UserSeconds, double SystemSec
     /// <summary>The calling thread only.</summary>
     public static ResourceUsage Thread() => Read(RusageThread);
 
+    public static ResourceUsage operator +(ResourceUsage a, ResourceUsage b) =>
+        new(a.UserSeconds + b.UserSeconds, a.SystemSeconds + b.SystemSeconds, a.MinorFaults + b.MinorFaults);
+
     public static ResourceUsage operator -(ResourceUsage after, ResourceUsage before) =>
         new(after.UserSeconds - before.UserSeconds, after.SystemSeconds - before.SystemSeconds, after.MinorFaults - before.MinorFaults);
 

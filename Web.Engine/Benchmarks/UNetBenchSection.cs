@@ -57,9 +57,12 @@ public sealed class UNetBenchSection : IBenchSection
         // over minutes on a shared machine, weighs on both sides of each ratio alike.
         var calls = new List<Timing.Result>();
         var ceilings = new List<double>();
+        var callUsage = default(ResourceUsage);
         for (var i = 0; i < options.Repeats; i++)
         {
+            var before = ResourceUsage.Process();
             calls.Add(Timing.Measure(Call, 0, 1));
+            callUsage += ResourceUsage.Process() - before;
             ceilings.Add(MatmulCeiling.Measure(MatmulSize, 1, 3, options.Seed).Gflops);
         }
         var rates = calls.Select(c => total / (c.MedianMs / 1000) / 1e9).ToList();
@@ -71,6 +74,10 @@ public sealed class UNetBenchSection : IBenchSection
         figures.Add(new("matmul_gflops", Median(ceilings), "GFLOP/s", $"{MatmulSize}x{MatmulSize} @ {MatmulSize}x{MatmulSize}, median after each call"));
         figures.Add(new("unet_vs_matmul", 100 * Median(rates.Zip(ceilings, (rate, ceiling) => rate / ceiling)), "%",
             "median over calls of call GFLOP/s / matmul GFLOP/s right after it; target >= 60"));
+        // The section's own share (process.system_share) also holds building 3.4 GB of weights, whose first-touch
+        // faults no allocator setting avoids; this is what each call pays.
+        figures.Add(new("calls.system_share", callUsage.SystemShare, "%", "system time / (user + system) during the timed calls only"));
+        figures.Add(new("calls.minor_faults", callUsage.MinorFaults / (double)options.Repeats, "faults", "per timed call"));
 
         log.WriteLine("unet: profiling one call by block type");
         foreach (var part in UNetProfile.Run(unet, sample, timestep, context, flops))
