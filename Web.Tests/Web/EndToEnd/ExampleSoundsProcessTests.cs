@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Clap2Diffusion.Tests.Web.EndToEnd;
@@ -79,15 +80,23 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
             var page = await browser.NewPageAsync(server.Address);
             await page.GotoAsync("/gallery", new() { Timeout = 90_000 });
             var examples = page.Locator("[data-testid=gallery-item]").Filter(new() { Has = page.Locator("[data-testid=example-badge]") });
+            // The rows are virtualised: they arrive after the page has connected, and the count line says when they
+            // have (counting right after a reload read 0 on a loaded machine while all nine pairs were done).
+            var count = page.Locator("[data-testid=gallery-count]");
+            var expected = $"{DemoShowcase.Cases.Count} generations";
             var deadline = DateTime.UtcNow.AddMinutes(5);
-            while (await examples.CountAsync() < DemoShowcase.Cases.Count && DateTime.UtcNow < deadline)
+            while (true)
             {
+                await Assertions.Expect(count).ToHaveTextAsync(new Regex("generation"), new() { Timeout = 60_000 });
+                if (await count.TextContentAsync() == expected || DateTime.UtcNow > deadline)
+                    break;
                 await Task.Delay(2000);
                 await page.ReloadAsync();
             }
-            var shown = await examples.CountAsync();
-            Assert.True(shown == DemoShowcase.Cases.Count,
-                $"{shown} of {DemoShowcase.Cases.Count} examples in the gallery after 5 minutes; the server said:\n{string.Join('\n', server.Output.TakeLast(200))}");
+            var shown = await count.TextContentAsync();
+            Assert.True(shown == expected,
+                $"the gallery says \"{shown}\" after 5 minutes, not \"{expected}\"; the server said:\n{string.Join('\n', server.Output.TakeLast(200))}");
+            await Assertions.Expect(examples).ToHaveCountAsync(DemoShowcase.Cases.Count);
             await Assertions.Expect(page.Locator("[data-testid=gallery-item]").Filter(new() { HasText = DemoShowcase.Cases[0].Prompt })).ToHaveCountAsync(1);
             await page.GetByText("Only mine").ClickAsync();
             await Assertions.Expect(page.Locator("[data-testid=gallery-empty]")).ToBeVisibleAsync();
