@@ -57,10 +57,7 @@ public sealed class EditImageService(ContentStore content, IOptions<StorageOptio
     {
         try
         {
-            var header = ImageHeader.Read(bytes);
-            if (header.Pixels > options.Value.MaxImagePixels)
-                throw new UploadRejectedException($"The image is {header.Width}x{header.Height} pixels ({header.Pixels / 1e6:0.#} megapixels); " +
-                    $"at most {options.Value.MaxImagePixels / 1e6:0.#} megapixels are accepted.");
+            // EditImage checks the header's pixel count against the limit before it decodes anything.
             return EditImage.Decode(bytes, options.Value.MaxImagePixels);
         }
         catch (InputException error) when (error is not UploadRejectedException)
