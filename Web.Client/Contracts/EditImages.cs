@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Generation;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>An image ready to be edited: stored on the server, cropped to the size it was prepared for.</summary>

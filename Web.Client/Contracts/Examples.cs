@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Composition;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>A ready sound the studio offers for the active model.</summary>
@@ -7,7 +9,7 @@ namespace Clap2Diffusion.Client.Contracts;
 /// <param name="Prompts">Prompts that show how the sound relates to text; may be empty.</param>
 public sealed record ExampleSound(string Id, string Title, string Caption, string Url, string StoredUrl, IReadOnlyList<SuggestedPrompt> Prompts);
 
-public sealed record SuggestedPrompt(PairRelation Relation, string Prompt);
+public sealed record SuggestedPrompt(PromptAudioRelation Relation, string Prompt);
 
 /// <summary>The examples for the model that is active now.</summary>
 /// <param name="KnowsOnlyItsWorld">The active model is the demo model, which understands only its own world's sounds.</param>

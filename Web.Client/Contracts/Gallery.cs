@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Composition;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 public enum GallerySort
@@ -10,7 +12,7 @@ public enum GallerySort
 /// <summary>Filters of the gallery; every one is optional.</summary>
 public sealed record GalleryQuery(
     string? Text = null,
-    PairRelation? Relation = null,
+    PromptAudioRelation? Relation = null,
     bool MineOnly = false,
     bool PairsOnly = false,
     GallerySort Sort = GallerySort.Newest);

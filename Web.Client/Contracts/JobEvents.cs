@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Generation;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>
@@ -9,7 +11,14 @@ public abstract record JobEvent(Guid JobId);
 /// <summary>0 means running now; 1 means next.</summary>
 public sealed record QueuePositionEvent(Guid JobId, int Position) : JobEvent(JobId);
 
-public sealed record ProgressEvent(Guid JobId, int Step, int TotalSteps, int Timestep, long ElapsedMs, long EtaMs, string? PreviewUrl)
+/// <summary>
+/// One denoising step of a running job: the engine's <c>StepProgress</c> as it travels (mapped in
+/// <c>JobRunner.OnStep</c>), with the preview stored and named by its URL.
+/// </summary>
+/// <param name="Step">From 1 to <paramref name="TotalSteps"/> over the whole job (a pair's two loops count as one run).</param>
+/// <param name="Phase">Which image the step belongs to: "audio" or "text-only" (<c>ImageCondition</c>).</param>
+/// <param name="PreviewUrl">The latest preview; previews are rendered at most every <c>Queue:PreviewInterval</c>.</param>
+public sealed record ProgressEvent(Guid JobId, int Step, int TotalSteps, int Timestep, long ElapsedMs, long EtaMs, string? PreviewUrl, string Phase = ImageConditions.TextOnlyName)
     : JobEvent(JobId);
 
 /// <summary><see cref="Relation"/> is the lower-case relation class of a pair, null for a text-only image.</summary>

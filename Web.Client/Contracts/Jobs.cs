@@ -1,3 +1,6 @@
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>A text-only image, or a pair: the audio-conditioned image and its same-seed text-only baseline.</summary>
@@ -17,15 +20,6 @@ public enum JobState
     Cancelled,
     /// <summary>Stopped by its owner while it ran; the queue went on to the next job.</summary>
     Skipped,
-}
-
-/// <summary>How the audio-conditioned image of a pair relates to its text-only baseline.</summary>
-public enum PairRelation
-{
-    Matching,
-    Complementary,
-    Creative,
-    Contradictory,
 }
 
 /// <summary>A submission: the settings, and the caller's uploaded clip for a pair (none for a text-only image).</summary>
@@ -67,7 +61,7 @@ public sealed record JobStatus(
     GenerationSettings Settings,
     AudioClip? Audio,
     JobImages? Images,
-    PairRelation? Relation,
+    PromptAudioRelation? Relation,
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Generation;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>

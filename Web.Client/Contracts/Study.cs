@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Composition;
+
 namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>A participant's answer on one trial. Tie and both-bad count as "not improved" in the results.</summary>
@@ -46,7 +48,7 @@ public sealed record StudySummary(
     StudyAccess Access = StudyAccess.Open);
 
 /// <summary>A finished pair from the gallery that a study can use.</summary>
-public sealed record StudyCandidate(Guid JobId, string Prompt, long Seed, PairRelation? Relation, string TextOnlyUrl, string AudioConditionedUrl,
+public sealed record StudyCandidate(Guid JobId, string Prompt, long Seed, PromptAudioRelation? Relation, string TextOnlyUrl, string AudioConditionedUrl,
     DateTimeOffset CreatedAt);
 
 /// <summary>A pair to generate when the study is created: the prompt, the admin's uploaded clip and an optional seed.</summary>
@@ -118,7 +120,7 @@ public sealed record StudyCreateResult(Guid? StudyId, IReadOnlyList<string> Prob
 
 /// <summary>One pair (or attention check) of a study as the admin sees it, condition included.</summary>
 
-public sealed record StudyItemInfo(Guid Id, bool IsAttentionCheck, string Prompt, PairRelation? Relation, string State, int Votes, bool FromGallery = false);
+public sealed record StudyItemInfo(Guid Id, bool IsAttentionCheck, string Prompt, PromptAudioRelation? Relation, string State, int Votes, bool FromGallery = false);
 
 public sealed record StudyDetail(StudySummary Summary, string Instructions, int? PairsPerParticipant, IReadOnlyList<StudyItemInfo> Items,
     StudyConduct? Conduct = null, string? PanelIdParameter = null, string? CompletionCode = null, string? CompletionUrl = null,
@@ -139,7 +141,7 @@ public sealed record StudyConduct(StudyAccess Access, int DuplicateSessionsRefus
 
 public readonly record struct Interval(double Low, double High);
 
-public sealed record RelationResult(PairRelation? Relation, int Ratings, int Improved, double Share, Interval Wilson);
+public sealed record RelationResult(PromptAudioRelation? Relation, int Ratings, int Improved, double Share, Interval Wilson);
 
 /// <summary>Among blind left/right choices on real pairs: how often the left image was picked, and whether that departs from 50%.</summary>
 public sealed record SideBias(int Left, int Right, double PValue);

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
 
 namespace Clap2Diffusion.Engine.Benchmarks;
@@ -24,10 +25,7 @@ public sealed class DemoGenerationBenchSection : IBenchSection
         var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, new DemoRandom((ulong)options.Seed), 48000, 10), 48000);
         var request = new GenerationRequest
         {
-            Prompt = "a blue star",
-            Steps = 25,
-            Seed = options.Seed,
-            Width = 64,
+            Settings = pipeline.Defaults with { Prompt = "a blue star", Steps = 25, Seed = options.Seed, Width = 64, Height = 64 },
             Audio = new AudioInput(clip, "bench.wav"),
         };
         log.WriteLine($"demo: {options.Warmup} warm-up + {options.Repeats} timed generations of each kind");

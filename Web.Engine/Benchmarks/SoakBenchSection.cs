@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training;
@@ -96,9 +97,7 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
                 var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, random, 48000, 10), 48000);
                 var result = pipeline.Generate(new GenerationRequest
                 {
-                    Prompt = $"a {scene.Color} {scene.Shape}",
-                    Seed = options.Seed + i,
-                    Steps = plan.DenoisingSteps,
+                    Settings = pipeline.Defaults with { Prompt = $"a {scene.Color} {scene.Shape}", Seed = options.Seed + i, Steps = plan.DenoisingSteps },
                     Audio = new AudioInput(clip, $"soak-{i}.wav"),
                 });
                 // A NaN latent decodes to one flat colour: a blank image is how a generation shows a non-finite value.

@@ -13,3 +13,15 @@ public enum PromptAudioRelation
     Creative,
     Contradictory,
 }
+
+public static class PromptAudioRelations
+{
+    /// <summary>The relation's name wherever it leaves the program (metadata, events, CSV, pages): "matching", "creative"...</summary>
+    public static string Name(this PromptAudioRelation relation) => relation switch
+    {
+        PromptAudioRelation.Matching => "matching",
+        PromptAudioRelation.Complementary => "complementary",
+        PromptAudioRelation.Creative => "creative",
+        _ => "contradictory",
+    };
+}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
@@ -36,19 +37,22 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
         var audio = variant == PairVariant.TextOnly || request.Audio is null ? null : new AudioInput(Clip(request.Audio), request.Audio.Id);
         var result = pipeline.Generate(new GenerationRequest
         {
-            Prompt = request.Prompt,
-            Seed = request.Seed,
-            Steps = steps,
+            Settings = pipeline.Defaults with
+            {
+                Prompt = request.Prompt,
+                Seed = request.Seed,
+                Steps = steps ?? pipeline.Defaults.Steps,
+                AudioLevels = new AudioLevelStrengths(
+                    Down: variant == PairVariant.AdaptersOffDown ? 0 : 1,
+                    Mid: variant == PairVariant.AdaptersOffMid ? 0 : 1,
+                    Up: variant == PairVariant.AdaptersOffUp ? 0 : 1),
+            },
             Audio = audio,
             AdaptToRelation = false,
-            AudioLevels = new AudioLevelMask(
+            HeardLevels = new AudioLevelMask(
                 Foreground: variant != PairVariant.NullForeground,
                 Background: variant != PairVariant.NullBackground,
                 Ambience: variant != PairVariant.NullAmbience),
-            AudioStrength = new AudioStrength(
-                Down: variant == PairVariant.AdaptersOffDown ? 0 : 1,
-                Mid: variant == PairVariant.AdaptersOffMid ? 0 : 1,
-                Up: variant == PairVariant.AdaptersOffUp ? 0 : 1),
         }, cancellation: cancellationToken);
         return new PairGeneration(result.Image, result.Relation?.Relation, clock.Elapsed.TotalSeconds);
     }

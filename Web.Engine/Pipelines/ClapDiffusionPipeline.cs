@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Autoencoders;
@@ -22,8 +23,6 @@ namespace Clap2Diffusion.Engine.Pipelines;
 /// </summary>
 public sealed partial class ClapDiffusionPipeline : IDisposable
 {
-    public const int MaxPromptCharacters = 10_000;
-
     private readonly CLIPTokenizer tokenizer;
     private readonly CLIPTextModel textEncoder;
     private readonly UNet2DConditionModel unet;
@@ -37,6 +36,9 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     private bool ownsComponents = true;
 
     public ComputeTarget Target { get; }
+
+    /// <summary>How many step previews this pipeline has rendered: only those a progress listener asked for.</summary>
+    public long PreviewsRendered { get; private set; }
 
     public PipelineInfo Info { get; private set; }
 
@@ -59,76 +61,95 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         var clock = Stopwatch.StartNew();
         // 1. Check inputs and resolve defaults.
         var plan = Plan(request);
+        var settings = plan.Settings;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var loras = ApplyLoras(request.Loras, out var loraUses);
+        using var loras = ApplyLoras(request, out var loraUses);
 
         // 2. Encode text: rows [negative, prompt] (the negative only when classifier-free guidance is on).
-        var useUncond = plan.TextScale > 1;
-        var textEmbeddings = EncodeText(useUncond ? [plan.NegativePrompt, plan.Prompt] : [plan.Prompt], request.ClipSkip);
+        var useUncond = settings.TextGuidance > 1;
+        var textEmbeddings = EncodeText(useUncond ? [settings.NegativePrompt, settings.Prompt] : [settings.Prompt], request.ClipSkip);
 
         // 3. Encode audio, classify the pair, adapt per-level strength to the relation.
         HybridAudioTokens? tokens = null;
         RelationAssessment? relation = null;
-        var strength = request.AudioStrength;
+        var strength = settings.Strengths;
         int? cropOffset = null;
         if (request.Audio is { } audio)
         {
             var (embedding, offset) = clap!.EmbedAudio(audio.Clip, plan.Seed, audio.CropOffset);
             cropOffset = offset;
-            relation = clap.Assess(plan.Prompt, embedding);
+            relation = clap.Assess(settings.Prompt, embedding);
             if (relation is not null && request.AdaptToRelation)
                 strength = Composition.Adapt(strength, relation, adapters!.Config);
-            tokens = adapters!.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.AudioLevels);
+            tokens = adapters!.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.HeardLevels);
         }
 
         // 8. Screen each final image with the safety checker before it leaves the pipeline.
-        var image = Screen(Denoise(plan, textEmbeddings, useUncond, tokens, strength, tokens is null ? "text-only" : "audio", onStep, clock, cancellation));
+        var progress = new ProgressCounter(onStep, clock, plan.Steps - plan.FirstStep(request.InitImage is not null), loops: request.Pair && tokens is not null ? 2 : 1);
+        var image = Screen(Denoise(plan, request.InitImage, textEmbeddings, useUncond, tokens, strength,
+            tokens is null ? ImageCondition.TextOnly : ImageCondition.Audio, progress, cancellation));
         SafetyScreening? baseline = null;
         if (request.Pair && tokens is not null)
-            baseline = Screen(Denoise(plan, textEmbeddings, useUncond, null, strength, "text-only", onStep, clock, cancellation));
+            baseline = Screen(Denoise(plan, request.InitImage, textEmbeddings, useUncond, null, strength, ImageCondition.TextOnly, progress, cancellation));
 
-        var parameters = plan.Parameters with
-        {
-            Audio = request.Audio?.Name,
-            AudioScale = tokens is null ? null : plan.AudioScale,
-            AudioStrength = tokens is null ? null : strength,
-            AudioCropOffset = cropOffset,
-            Relation = relation?.Name,
-            AdaptersHash = tokens is null ? null : Info.AdaptersHash,
-            ClapHash = tokens is null ? null : Info.ClapHash,
-            Condition = tokens is null ? "text-only" : "audio",
-            Loras = loraUses,
-            Safety = image.Verdict,
-        };
+        var textOnly = plan.Parameters with { Loras = loraUses };
+        var parameters = tokens is null
+            ? textOnly with { Safety = image.Verdict }
+            : textOnly with
+            {
+                Audio = request.Audio?.Name,
+                AudioScale = settings.AudioGuidance,
+                AudioStrength = strength,
+                AudioCropOffset = cropOffset,
+                Relation = relation?.Name,
+                AdaptersHash = Info.AdaptersHash,
+                ClapHash = Info.ClapHash,
+                Condition = ImageCondition.Audio.Name(),
+                Safety = image.Verdict,
+            };
         return new GenerationResult(image.Image, baseline?.Image, parameters, relation, clock.Elapsed)
         {
             ImageFlagged = image.Flagged,
             BaselineFlagged = baseline?.Flagged ?? false,
-            BaselineSafety = baseline?.Verdict,
+            // The baseline's own metadata: everything it shares with the audio image, nothing it did not use.
+            BaselineParameters = baseline is null ? null : textOnly with { Safety = baseline.Verdict },
         };
     }
 
-    private RgbImage Denoise(GenerationPlan plan, Tensor textEmbeddings, bool useUncond, HybridAudioTokens? tokens,
-        AudioStrength strength, string phase, Action<StepProgress>? onStep, Stopwatch clock, CancellationToken cancellation)
+    /// <summary>Counts steps over the whole job and reports them; renders a preview only when the listener asks.</summary>
+    private sealed class ProgressCounter(Action<StepProgress>? onStep, Stopwatch clock, int stepsPerLoop, int loops)
+    {
+        private int done;
+
+        public void Report(ImageCondition phase, double timestep, Func<RgbImage> renderPreview)
+        {
+            done++;
+            onStep?.Invoke(new StepProgress(phase, done, stepsPerLoop * loops, timestep, clock.Elapsed, renderPreview));
+        }
+    }
+
+    private RgbImage Denoise(GenerationPlan plan, RgbImage? initImage, Tensor textEmbeddings, bool useUncond, HybridAudioTokens? tokens,
+        AudioStrength strength, ImageCondition phase, ProgressCounter progress, CancellationToken cancellation)
     {
         using var scope = NewDisposeScope();
+        var settings = plan.Settings;
         // 4. Prepare timesteps (img2img starts part-way down the schedule).
         using var generator = new Generator((ulong)plan.Seed);
         using var scheduler = plan.SchedulerName is null ? SchedulerFactory.FromConfig(schedulerConfig) : SchedulerFactory.Create(plan.SchedulerName, schedulerConfig);
         scheduler.NoiseSource = new GeneratorNoiseSource(generator);
         scheduler.SetTimesteps(plan.Steps);
-        var begin = plan.InitImage is null ? 0 : plan.Steps - (int)Math.Min(plan.Steps, Math.Round(plan.Steps * plan.InitImage.Strength));
-        if (plan.InitImage is not null && begin >= plan.Steps)
-            throw new InputException($"img2img strength {plan.InitImage.Strength} leaves no denoising steps at {plan.Steps} steps; raise it");
+        var begin = plan.FirstStep(initImage is not null);
+        if (begin >= plan.Steps)
+            throw new InputException($"At strength {settings.Strength} an edit of {plan.Steps} steps would run none; raise the strength or the steps.");
         scheduler.SetBeginIndex(begin * scheduler.Order);
 
         // 5. Prepare latents from the seeded generator (on the CPU, so seeds mean the same thing on every device).
         var shape = new long[] { 1, unet.Config.InChannels, plan.Height / VaeScaleFactor, plan.Width / VaeScaleFactor };
         var noise = randn(shape, generator: generator);
-        var latents = plan.InitImage is null
+        var latents = initImage is null
             ? Scalars.Times(scheduler.InitNoiseSigma, noise)
-            : scheduler.AddNoise(EncodeImage(plan.InitImage.Image, plan, generator), noise, scheduler.Timesteps[begin..(begin + 1)]);
+            : scheduler.AddNoise(EncodeImage(initImage, plan, generator), noise, scheduler.Timesteps[begin..(begin + 1)]);
         latents = latents.to(Target.DType, Target.Device);
 
         // 6. Denoise with guidance: one UNet call per step on the rows [uncond?, text, text+audio?].
@@ -148,7 +169,6 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         };
 
         var timesteps = scheduler.TimestepValues;
-        var total = timesteps.Length - begin;
         for (var i = begin; i < timesteps.Length; i++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -158,14 +178,15 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             var eps = unet.forward(input, scheduler.Timesteps[i].expand(rows.Count).to(Target.Device), context, hooks).to(ScalarType.Float32);
             var parts = eps.chunk(rows.Count);
             var guided = Guidance.Combine(useUncond ? parts[0] : null, parts[useUncond ? 1 : 0], tokens is null ? null : parts[^1],
-                plan.TextScale, plan.AudioScale);
+                settings.TextGuidance, settings.AudioGuidance);
             var output = scheduler.Step(guided.to(latents.dtype), t, latents);
             latents = output.PrevSample.MoveToOuterDisposeScope();
-            if (onStep is not null)
+            var estimate = output.PredOriginalSample ?? latents;
+            progress.Report(phase, t, () =>
             {
-                var preview = LatentPreview.ToRgb(output.PredOriginalSample ?? latents, previewFactors);
-                onStep(new StepProgress(phase, i - begin + 1, total, t, clock.Elapsed, preview));
-            }
+                PreviewsRendered++;
+                return LatentPreview.ToRgb(estimate, previewFactors);
+            });
         }
 
         // 7. Decode.
@@ -178,19 +199,21 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
     /// Merges the request's LoRA files into the UNet and text encoder until the result is disposed, which puts the
     /// original weights back bit for bit. Files with scale 0 are read and checked but change nothing.
     /// </summary>
-    private AppliedLoras? ApplyLoras(IReadOnlyList<LoraInput> requested, out IReadOnlyList<LoraUse>? uses)
+    private AppliedLoras? ApplyLoras(GenerationRequest request, out IReadOnlyList<LoraUse>? uses)
     {
         uses = null;
+        var requested = request.Settings.Loras ?? [];
         if (requested.Count == 0)
             return null;
+        var paths = requested.Select(l => request.LoraFiles[l.Name]).ToList();
         var files = new List<LoraFile>();
         try
         {
-            foreach (var lora in requested)
-                files.Add(LoraFile.Read(lora.Path));
+            foreach (var path in paths)
+                files.Add(LoraFile.Read(path));
             loraTargets ??= new LoraTargets(new Dictionary<string, TorchSharp.torch.nn.Module> { ["unet"] = unet, ["text_encoder"] = textEncoder });
             var applied = AppliedLoras.Apply(loraTargets, files.Select((f, i) => (f, requested[i].Scale)).ToList());
-            uses = requested.Select(l => new LoraUse(Path.GetFileName(l.Path), l.Scale, Weights.ModelHash.OfFile(l.Path))).ToList();
+            uses = requested.Select((l, i) => new LoraUse(Path.GetFileName(paths[i]), l.Scale, Weights.ModelHash.OfFile(paths[i]))).ToList();
             return applied;
         }
         finally

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
 
@@ -37,7 +38,8 @@ public sealed record GenerationParameters
     public string ModelHash { get; init; } = "";
     public string? AdaptersHash { get; init; }
     public string? ClapHash { get; init; }
-    public string Condition { get; init; } = "text-only";
+    /// <summary>An <see cref="ImageCondition"/> by its name: "text-only" or "audio".</summary>
+    public string Condition { get; init; } = ImageCondition.TextOnly.Name();
 
     /// <summary>The LoRA files the job applied (both images of a pair); null when none.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Weights;
 
 namespace Clap2Diffusion.Engine.Pipelines;
@@ -11,13 +12,13 @@ public sealed record PipelineSettings
 {
     public const string FileName = "clap2diffusion.json";
 
-    [JsonPropertyName("default_steps")] public int DefaultSteps { get; init; } = 30;
+    [JsonPropertyName("default_steps")] public int DefaultSteps { get; init; } = GenerationSettings.DefaultSteps;
 
     /// <summary>A scheduler name to use instead of the folder's <c>scheduler/</c> class.</summary>
     [JsonPropertyName("default_scheduler")] public string? DefaultScheduler { get; init; }
 
-    [JsonPropertyName("text_scale")] public double TextScale { get; init; } = 7.5;
-    [JsonPropertyName("audio_scale")] public double AudioScale { get; init; } = 3.0;
+    [JsonPropertyName("text_scale")] public double TextScale { get; init; } = GenerationSettings.DefaultTextGuidance;
+    [JsonPropertyName("audio_scale")] public double AudioScale { get; init; } = GenerationSettings.DefaultAudioGuidance;
 
     /// <summary>A latent-to-RGB map fitted to this model's VAE, rows = latent channels; SD 1.5's is used when absent.</summary>
     [JsonPropertyName("latent_rgb_factors")] public float[][]? LatentRgbFactors { get; init; }
@@ -30,8 +31,14 @@ public sealed record PipelineSettings
     {
         var path = Path.Combine(modelFolder, FileName);
         var settings = File.Exists(path) ? ConfigJson.Read<PipelineSettings>(path) : new PipelineSettings();
-        if (settings.DefaultSteps is < 1 or > 1000)
-            throw new InputException($"{path}: default_steps must lie in 1..1000");
+        if (settings.DefaultSteps is < 1 or > GenerationLimits.MostSteps)
+            throw new InputException($"{path}: default_steps must lie in 1..{GenerationLimits.MostSteps}");
+        if (!double.IsFinite(settings.TextScale) || settings.TextScale is < 0 or > GenerationLimits.MaxGuidance)
+            throw new InputException($"{path}: text_scale must lie in 0..{GenerationLimits.MaxGuidance}");
+        if (!double.IsFinite(settings.AudioScale) || settings.AudioScale is < 0 or > GenerationLimits.MaxGuidance)
+            throw new InputException($"{path}: audio_scale must lie in 0..{GenerationLimits.MaxGuidance}");
+        if (settings.DefaultScheduler is { } scheduler && !Schedulers.SchedulerFactory.Names.Contains(scheduler))
+            throw new InputException($"{path}: default_scheduler '{scheduler}' is not one of {string.Join(", ", Schedulers.SchedulerFactory.Names)}");
         if (settings.LatentRgbFactors is { } rows && (rows.Length == 0 || rows.Any(r => r.Length != 3)))
             throw new InputException($"{path}: latent_rgb_factors needs one [r, g, b] row per latent channel");
         return settings;

@@ -31,6 +31,20 @@ public static class SchedulerFactory
         _ => throw new InputException($"unknown scheduler '{name}'; choose one of: {string.Join(", ", Names)}"),
     };
 
+    /// <summary>
+    /// The name under which <see cref="Create"/> builds the class a model folder's config names, so a model's own
+    /// scheduler can be offered by name; "ddim" for a class without one.
+    /// </summary>
+    public static string NameOf(SchedulerConfig config) => config.ClassName switch
+    {
+        nameof(PNDMScheduler) => "pndm",
+        nameof(LMSDiscreteScheduler) => "lms",
+        nameof(EulerDiscreteScheduler) => "euler",
+        nameof(EulerAncestralDiscreteScheduler) => "euler_ancestral",
+        nameof(DPMSolverMultistepScheduler) => config.UseKarrasSigmas ? "dpmpp_2m_karras" : "dpmpp_2m",
+        _ => "ddim",
+    };
+
     /// <summary>The class a config names in <c>_class_name</c> (a model folder's <c>scheduler/scheduler_config.json</c>).</summary>
     public static DiffusionScheduler FromConfig(SchedulerConfig config) => config.ClassName switch
     {

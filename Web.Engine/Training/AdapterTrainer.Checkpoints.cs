@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -104,18 +105,15 @@ public sealed partial class AdapterTrainer
                 var entry = pairs[i];
                 var result = pipeline.Generate(new GenerationRequest
                 {
-                    Prompt = entry.ConditioningText,
-                    Seed = settings.Seed + i,
-                    Steps = settings.SampleSteps,
+                    Settings = pipeline.Defaults with { Prompt = entry.ConditioningText, Seed = settings.Seed + i, Steps = settings.SampleSteps },
                     Pair = true,
                     AdaptToRelation = false,
                     Audio = new AudioInput(AudioDecoder.DecodeFile(entry.AudioPath!), Path.GetFileName(entry.AudioPath!)),
                 }, cancellation: cancellation);
                 var withAudio = Path.Combine(folder, $"{i:D2}-audio.png");
                 var textOnly = Path.Combine(folder, $"{i:D2}-text-only.png");
-                PngWriter.Save(withAudio, result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts());
-                PngWriter.Save(textOnly, result.Baseline!.Width, result.Baseline.Height, result.Baseline.Pixels,
-                    (result.Parameters with { Condition = "text-only" }).PngTexts());
+                Save(withAudio, result.AudioConditioned!);
+                Save(textOnly, result.TextOnly!);
                 listener?.SampleWritten(new TrainingSample(step, withAudio, entry.ConditioningText, entry.Caption, WithAudio: true));
                 listener?.SampleWritten(new TrainingSample(step, textOnly, entry.ConditioningText, entry.Caption, WithAudio: false));
             }
@@ -138,4 +136,7 @@ public sealed partial class AdapterTrainer
             : trainingEntries;
         return candidates.Where(e => e.AudioPath is not null).Take(settings.SamplePairs).ToList();
     }
+
+    private static void Save(string path, GeneratedImage image) =>
+        PngWriter.Save(path, image.Image.Width, image.Image.Height, image.Image.Pixels, image.Parameters.PngTexts());
 }

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Server.Gallery;
 using Clap2Diffusion.Server.Identity;
 
@@ -8,7 +9,7 @@ public static class GalleryEndpoints
 {
     public static RouteGroupBuilder MapGalleryEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/gallery", async (HttpContext context, IGalleryStore gallery, string? text, PairRelation? relation, bool? mine,
+        api.MapGet("/gallery", async (HttpContext context, IGalleryStore gallery, string? text, PromptAudioRelation? relation, bool? mine,
                 bool? pairs, GallerySort? sort, int? skip, int? take, CancellationToken cancellationToken) =>
                 await gallery.QueryAsync(new GalleryQuery(text, relation, mine ?? false, pairs ?? false, sort ?? GallerySort.Newest),
                     context.ClientId(), skip ?? 0, Math.Clamp(take ?? 50, 1, GalleryStore.MaxPageSize), cancellationToken))

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Identity;
 using Clap2Diffusion.Server.Study;
@@ -127,15 +128,12 @@ public static class JobEndpoints
     {
         // A study's job answers as if it did not exist: its labelled images would unblind the study.
         var status = await blinding.HidesJobAsync(id, context.User, cancellationToken) ? null : await queue.GetAsync(id, context.ClientId(), cancellationToken);
-        var url = role switch
-        {
-            "text-only" => status?.Images?.TextOnlyUrl,
-            "audio-conditioned" => status?.Images?.AudioConditionedUrl,
-            _ => null,
-        };
+        var url = role == ImageCondition.TextOnly.RoleName() ? status?.Images?.TextOnlyUrl
+            : role == ImageCondition.Audio.RoleName() ? status?.Images?.AudioConditionedUrl
+            : null;
         if (url is null)
             return ApiResults.Problem(StatusCodes.Status404NotFound, "No such image",
-                ["This job has no such image (yet): roles are 'text-only' and 'audio-conditioned'."]);
+                [$"This job has no such image (yet): roles are '{ImageCondition.TextOnly.RoleName()}' and '{ImageCondition.Audio.RoleName()}'."]);
         var hash = url["/media/".Length..^".png".Length];
         return Results.File(content.PathOf(hash, "png"), "image/png", download == true ? $"clap2diffusion-{id:N}-{role}.png" : null);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 
 namespace Clap2Diffusion.Server.Api;
 
@@ -63,16 +64,13 @@ public sealed class SubmitJobForm
         };
     }
 
-    // NAME or NAME:SCALE, the scale after the last colon.
+    // NAME or NAME:SCALE as the engine reads it; library names have no colons, so one left in the name is a bad scale.
     private static LoraChoice ParseLora(string text, List<string> problems)
     {
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0)
-            return new LoraChoice(text);
-        if (double.TryParse(text[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale))
-            return new LoraChoice(text[..colon], scale);
-        problems.Add($"'lora' must be NAME or NAME:SCALE, not '{Shorten(text)}'.");
-        return new LoraChoice(text[..colon]);
+        var choice = LoraChoice.Parse(text);
+        if (choice.Name.Contains(':', StringComparison.Ordinal))
+            problems.Add($"'lora' must be NAME or NAME:SCALE, not '{Shorten(text)}'.");
+        return choice;
     }
 
     private delegate bool Parser<T>(string? text, NumberStyles style, IFormatProvider provider, out T value);

@@ -3,6 +3,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
@@ -28,29 +29,22 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     // What a job costs beyond its steps (text and audio encoding, decoding, PNG); not learned, it is small beside the steps.
     private const double FixedSeconds = 0.5;
 
-    public BackendInfo Describe()
+    /// <summary>The one place the engine's description of a loaded pipeline becomes the web's (<see cref="EngineInfo"/>).</summary>
+    public EngineInfo Describe()
     {
         var engine = Pipeline();
         var info = engine.Info;
         logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}; safety checker {Safety}", info.ModelFolder, info.ModelHash,
             info.Device, engine.HearsAudio, engine.Safety.Name());
-        var size = engine.DefaultSize;
-        var defaults = new GenerationSettings
-        {
-            Steps = engine.Settings.DefaultSteps,
-            Scheduler = engine.Settings.DefaultScheduler ?? "ddim",
-            TextGuidance = engine.Settings.TextScale,
-            AudioGuidance = engine.Settings.AudioScale,
-            Width = size,
-            Height = size,
-        };
-        var multiple = engine.VaeScaleFactor;
-        return new BackendInfo(info.ModelName, info.ModelFolder, info.ModelHash, info.AdaptersHash, info.Device, engine.HearsAudio,
-            info.KnownWords ?? [], SafetyCheckerActive: engine.Safety != SafetyMode.Off,
+        var defaults = engine.Defaults;
+        return new EngineInfo(info.ModelName, info.ModelHash, info.AdaptersHash, info.Device, engine.HearsAudio, info.KnownWords ?? [],
+            SafetyCheckerActive: engine.Safety != SafetyMode.Off,
             [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults,
-            new GenerationLimits(MaxSteps: 150, MinSide: Math.Max(multiple, 16), MaxSide: Math.Min(ClapDiffusionPipeline.MaxSide, 1024),
-                SideMultiple: multiple, MaxPromptLength: 1000));
+            // A web server offers at most 1024 pixels a side: larger images take minutes even on a GPU and crowd the queue.
+            engine.Limits with { MaxSide = Math.Min(engine.Limits.MaxSide, MaxSideOnline) });
     }
+
+    private const int MaxSideOnline = 1024;
 
     public TimeSpan Estimate(GenerationSettings settings, JobKind kind)
     {
@@ -63,7 +57,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     private static int StepsRun(GenerationSettings settings) =>
         settings.InitImage is null ? settings.Steps : (int)Math.Min(settings.Steps, Math.Round(settings.Steps * settings.Strength));
 
-    public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
+    public GenerationOutcome Run(GenerationWork work, Action<StepProgress> onStep, CancellationToken cancellationToken)
     {
         var engine = Pipeline();
         var clock = Stopwatch.StartNew();
@@ -75,70 +69,50 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             audio = new AudioInput(AudioDecoder.DecodeFile(path), Path.GetFileName(path));
         }
         // Both images of a pair start from this one image, noised with the same seed, so they are edits of the same input.
-        var initImage = work.InitImagePath is { } imagePath
-            ? new InitImageInput(EditImage.Load(imagePath), settings.Strength, settings.InitImage)
-            : null;
+        var initImage = work.InitImagePath is { } imagePath ? EditImage.Load(imagePath) : null;
         var decoded = clock.Elapsed;
-        var loops = audio is null ? 1 : 2;
-        var total = StepsRun(settings) * loops;
-        var done = 0;
+        var steps = 0;
         var result = engine.Generate(new GenerationRequest
         {
-            Prompt = settings.Prompt,
-            NegativePrompt = settings.NegativePrompt,
-            Steps = settings.Steps,
-            Seed = work.Seed,
-            Width = settings.Width,
-            Height = settings.Height,
-            Scheduler = settings.Scheduler,
-            TextScale = settings.TextGuidance,
-            AudioScale = settings.AudioGuidance,
-            AudioStrength = new AudioStrength(settings.AudioStrength, settings.AudioLevels.Down, settings.AudioLevels.Mid, settings.AudioLevels.Up),
+            Settings = settings,
             Audio = audio,
             Pair = audio is not null,
             InitImage = initImage,
-            Loras = (settings.Loras ?? []).Select(l => new LoraInput(
-                loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library"), l.Scale)).ToList(),
-        }, step => onStep(new GenerationStep(++done, total, (int)Math.Round(step.Timestep), step.Elapsed,
-            () => Preview(step.Preview))), cancellationToken);
+            LoraFiles = (settings.Loras ?? []).DistinctBy(l => l.Name).ToDictionary(l => l.Name,
+                l => loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library")),
+        }, step =>
+        {
+            steps = step.TotalSteps;
+            onStep(step);
+        }, cancellationToken);
 
         var elapsed = clock.Elapsed;
-        Learn(settings, total, elapsed - decoded);
-        var textOnly = result.Baseline ?? result.Image;
-        var textOnlyParameters = result.BaselineParameters ?? result.Parameters;
+        Learn(settings, steps, elapsed - decoded);
+        var textOnly = result.TextOnly!;
+        var withAudio = result.AudioConditioned;
         return new GenerationOutcome(
-            PngWriter.Encode(textOnly.Width, textOnly.Height, textOnly.Pixels, textOnlyParameters.PngTexts()),
-            result.Baseline is null ? null : PngWriter.Encode(result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts()),
+            Png(textOnly),
+            withAudio is null ? null : Png(withAudio),
             work.Seed,
-            result.Relation is null ? null : Relation(result.Relation.Relation),
+            result.Relation?.Relation,
             [new StageTiming(initImage is null ? "decode audio" : "decode audio and image", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
         {
-            TextOnlyFlagged = result.Baseline is null ? result.ImageFlagged : result.BaselineFlagged,
-            AudioConditionedFlagged = result.Baseline is not null && result.ImageFlagged,
+            TextOnlyFlagged = textOnly.Flagged,
+            AudioConditionedFlagged = withAudio?.Flagged ?? false,
         };
     }
 
-    private byte[] Preview(RgbImage preview)
-    {
-        var shown = safety.Value.BlurPreviews ? ImageObscuring.Blur(preview) : preview;
-        return PngWriter.Encode(shown.Width, shown.Height, shown.Pixels);
-    }
+    private static byte[] Png(GeneratedImage image) => PngWriter.Encode(image.Image.Width, image.Image.Height, image.Image.Pixels, image.Parameters.PngTexts());
 
     // An exponential average of measured cost, so estimates follow the machine's real speed.
     private void Learn(GenerationSettings settings, int steps, TimeSpan spent)
     {
+        if (steps == 0)
+            return;
         var megapixels = Math.Max(settings.Width * settings.Height / 1e6, 0.004);
         var measured = spent.TotalSeconds / steps / megapixels;
         secondsPerStepPerMegapixel = secondsPerStepPerMegapixel == 1.0 ? measured : 0.7 * secondsPerStepPerMegapixel + 0.3 * measured;
     }
-
-    private static PairRelation Relation(PromptAudioRelation relation) => relation switch
-    {
-        PromptAudioRelation.Matching => PairRelation.Matching,
-        PromptAudioRelation.Complementary => PairRelation.Complementary,
-        PromptAudioRelation.Creative => PairRelation.Creative,
-        _ => PairRelation.Contradictory,
-    };
 
     /// <summary>The pipeline of the active models, loading it when they changed since the last load.</summary>
     private ClapDiffusionPipeline Pipeline()

@@ -10,7 +10,7 @@ namespace Clap2Diffusion.Server.Engine;
 public sealed class EngineState(IOptions<QueueOptions> options, IOptions<StorageOptions> storage, Models.LoraLibrary loras)
 {
     private volatile EngineStatus? _status;
-    private volatile BackendInfo? _backend;
+    private volatile EngineInfo? _backend;
 
     public static string AppVersion { get; } =
         typeof(EngineState).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
@@ -23,19 +23,20 @@ public sealed class EngineState(IOptions<QueueOptions> options, IOptions<Storage
         ? status with { Info = info with { Loras = loras.Names } }
         : _status ?? new(false, "The engine is starting.", null, AppVersion, storage.Value.MaxAudioSeconds);
 
-    public BackendInfo? Backend => _backend;
+    /// <summary>The backend's own description, before the CPU caps.</summary>
+    public EngineInfo? Backend => _backend;
 
     public void MarkDatabaseReady() => DatabaseReady = true;
 
     public void MarkUnavailable(string problem) => _status = new(false, problem, null, AppVersion, storage.Value.MaxAudioSeconds);
 
-    public void MarkReady(BackendInfo backend)
+    public void MarkReady(EngineInfo backend)
     {
         _backend = backend;
         _status = new(true, null, Capped(backend, options.Value), AppVersion, storage.Value.MaxAudioSeconds);
     }
 
-    private static EngineInfo Capped(BackendInfo backend, QueueOptions caps)
+    private static EngineInfo Capped(EngineInfo backend, QueueOptions caps)
     {
         var limits = backend.Limits;
         var defaults = backend.Defaults;
@@ -54,8 +55,6 @@ public sealed class EngineState(IOptions<QueueOptions> options, IOptions<Storage
             };
         }
 
-        return new EngineInfo(backend.ModelName, backend.ModelHash, backend.AdapterHash, backend.Device,
-            backend.AudioConditioningAvailable, backend.KnownWords, backend.SafetyCheckerActive, backend.Schedulers,
-            defaults, limits);
+        return backend with { Defaults = defaults, Limits = limits };
     }
 }

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 
 namespace Clap2Diffusion.Server.Engine;
 
@@ -15,7 +16,7 @@ public sealed record GenerationOutcome(
     byte[] TextOnlyPng,
     byte[]? AudioConditionedPng,
     long Seed,
-    PairRelation? Relation,
+    PromptAudioRelation? Relation,
     IReadOnlyList<StageTiming> Stages)
 {
     public bool TextOnlyFlagged { get; init; }

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 
 namespace Clap2Diffusion.Server.Engine;
 

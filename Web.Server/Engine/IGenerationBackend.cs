@@ -1,4 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Pipelines;
 
 namespace Clap2Diffusion.Server.Engine;
 
@@ -11,17 +13,18 @@ namespace Clap2Diffusion.Server.Engine;
 public interface IGenerationBackend
 {
     /// <summary>What the active model is and can do; the backend may load its model here.</summary>
-    BackendInfo Describe();
+    EngineInfo Describe();
 
     /// <summary>How long <see cref="Run"/> would take for these settings, before anything is submitted.</summary>
     TimeSpan Estimate(GenerationSettings settings, JobKind kind);
 
     /// <summary>
     /// Runs one job: the text-only image, or for a pair the audio-conditioned image and the text-only baseline
-    /// from the same seed. Calls <paramref name="onStep"/> after every denoising step and honours
+    /// from the same seed. Calls <paramref name="onStep"/> after every denoising step (counted over the whole job; the
+    /// preview is rendered only if the callback asks for it) and honours
     /// <paramref name="cancellationToken"/> within one step by throwing <see cref="OperationCanceledException"/>.
     /// Bad input (an undecodable clip, say) is reported with <see cref="Clap2Diffusion.Engine.InputException"/>,
     /// whose message the user sees as it is.
     /// </summary>
-    GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken);
+    GenerationOutcome Run(GenerationWork work, Action<StepProgress> onStep, CancellationToken cancellationToken);
 }

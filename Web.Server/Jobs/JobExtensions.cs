@@ -18,6 +18,7 @@ public static class JobExtensions
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<SubmissionLimits>();
+        services.AddSingleton<StepPreviews>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<SubmissionCheck>();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Clap2Diffusion.Server.Uploads;
@@ -37,7 +39,7 @@ public static class JobMapper
             Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == ExampleOwner.Id);
     }
 
-    public static string? RelationName(PairRelation? relation) => relation?.ToString().ToLowerInvariant();
+    public static string? RelationName(PromptAudioRelation? relation) => relation?.Name();
 
     private static IReadOnlyList<StageTiming> Stages(JobEntity job) =>
         job.StagesJson is null ? [] : JsonSerializer.Deserialize<List<StageTiming>>(job.StagesJson, Json) ?? [];

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence.Entities;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence.Entities;
@@ -10,7 +12,7 @@ namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>Runs one taken job on the engine thread and records how it ended.</summary>
 public sealed class JobRunner(JobStore store, EngineThread engineThread, ContentStore content, ProgressBoard board, RunningJobs running,
-    JobEventBus events, IOptions<QueueOptions> options, ILogger<JobRunner> logger)
+    JobEventBus events, IOptions<QueueOptions> options, StepPreviews previews, ILogger<JobRunner> logger)
 {
     public async Task RunAsync(IGenerationBackend backend, JobEntity job, CancellationToken stoppingToken)
     {
@@ -28,11 +30,11 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
         {
             InitImagePath = settings.InitImage is { } initImage ? content.PathOf(initImage, "png") : null,
         };
-        var previews = new PreviewThrottle(options.Value.PreviewInterval);
+        var throttle = new PreviewThrottle(options.Value.PreviewInterval);
         try
         {
             var outcome = await engineThread.RunAsync(() =>
-                backend.Run(work, step => OnStep(job.Id, step, previews), cancellation.Token));
+                backend.Run(work, step => OnStep(job.Id, step, throttle), cancellation.Token));
             var runMs = clock.Elapsed.TotalMilliseconds;
             CheckOutcome(job, outcome);
             await store.CompleteAsync(job.Id, outcome, runMs, CancellationToken.None);
@@ -87,15 +89,18 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
             throw new InvalidOperationException("the backend returned an audio-conditioned image for a text-only job");
     }
 
-    /// <summary>Called on the engine thread after every step: records progress and, when due, a preview.</summary>
-    private void OnStep(Guid jobId, GenerationStep step, PreviewThrottle previews)
+    /// <summary>
+    /// Called on the engine thread after every step: records progress and, when due, asks the engine for a preview.
+    /// The one place an engine step becomes the web's <see cref="ProgressEvent"/>.
+    /// </summary>
+    private void OnStep(Guid jobId, StepProgress step, PreviewThrottle throttle)
     {
         string? previewUrl = null;
-        if (step.RenderPreview is { } render && previews.Due(step.Step == step.TotalSteps))
+        if (throttle.Due(step.Step == step.TotalSteps))
         {
             try
             {
-                previewUrl = board.StorePreview(jobId, step.Step, render());
+                previewUrl = board.StorePreview(jobId, step.Step, previews.Png(step));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -105,8 +110,8 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
 
         var elapsedMs = (long)step.Elapsed.TotalMilliseconds;
         var etaMs = step.Step > 0 ? elapsedMs * (step.TotalSteps - step.Step) / step.Step : 0;
-        var progress = new ProgressEvent(jobId, step.Step, step.TotalSteps, step.Timestep, elapsedMs, Math.Max(0, etaMs),
-            previewUrl ?? board.LatestPreviewUrl(jobId));
+        var progress = new ProgressEvent(jobId, step.Step, step.TotalSteps, (int)Math.Round(step.Timestep), elapsedMs, Math.Max(0, etaMs),
+            previewUrl ?? board.LatestPreviewUrl(jobId), step.Phase.Name());
         board.Report(progress);
         events.Publish(progress);
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 
 namespace Clap2Diffusion.Server.Study;
 
@@ -26,14 +28,14 @@ public static class StudyCsv
         csv.Append(string.Join(',', Columns)).Append("\r\n");
         foreach (var vote in votes.OrderBy(v => v.ParticipantId).ThenBy(v => v.Order))
         {
-            var (target, other) = vote.IsAttentionCheck ? ("intact", "blank") : ("audio-conditioned", "text-only");
+            var (target, other) = vote.IsAttentionCheck ? ("intact", "blank") : (ImageCondition.Audio.RoleName(), ImageCondition.TextOnly.RoleName());
             var fields = new[]
             {
                 vote.ParticipantId.ToString("N"),
                 vote.Order.ToString(CultureInfo.InvariantCulture),
                 vote.ItemId.ToString("N"),
                 vote.IsAttentionCheck ? "1" : "0",
-                vote.Relation?.ToString().ToLowerInvariant() ?? "",
+                vote.Relation?.Name() ?? "",
                 vote.Prompt,
                 vote.TargetOnLeft ? target : other,
                 vote.TargetOnLeft ? other : target,

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 
 namespace Clap2Diffusion.Server.Study;
 
@@ -8,7 +9,7 @@ public sealed record StudyVoteRow(
     int Order,
     Guid ItemId,
     bool IsAttentionCheck,
-    PairRelation? Relation,
+    PromptAudioRelation? Relation,
     string Prompt,
     bool TargetOnLeft,
     StudyChoice Choice,

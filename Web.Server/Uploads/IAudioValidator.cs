@@ -1,8 +1,8 @@
 namespace Clap2Diffusion.Server.Uploads;
 
 /// <summary>
-/// Checks an uploaded clip by its content (never by its name or declared type). <see cref="EngineAudioValidator"/>
-/// accepts every format the engine reads; <see cref="RiffWaveValidator"/> reads the 16-bit PCM WAV headers.
+/// Checks an uploaded clip by its content (never by its name or declared type) and says what to store;
+/// <see cref="AudioUploadDecoder"/> decodes it with the engine's decoders.
 /// </summary>
 public interface IAudioValidator
 {
@@ -10,9 +10,9 @@ public interface IAudioValidator
     AudioFacts Inspect(ReadOnlySpan<byte> content, double maxSeconds);
 }
 
+/// <summary>What decoding an upload found, recorded with it so nothing decodes it again to learn them.</summary>
 /// <param name="Extension">How the content store names the file ("wav").</param>
-public sealed record AudioFacts(string Extension, double DurationSeconds, int SampleRate, int Channels)
-{
-    /// <summary>What to store instead of the upload (a WAV conversion of another format); null stores the upload itself.</summary>
-    public byte[]? Stored { get; init; }
-}
+/// <param name="SampleRate">The rate of the stored clip (the upload's own).</param>
+/// <param name="Channels">How many channels the upload had; the stored clip is their mono mix.</param>
+/// <param name="Stored">What to store: the decoded clip as 16-bit PCM WAV.</param>
+public sealed record AudioFacts(string Extension, double DurationSeconds, int SampleRate, int Channels, byte[] Stored);

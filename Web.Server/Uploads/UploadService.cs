@@ -43,7 +43,7 @@ public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, C
         if (bytes.LongLength > MaxBytes)
             throw TooLarge();
         var facts = validator.Inspect(bytes, options.Value.MaxAudioSeconds);
-        bytes = facts.Stored ?? bytes;
+        bytes = facts.Stored;
         if (await content.QuotaProblemAsync(bytes.LongLength, cancellationToken) is { } full)
             throw new UploadRejectedException(full, StatusCodes.Status507InsufficientStorage);
 

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 
@@ -15,7 +16,7 @@ public partial class Gallery
 
     private Virtualize<GalleryItem>? _list;
     private string? _text;
-    private PairRelation? _relation;
+    private PromptAudioRelation? _relation;
     private GallerySort _sort = GallerySort.Newest;
     private bool _mineOnly;
     private bool _pairsOnly;

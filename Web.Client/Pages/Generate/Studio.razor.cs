@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Components;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 using Microsoft.AspNetCore.Components;
 
 namespace Clap2Diffusion.Client.Pages.Generate;

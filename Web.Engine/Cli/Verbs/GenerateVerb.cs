@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
@@ -41,7 +42,7 @@ public static class GenerateVerb
         var strength = new Option<double>("--strength")
         {
             Description = "how far an edit may move from --init-image, in (0, 1]: near 0 keeps it, 1 redraws it from noise",
-            DefaultValueFactory = _ => DefaultStrength,
+            DefaultValueFactory = _ => EditStrength.Default,
         };
         var output = new Option<string>("--out") { Description = "output PNG", Required = true };
         var loras = new Option<string[]>("--lora")
@@ -62,47 +63,52 @@ public static class GenerateVerb
                 result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null);
             var audioPath = result.GetValue(audio);
             var initPath = result.GetValue(initImage);
-            var request = new GenerationRequest
+            var loraChoices = (result.GetValue(loras) ?? []).Select(LoraChoice.Parse).ToList();
+            // Read before the model loads, so a bad file fails in milliseconds, not after seconds of loading.
+            var sound = audioPath is null ? null : new AudioInput(AudioDecoder.DecodeFile(audioPath), Path.GetFileName(audioPath));
+            var picture = initPath is null ? null : EditImage.Load(initPath);
+            var (w, h) = (result.GetValue(width), result.GetValue(height));
+            // What the person chose, over the model's own defaults (a missing side equals the other).
+            GenerationRequest Request(GenerationSettings defaults) => new()
             {
-                Prompt = result.GetValue(prompt)!,
-                NegativePrompt = result.GetValue(negative)!,
-                Steps = result.GetValue(steps),
-                Seed = result.GetValue(seed),
-                Width = result.GetValue(width),
-                Height = result.GetValue(height),
-                Scheduler = result.GetValue(scheduler),
-                TextScale = result.GetValue(textScale),
-                AudioScale = result.GetValue(audioScale),
-                AudioStrength = new AudioStrength(result.GetValue(audioStrength), down, mid, up),
-                Audio = audioPath is null ? null : new AudioInput(AudioDecoder.DecodeFile(audioPath), Path.GetFileName(audioPath)),
+                Settings = defaults with
+                {
+                    Prompt = result.GetValue(prompt)!,
+                    NegativePrompt = result.GetValue(negative)!,
+                    Steps = result.GetValue(steps) ?? defaults.Steps,
+                    Seed = result.GetValue(seed),
+                    Width = w ?? h ?? defaults.Width,
+                    Height = h ?? w ?? defaults.Height,
+                    Scheduler = result.GetValue(scheduler) ?? defaults.Scheduler,
+                    TextGuidance = result.GetValue(textScale) ?? defaults.TextGuidance,
+                    AudioGuidance = result.GetValue(audioScale) ?? defaults.AudioGuidance,
+                    AudioStrength = result.GetValue(audioStrength),
+                    AudioLevels = new AudioLevelStrengths(down, mid, up),
+                    Loras = loraChoices.Count > 0 ? loraChoices : null,
+                    InitImage = initPath is null ? null : Path.GetFileName(initPath),
+                    Strength = result.GetValue(strength),
+                },
+                Audio = sound,
                 Pair = result.GetValue(pair),
-                Loras = (result.GetValue(loras) ?? []).Select(LoraInput.Parse).ToList(),
-                InitImage = initPath is null ? null : ReadInitImage(initPath, result.GetValue(strength)),
+                InitImage = picture,
+                LoraFiles = loraChoices.DistinctBy(l => l.Name).ToDictionary(l => l.Name, l => l.Name),
             };
-            return Run(cli, options, request, result.GetValue(output)!);
+            if (picture is not null && EditStrength.Problem(result.GetValue(strength)) is { } problem)
+                throw new InputException($"--strength: {problem}");
+            return Run(cli, options, Request, result.GetValue(output)!);
         }));
         return command;
     }
 
-    /// <summary>The engine's own default for img2img strength.</summary>
-    public const double DefaultStrength = 0.75;
-
-    // Checked before the model loads, so a bad edit fails in milliseconds, not after seconds of loading.
-    private static InitImageInput ReadInitImage(string path, double strength)
+    private static int Run(CliContext cli, PipelineOptions options, Func<GenerationSettings, GenerationRequest> requestOver, string output)
     {
-        if (!double.IsFinite(strength) || strength is <= 0 or > 1)
-            throw new InputException($"--strength must lie in (0, 1], not {strength.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        return new InitImageInput(EditImage.Load(path), strength, Path.GetFileName(path));
-    }
-
-    public static int Run(CliContext cli, PipelineOptions options, GenerationRequest request, string output)
-    {
-        if (request.Pair && request.Audio is null)
-            throw new InputException("--pair compares with and without audio; give --audio too");
         var clock = Stopwatch.StartNew();
         using var pipeline = ClapDiffusionPipeline.Load(options);
+        var request = requestOver(pipeline.Defaults);
+        if (request.Pair && request.Audio is null)
+            throw new InputException("--pair compares with and without audio; give --audio too");
         using var progress = new ConsoleProgress(cli);
-        var result = pipeline.Generate(request, step => progress.Report(step.Phase, step.Step, step.TotalSteps));
+        var result = pipeline.Generate(request, step => progress.Report(step.Phase.Name(), step.Step, step.TotalSteps));
         progress.Finish();
 
         Write(output, result.Image, result.Parameters);

@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Pipelines;
 using SkiaSharp;
@@ -64,9 +65,7 @@ public static class DemoShowcase
         {
             var result = pipeline.Generate(new GenerationRequest
             {
-                Prompt = item.Prompt,
-                Steps = Steps,
-                Seed = item.Seed,
+                Settings = pipeline.Defaults with { Prompt = item.Prompt, Steps = Steps, Seed = item.Seed },
                 Audio = new AudioInput(Audio.AudioClip.FromSamples(item.Synthesize(), DemoExamples.SampleRate), $"showcase-{index + 1}.wav"),
                 Pair = true,
             });

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 
 namespace Clap2Diffusion.Server.Persistence.Entities;
 
@@ -42,7 +43,7 @@ public sealed class JobEntity
     /// <summary>The safety checker flagged the audio-conditioned image.</summary>
     public bool AudioConditionedFlagged { get; set; }
 
-    public PairRelation? Relation { get; set; }
+    public PromptAudioRelation? Relation { get; set; }
 
     public string? Error { get; set; }
 

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 
 namespace Clap2Diffusion.Server.Persistence.Entities;
 
@@ -31,7 +32,7 @@ public sealed class StudyItemEntity
 
     public required string Prompt { get; set; }
 
-    public PairRelation? Relation { get; set; }
+    public PromptAudioRelation? Relation { get; set; }
 
     /// <summary>File names in the study's media folder; never part of a URL.</summary>
     public string? TargetImage { get; set; }

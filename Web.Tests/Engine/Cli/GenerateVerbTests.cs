@@ -70,9 +70,9 @@ public sealed class GenerateVerbTests : IDisposable
     }
 
     [Theory]
-    [InlineData("0", "--strength must lie in (0, 1]")]
-    [InlineData("1.5", "--strength must lie in (0, 1]")]
-    [InlineData("-0.2", "--strength must lie in (0, 1]")]
+    [InlineData("0", "--strength: Strength must be more than 0 and at most 1")]
+    [InlineData("1.5", "--strength: Strength must be more than 0 and at most 1")]
+    [InlineData("-0.2", "--strength: Strength must be more than 0 and at most 1")]
     public void A_strength_outside_0_to_1_exits_2(string strength, string expected)
     {
         File.WriteAllBytes(output.File("start.png"), TinyPng.Solid(16, 1, 2, 3));

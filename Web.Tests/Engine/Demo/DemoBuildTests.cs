@@ -65,9 +65,7 @@ public sealed class DemoBuildTests(SmokeDemoBuild build) : IClassFixture<SmokeDe
         var clip = Directory.GetFiles(Path.Combine(build.Work, "world", "audio"), "*.wav").Order().First();
         var result = pipeline.Generate(new GenerationRequest
         {
-            Prompt = "a red circle",
-            Steps = 3,
-            Seed = 11,
+            Settings = pipeline.Defaults with { Prompt = "a red circle", Steps = 3, Seed = 11 },
             Audio = new AudioInput(AudioDecoder.DecodeFile(clip), Path.GetFileName(clip)),
             Pair = true,
         });

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Weights;
@@ -108,7 +109,18 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
 
     private ClapDiffusionPipeline Load() => ClapDiffusionPipeline.Load(new PipelineOptions(data.Model.Root));
 
-    private static GenerationRequest Request(params LoraInput[] loras) => new() { Prompt = "a red circle", Seed = 5, Steps = 3, Loras = loras };
+    // Each LoRA is named by its path, as the command line names it.
+    private static GenerationRequest Request(ClapDiffusionPipeline pipeline, params (string Path, double Scale)[] loras) => new()
+    {
+        Settings = pipeline.Defaults with
+        {
+            Prompt = "a red circle",
+            Seed = 5,
+            Steps = 3,
+            Loras = loras.Length == 0 ? null : loras.Select(l => new LoraChoice(l.Path, l.Scale)).ToList(),
+        },
+        LoraFiles = loras.DistinctBy(l => l.Path).ToDictionary(l => l.Path, l => l.Path),
+    };
 
     [Fact]
     public void Scale_zero_gives_exactly_the_image_without_it_and_every_weight_is_restored_after_a_lora_job()
@@ -116,10 +128,10 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
         var file = Peft("all.safetensors", "to_q", "proj_in", "conv_shortcut", "text");
         using var pipeline = Load();
 
-        var before = pipeline.Generate(Request()).Image.Pixels;
-        var zero = pipeline.Generate(Request(new LoraInput(file, 0)));
-        var applied = pipeline.Generate(Request(new LoraInput(file, 1)));
-        var after = pipeline.Generate(Request()).Image.Pixels;
+        var before = pipeline.Generate(Request(pipeline)).Image.Pixels;
+        var zero = pipeline.Generate(Request(pipeline, (file, 0)));
+        var applied = pipeline.Generate(Request(pipeline, (file, 1)));
+        var after = pipeline.Generate(Request(pipeline)).Image.Pixels;
 
         Assert.Equal(before, zero.Image.Pixels);
         Assert.NotEqual(before, applied.Image.Pixels);
@@ -129,7 +141,7 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
         Assert.Equal(ModelHash.OfFile(file), use.Hash);
         Assert.Contains("LoRA: \"all.safetensors:1\"", applied.Parameters.ToA1111());
         Assert.Contains("\"loras\":[{\"name\":\"all.safetensors\",\"scale\":1", applied.Parameters.ToJson());
-        Assert.Null(pipeline.Generate(Request()).Parameters.Loras);
+        Assert.Null(pipeline.Generate(Request(pipeline)).Parameters.Loras);
     }
 
     [Fact]
@@ -139,13 +151,13 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
         var kohya = Kohya("same.kohya.safetensors", "to_q", "proj_in", "conv_shortcut", "text");
         using var pipeline = Load();
 
-        var fromPeft = pipeline.Generate(Request(new LoraInput(peft, 0.8))).Image.Pixels;
-        var fromKohya = pipeline.Generate(Request(new LoraInput(kohya, 0.8))).Image.Pixels;
+        var fromPeft = pipeline.Generate(Request(pipeline, (peft, 0.8))).Image.Pixels;
+        var fromKohya = pipeline.Generate(Request(pipeline, (kohya, 0.8))).Image.Pixels;
 
         using (var file = LoraFile.Read(kohya))
             Assert.Equal("kohya", file.Format);
         Assert.Equal(fromPeft, fromKohya);
-        Assert.NotEqual(pipeline.Generate(Request()).Image.Pixels, fromPeft);
+        Assert.NotEqual(pipeline.Generate(Request(pipeline)).Image.Pixels, fromPeft);
     }
 
     [Theory]
@@ -157,8 +169,8 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
         var file = Kohya($"only-{target}.safetensors", target);
         using var pipeline = Load();
 
-        var baseline = pipeline.Generate(Request()).Image.Pixels;
-        var applied = pipeline.Generate(Request(new LoraInput(file))).Image.Pixels;
+        var baseline = pipeline.Generate(Request(pipeline)).Image.Pixels;
+        var applied = pipeline.Generate(Request(pipeline, (file, 1.0))).Image.Pixels;
 
         Assert.NotEqual(baseline, applied);
     }
@@ -206,12 +218,12 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
             ("lora_unet_" + ToQ.Replace('.', '_') + ".lora_down.weight", down), ("lora_unet_" + ToQ.Replace('.', '_') + ".lora_up.weight", up),
             ($"{stray}.lora_down.weight", down), ($"{stray}.lora_up.weight", up)]);
         using var pipeline = Load();
-        var baseline = pipeline.Generate(Request()).Image.Pixels;
+        var baseline = pipeline.Generate(Request(pipeline)).Image.Pixels;
 
-        var error = Assert.Throws<InputException>(() => pipeline.Generate(Request(new LoraInput(path))));
+        var error = Assert.Throws<InputException>(() => pipeline.Generate(Request(pipeline, (path, 1.0))));
 
         Assert.Contains(stray, error.Message);
-        Assert.Equal(baseline, pipeline.Generate(Request()).Image.Pixels);
+        Assert.Equal(baseline, pipeline.Generate(Request(pipeline)).Image.Pixels);
     }
 
     [Theory]
@@ -235,6 +247,6 @@ public sealed class LoraFilesTests : IClassFixture<LoraFilesTests.Data>
     [InlineData("/loras/a:b.safetensors:-1", "/loras/a:b.safetensors", -1.0)]
     public void The_command_line_form_is_file_then_an_optional_scale(string text, string path, double scale)
     {
-        Assert.Equal(new LoraInput(path, scale), LoraInput.Parse(text));
+        Assert.Equal(new LoraChoice(path, scale), LoraChoice.Parse(text));
     }
 }

@@ -1,4 +1,6 @@
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -31,7 +33,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     {
         using var pipeline = Load(models.Untrained);
 
-        var result = pipeline.Generate(new GenerationRequest { Prompt = "a photo of a cat" });
+        var result = pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a photo of a cat" } });
 
         Assert.Equal((16, 16), (result.Image.Width, result.Image.Height));
         Assert.Equal(4, result.Parameters.Steps);
@@ -45,11 +47,11 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     public void The_same_seed_gives_the_same_image_bit_for_bit()
     {
         using var pipeline = Load(models.Trained);
-        var request = new GenerationRequest { Prompt = "a red circle", Seed = 42, Width = 24, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") };
+        var request = new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a red circle", Seed = 42, Width = 24, Height = 24 }, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") };
 
         var first = pipeline.Generate(request);
         var second = pipeline.Generate(request);
-        var other = pipeline.Generate(request with { Seed = 43 });
+        var other = pipeline.Generate(request with { Settings = request.Settings with { Seed = 43 } });
 
         Assert.Equal((24, 24), (first.Image.Width, first.Image.Height));
         Assert.Equal(first.Image.Pixels, second.Image.Pixels);
@@ -61,7 +63,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     {
         using var pipeline = Load(models.Untrained);
 
-        var pair = pipeline.Generate(new GenerationRequest { Prompt = "a dog", Seed = 7, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") });
+        var pair = pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a dog", Seed = 7 }, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") });
 
         Assert.NotNull(pair.Baseline);
         Assert.Equal(pair.Baseline.Pixels, pair.Image.Pixels);
@@ -71,11 +73,11 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     public void A_pair_differs_only_by_the_audio()
     {
         using var pipeline = Load(models.Trained);
-        var request = new GenerationRequest { Prompt = "a dog", Seed = 7, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") };
+        var request = new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a dog", Seed = 7 }, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav") };
 
         var pair = pipeline.Generate(request);
         var textOnly = pipeline.Generate(request with { Audio = null, Pair = false });
-        var silencedAudio = pipeline.Generate(request with { Pair = false, AudioStrength = AudioStrength.Off });
+        var silencedAudio = pipeline.Generate(request with { Pair = false, Settings = request.Settings with { AudioStrength = 0 } });
 
         Assert.Equal(textOnly.Image.Pixels, pair.Baseline!.Pixels);
         Assert.Equal(textOnly.Image.Pixels, silencedAudio.Image.Pixels);
@@ -90,13 +92,42 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
         using var pipeline = Load(models.Trained);
         var steps = new List<StepProgress>();
 
-        pipeline.Generate(new GenerationRequest { Prompt = "a dog", Steps = 5, Seed = 1, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "c.wav") }, steps.Add);
+        var previews = new List<RgbImage>();
+
+        pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a dog", Steps = 5, Seed = 1 }, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "c.wav") }, step =>
+        {
+            steps.Add(step);
+            previews.Add(step.RenderPreview());
+        });
 
         Assert.Equal(10, steps.Count);
-        Assert.Equal(Enumerable.Range(1, 5).Concat(Enumerable.Range(1, 5)), steps.Select(s => s.Step));
-        Assert.Equal(["audio", "text-only"], steps.Select(s => s.Phase).Distinct());
-        Assert.All(steps, s => Assert.Equal((8, 8), (s.Preview.Width, s.Preview.Height)));
+        Assert.Equal(Enumerable.Range(1, 10), steps.Select(s => s.Step));
+        Assert.All(steps, s => Assert.Equal(10, s.TotalSteps));
+        Assert.Equal([ImageCondition.Audio, ImageCondition.TextOnly], steps.Select(s => s.Phase).Distinct());
+        Assert.All(previews, p => Assert.Equal((8, 8), (p.Width, p.Height)));
         Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second.Elapsed >= p.First.Elapsed));
+    }
+
+    [Fact]
+    public void A_generation_renders_only_the_previews_its_listener_asks_for()
+    {
+        using var pipeline = Load(models.Trained);
+        var request = new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a dog", Steps = 6, Seed = 1 }, Pair = true, Audio = new AudioInput(TinyPipelineFolder.Chord(), "c.wav") };
+
+        pipeline.Generate(request);
+        var withoutListener = pipeline.PreviewsRendered;
+        pipeline.Generate(request, _ => { });
+        var withSilentListener = pipeline.PreviewsRendered;
+        // A listener that wants a preview every third step gets four of the twelve.
+        pipeline.Generate(request, step =>
+        {
+            if (step.Step % 3 == 0)
+                step.RenderPreview();
+        });
+
+        Assert.Equal(0, withoutListener);
+        Assert.Equal(0, withSilentListener);
+        Assert.Equal(4, pipeline.PreviewsRendered);
     }
 
     [Fact]
@@ -106,7 +137,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
         using var cancel = new CancellationTokenSource();
         var seen = 0;
 
-        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Generate(new GenerationRequest { Prompt = "x", Steps = 20 }, step =>
+        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "x", Steps = 20 } }, step =>
         {
             seen = step.Step;
             if (step.Step == 3)
@@ -123,7 +154,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     {
         using var pipeline = Load(models.Trained);
         using var folder = new TempFolder("png-params");
-        var result = pipeline.Generate(new GenerationRequest { Prompt = prompt, NegativePrompt = "blurry", Seed = 9, Audio = new AudioInput(TinyPipelineFolder.Chord(), "clip, one.wav") });
+        var result = pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = prompt, NegativePrompt = "blurry", Seed = 9 }, Audio = new AudioInput(TinyPipelineFolder.Chord(), "clip, one.wav") });
 
         PngWriter.Save(folder.File("out.png"), result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts());
         var texts = PngReader.Read(folder.File("out.png")).Texts();
@@ -144,7 +175,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     {
         using var pipeline = Load(models.Untrained);
         var start = new Clap2Diffusion.Engine.Imaging.RgbImage(16, 16, Enumerable.Range(0, 16 * 16 * 3).Select(i => (byte)(i % 251)).ToArray());
-        var request = new GenerationRequest { Prompt = "x", Seed = 3, Steps = 10, InitImage = new InitImageInput(start, 0.3) };
+        var request = new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "x", Seed = 3, Steps = 10, Strength = 0.3 }, InitImage = start };
 
         var first = pipeline.Generate(request);
         var again = pipeline.Generate(request);
@@ -155,12 +186,16 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
 
     [Theory]
     [InlineData(15, null, "multiple of 2")]
-    [InlineData(null, 0, "steps")]
+    [InlineData(null, 0, "Steps")]
     public void Bad_requests_are_refused_with_a_message(int? width, int? steps, string expected)
     {
         using var pipeline = Load(models.Untrained);
+        var settings = pipeline.Defaults with { Prompt = "x" };
 
-        var error = Assert.Throws<InputException>(() => pipeline.Generate(new GenerationRequest { Prompt = "x", Width = width, Steps = steps }));
+        var error = Assert.Throws<InputException>(() => pipeline.Generate(new GenerationRequest
+        {
+            Settings = settings with { Width = width ?? settings.Width, Height = width ?? settings.Height, Steps = steps ?? settings.Steps },
+        }));
 
         Assert.Contains(expected, error.Message);
     }
@@ -171,7 +206,7 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
         using var folder = new TinyPipelineFolder(withAudio: false);
         using var pipeline = Load(folder);
 
-        var error = Assert.Throws<InputException>(() => pipeline.Generate(new GenerationRequest { Prompt = "x", Audio = new AudioInput(TinyPipelineFolder.Chord(), "a.wav") }));
+        var error = Assert.Throws<InputException>(() => pipeline.Generate(new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "x" }, Audio = new AudioInput(TinyPipelineFolder.Chord(), "a.wav") }));
 
         Assert.Contains("CLAP", error.Message);
     }
@@ -180,8 +215,8 @@ public sealed class ClapDiffusionPipelineTests : IClassFixture<ClapDiffusionPipe
     public void Fifty_denoising_steps_leave_no_tensor_behind()
     {
         using var pipeline = Load(models.Trained);
-        var request = new GenerationRequest { Prompt = "a dog", Seed = 5, Steps = 50, Audio = new AudioInput(TinyPipelineFolder.Chord(), "c.wav") };
-        pipeline.Generate(request with { Steps = 2 });
+        var request = new GenerationRequest { Settings = pipeline.Defaults with { Prompt = "a dog", Seed = 5, Steps = 50 }, Audio = new AudioInput(TinyPipelineFolder.Chord(), "c.wav") };
+        pipeline.Generate(request with { Settings = request.Settings with { Steps = 2 } });
 
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         pipeline.Generate(request, _ => { });

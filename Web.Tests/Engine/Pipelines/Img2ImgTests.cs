@@ -19,7 +19,7 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
 
         public RgbImage Input { get; }
 
-        public Demo() => Input = Pipeline.Generate(new GenerationRequest { Prompt = "a dog on grass under the sun", Seed = 21, Steps = 20 }).Image;
+        public Demo() => Input = Pipeline.Generate(new GenerationRequest { Settings = Pipeline.Defaults with { Prompt = "a dog on grass under the sun", Seed = 21, Steps = 20 } }).Image;
 
         public void Dispose() => Pipeline.Dispose();
     }
@@ -31,10 +31,8 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
 
     private GenerationResult Edit(double strength, Action<StepProgress>? onStep = null) => demo.Pipeline.Generate(new GenerationRequest
     {
-        Prompt = "a bell in the rain at night",
-        Seed = 5,
-        Steps = Steps,
-        InitImage = new InitImageInput(demo.Input, strength, "input.png"),
+        Settings = demo.Pipeline.Defaults with { Prompt = "a bell in the rain at night", Seed = 5, Steps = Steps, InitImage = "input.png", Strength = strength },
+        InitImage = demo.Input,
     }, onStep);
 
     [Fact]
@@ -82,7 +80,7 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
         {
             // The first step is the schedule's noisiest timestep, the one a text-to-image run starts from.
             var fromNoise = new List<StepProgress>();
-            demo.Pipeline.Generate(new GenerationRequest { Prompt = "a bell in the rain at night", Seed = 5, Steps = Steps }, fromNoise.Add);
+            demo.Pipeline.Generate(new GenerationRequest { Settings = demo.Pipeline.Defaults with { Prompt = "a bell in the rain at night", Seed = 5, Steps = Steps } }, fromNoise.Add);
             Assert.Equal(fromNoise[0].Timestep, steps[0].Timestep);
         }
     }
@@ -92,10 +90,8 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
     {
         var request = new GenerationRequest
         {
-            Prompt = "a bell in the rain at night",
-            Seed = 5,
-            Steps = Steps,
-            InitImage = new InitImageInput(demo.Input, 0.6),
+            Settings = demo.Pipeline.Defaults with { Prompt = "a bell in the rain at night", Seed = 5, Steps = Steps, Strength = 0.6 },
+            InitImage = demo.Input,
             Pair = true,
             Audio = new AudioInput(TinyPipelineFolder.Chord(), "chord.wav"),
         };

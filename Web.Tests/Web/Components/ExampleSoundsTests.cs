@@ -1,6 +1,7 @@
 using Bunit;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Client.Pages.Generate;
+using Clap2Diffusion.Engine.Composition;
 
 namespace Clap2Diffusion.Tests.Web.Components;
 
@@ -8,8 +9,8 @@ public sealed class ExampleSoundsTests : ComponentTest
 {
     private static readonly ExampleSound Bell = new("bell", "bell", "A bell rings", "/examples/bell.wav", "/media/b.wav",
     [
-        new SuggestedPrompt(PairRelation.Matching, "a red circle with bell"),
-        new SuggestedPrompt(PairRelation.Contradictory, "a red circle with barking"),
+        new SuggestedPrompt(PromptAudioRelation.Matching, "a red circle with bell"),
+        new SuggestedPrompt(PromptAudioRelation.Contradictory, "a red circle with barking"),
     ]);
 
     private static readonly AudioClip OwnClip = new(Guid.NewGuid(), "mine.wav", "/media/mine.wav", 2, 48_000, 1, 192_044);

@@ -1,6 +1,8 @@
 using Bunit;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Client.Pages.Gallery;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 
 namespace Clap2Diffusion.Tests.Web.Components;
 
@@ -9,7 +11,7 @@ public sealed class GalleryPageTests : ComponentTest
     private GalleryItem Item(string prompt, bool mine = false)
     {
         var job = FakeJobQueue.Job(Guid.NewGuid(), JobKind.Pair, JobState.Completed, new GenerationSettings { Prompt = prompt, Seed = 5 }, mine)
-            with { Images = new JobImages("/media/t.png", "/media/a.png"), Relation = PairRelation.Creative };
+            with { Images = new JobImages("/media/t.png", "/media/a.png"), Relation = PromptAudioRelation.Creative };
         return new GalleryItem(job, new RatingSummary(2, 0, 1, null, null, null));
     }
 

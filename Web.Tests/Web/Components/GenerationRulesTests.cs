@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Client.Pages.Generate;
+using Clap2Diffusion.Engine.Generation;
 
 namespace Clap2Diffusion.Tests.Web.Components;
 

@@ -1,6 +1,8 @@
 using Bunit;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Client.Pages.Generate;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -100,7 +102,7 @@ public sealed class StudioTests : ComponentTest
         {
             State = JobState.Completed,
             Images = new JobImages("/media/t.png", "/media/a.png"),
-            Relation = PairRelation.Complementary,
+            Relation = PromptAudioRelation.Complementary,
         };
         await Events.PublishAsync(new CompletedEvent(id, ["/media/t.png", "/media/a.png"], "complementary"));
         studio.WaitForAssertion(() => Assert.Equal("complementary", studio.Find("[data-testid=relation]").TextContent));

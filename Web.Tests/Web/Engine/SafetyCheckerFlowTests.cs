@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Server.Engine;
@@ -8,7 +9,6 @@ using Clap2Diffusion.Tests.Engine.Pipelines;
 using Clap2Diffusion.Tests.Engine.Safety;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
-using Clap2Diffusion.Client.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -140,7 +140,9 @@ public sealed class SafetyCheckerFlowTests : IDisposable
     private List<RgbImage> Previews(bool blur)
     {
         var engine = Options.Create(new EngineModelOptions { ModelFolder = model.Root, Device = "cpu" });
-        using var backend = new EngineGenerationBackend(engine, Options.Create(new SafetyOptions { BlurPreviews = blur }), new ActiveModels(engine),
+        var safety = Options.Create(new SafetyOptions { BlurPreviews = blur });
+        var pngs = new StepPreviews(safety);
+        using var backend = new EngineGenerationBackend(engine, safety, new ActiveModels(engine),
             new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()),
                 new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = model.Root }),
             NullLogger<EngineGenerationBackend>.Instance);
@@ -148,7 +150,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         var previews = new List<RgbImage>();
         backend.Run(new GenerationWork(Guid.NewGuid(), JobKind.TextOnly, settings, null), step =>
         {
-            var png = PngReader.Parse(step.RenderPreview!());
+            var png = PngReader.Parse(pngs.Png(step));
             previews.Add(new RgbImage(png.Width, png.Height, png.DecodeRgb8()));
         }, CancellationToken.None);
         return previews;

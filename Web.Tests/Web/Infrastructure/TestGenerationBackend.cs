@@ -2,6 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Server.Engine;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
@@ -47,11 +51,11 @@ public sealed class TestGenerationBackend : IGenerationBackend
     /// <summary>When set, the backend cannot start: describing itself fails with this message, as a missing or broken model does.</summary>
     public string? StartProblem { get; init; }
 
-    public BackendInfo Describe() => StartProblem is { } problem ? throw new InvalidOperationException(problem) : new(
-        "test model", "/models/test", new string('a', 64), AdapterHash(), Device, AudioAvailable, KnownWords, SafetyChecker,
+    public EngineInfo Describe() => StartProblem is { } problem ? throw new InvalidOperationException(problem) : new(
+        "test model", new string('a', 64), AdapterHash(), Device, AudioAvailable, KnownWords, SafetyChecker,
         ["ddim", "euler"],
         new GenerationSettings { Steps = 8, Width = 64, Height = 64, Scheduler = "ddim" },
-        new GenerationLimits(MaxSteps: 200, MinSide: 64, MaxSide: 1024, SideMultiple: 8, MaxPromptLength: 1000));
+        new GenerationLimits(MaxSteps: 150, MinSide: 64, MaxSide: 1024, SideMultiple: 8, MaxPromptLength: 1000));
 
     private string AdapterHash()
     {
@@ -64,7 +68,7 @@ public sealed class TestGenerationBackend : IGenerationBackend
     public TimeSpan Estimate(GenerationSettings settings, JobKind kind) =>
         StepDelay * settings.Steps * (kind == JobKind.Pair ? 2 : 1) + TimeSpan.FromMilliseconds(10);
 
-    public GenerationOutcome Run(GenerationWork work, Action<GenerationStep> onStep, CancellationToken cancellationToken)
+    public GenerationOutcome Run(GenerationWork work, Action<StepProgress> onStep, CancellationToken cancellationToken)
     {
         var now = Interlocked.Increment(ref _concurrent);
         MaxConcurrent = Math.Max(MaxConcurrent, now);
@@ -90,7 +94,8 @@ public sealed class TestGenerationBackend : IGenerationBackend
                 cancellationToken.ThrowIfCancellationRequested();
                 Thread.Sleep(StepDelay);
                 var shade = (byte)(step * 255 / total);
-                onStep(new GenerationStep(step, total, 1000 - step * 1000 / total, clock.Elapsed, () => TinyPng.Solid(8, shade, 0, 0)));
+                var phase = work.Kind == JobKind.Pair && step <= total / 2 ? ImageCondition.Audio : ImageCondition.TextOnly;
+                onStep(new StepProgress(phase, step, total, 1000 - step * 1000 / total, clock.Elapsed, () => Solid(8, shade)));
             }
 
             var seed = work.Seed;
@@ -99,7 +104,7 @@ public sealed class TestGenerationBackend : IGenerationBackend
                 TinyPng.Solid(16, (byte)(seed % 251), 10, 10, parameters),
                 work.Kind == JobKind.Pair ? TinyPng.Solid(16, (byte)(seed % 251), 200, 10, parameters + ", audio") : null,
                 seed,
-                work.Kind == JobKind.Pair ? PairRelation.Matching : null,
+                work.Kind == JobKind.Pair ? PromptAudioRelation.Matching : null,
                 [new StageTiming("denoise", clock.Elapsed.TotalMilliseconds)]);
         }
         finally
@@ -107,4 +112,7 @@ public sealed class TestGenerationBackend : IGenerationBackend
             Interlocked.Decrement(ref _concurrent);
         }
     }
+
+    private static RgbImage Solid(int side, byte red) =>
+        new(side, side, Enumerable.Range(0, side * side * 3).Select(i => i % 3 == 0 ? red : (byte)0).ToArray());
 }

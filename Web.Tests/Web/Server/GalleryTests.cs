@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Gallery;
 using Clap2Diffusion.Server.Jobs;
@@ -27,7 +29,7 @@ public sealed class GalleryTests : IAsyncLifetime
         {
             for (var i = 0; i < 3000; i++)
                 db.Jobs.Add(FinishedJob(i % 3 == 0 ? "gallery-me" : "gallery-other", i % 2 == 0 ? $"red fox {i}" : $"blue whale {i}",
-                    i % 4 == 0 ? PairRelation.Creative : PairRelation.Matching));
+                    i % 4 == 0 ? PromptAudioRelation.Creative : PromptAudioRelation.Matching));
             return await db.SaveChangesAsync();
         });
         var gallery = _factory.Get<IGalleryStore>();
@@ -40,7 +42,7 @@ public sealed class GalleryTests : IAsyncLifetime
         var foxes = await gallery.QueryAsync(new GalleryQuery(Text: "FOX 12"), "gallery-me", 0, 50);
         Assert.All(foxes.Items, item => Assert.Matches("^red fox [0-9]*12[0-9]*$", item.Job.Settings.Prompt));
         Assert.Equal(94, foxes.Total);
-        var mineCreative = await gallery.QueryAsync(new GalleryQuery(Relation: PairRelation.Creative, MineOnly: true, Sort: GallerySort.Oldest),
+        var mineCreative = await gallery.QueryAsync(new GalleryQuery(Relation: PromptAudioRelation.Creative, MineOnly: true, Sort: GallerySort.Oldest),
             "gallery-me", 0, 5);
         Assert.Equal(250, mineCreative.Total);
         Assert.All(mineCreative.Items, item => Assert.True(item.Job.IsMine));
@@ -156,7 +158,7 @@ public sealed class GalleryTests : IAsyncLifetime
         Assert.False(File.Exists(partial) || File.Exists(orphan));
     }
 
-    private static JobEntity FinishedJob(string owner, string prompt, PairRelation relation) => new()
+    private static JobEntity FinishedJob(string owner, string prompt, PromptAudioRelation relation) => new()
     {
         Id = Guid.NewGuid(),
         OwnerId = owner,

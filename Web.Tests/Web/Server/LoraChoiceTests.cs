@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Client.Pages.Generate;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting.Internal;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Clap2Diffusion.LoadTest;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,34 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*.wav", SearchOption.AllDirectories));
         Assert.Equal(0.5, first.GetProperty("durationSeconds").GetDouble(), 3);
         Assert.Equal(48_000, first.GetProperty("sampleRate").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_6_kHz_16_bit_wav_is_accepted_as_the_engine_reads_it()
+    {
+        // Telephone-grade recordings are 6 to 8 kHz; the engine decodes them (and resamples for CLAP), so uploads must too.
+        var clip = await ClipAsync(_factory.ClientFor("uploader-6k"), ToneWav.Make(0.5, rate: 6_000), "phone.wav");
+
+        Assert.Equal(6_000, clip.GetProperty("sampleRate").GetInt32());
+        Assert.Equal(0.5, clip.GetProperty("durationSeconds").GetDouble(), 3);
+        var stored = Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*.wav", SearchOption.AllDirectories));
+        var decoded = Clap2Diffusion.Engine.Audio.AudioDecoder.DecodeFile(stored);
+        Assert.Equal((6_000, 3_000), (decoded.SampleRate, decoded.Samples.Length));
+    }
+
+    [Fact]
+    public async Task A_stereo_wav_is_stored_as_the_mono_clip_the_decoder_made()
+    {
+        var stereo = Clap2Diffusion.Engine.Audio.WavWriter.Encode(Enumerable.Range(0, 9_600).Select(i => (float)Math.Sin(i / 10.0) * 0.25f).ToArray(),
+            48_000, channels: 2);
+
+        var clip = await ClipAsync(_factory.ClientFor("uploader-stereo"), stereo, "stereo.wav");
+
+        Assert.Equal(2, clip.GetProperty("channels").GetInt32());
+        Assert.Equal(0.1, clip.GetProperty("durationSeconds").GetDouble(), 3);
+        var stored = Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*.wav", SearchOption.AllDirectories));
+        var header = Clap2Diffusion.Engine.Audio.AudioDecoder.DecodeFile(stored).Source;
+        Assert.Equal((1, 16), (header.Channels, header.BitsPerSample));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Study.Statistics;
 
@@ -15,24 +16,24 @@ public sealed class StudyResultsTests
     private static readonly Guid P2 = Guid.Parse("00000000-0000-0000-0000-000000000002");
     private static readonly Guid P3 = Guid.Parse("00000000-0000-0000-0000-000000000003");
 
-    private static StudyVoteRow Vote(Guid participant, int order, PairRelation? relation, bool targetOnLeft, StudyChoice choice, bool check = false) =>
+    private static StudyVoteRow Vote(Guid participant, int order, PromptAudioRelation? relation, bool targetOnLeft, StudyChoice choice, bool check = false) =>
         new(participant, order, Guid.NewGuid(), check, check ? null : relation, $"prompt {order}", targetOnLeft, choice,
             DateTime.UnixEpoch, DateTime.UnixEpoch, DateTime.UnixEpoch.AddSeconds(order));
 
     private static readonly List<StudyVoteRow> Votes =
     [
-        Vote(P1, 1, PairRelation.Matching, true, StudyChoice.Left),
-        Vote(P1, 2, PairRelation.Matching, false, StudyChoice.Right),
-        Vote(P1, 3, PairRelation.Creative, true, StudyChoice.Left),
-        Vote(P1, 4, PairRelation.Creative, false, StudyChoice.Tie),
+        Vote(P1, 1, PromptAudioRelation.Matching, true, StudyChoice.Left),
+        Vote(P1, 2, PromptAudioRelation.Matching, false, StudyChoice.Right),
+        Vote(P1, 3, PromptAudioRelation.Creative, true, StudyChoice.Left),
+        Vote(P1, 4, PromptAudioRelation.Creative, false, StudyChoice.Tie),
         Vote(P1, 5, null, true, StudyChoice.Left, check: true),
-        Vote(P2, 1, PairRelation.Matching, true, StudyChoice.Left),
-        Vote(P2, 2, PairRelation.Matching, false, StudyChoice.Right),
-        Vote(P2, 3, PairRelation.Contradictory, true, StudyChoice.Right),
-        Vote(P2, 4, PairRelation.Contradictory, false, StudyChoice.BothBad),
+        Vote(P2, 1, PromptAudioRelation.Matching, true, StudyChoice.Left),
+        Vote(P2, 2, PromptAudioRelation.Matching, false, StudyChoice.Right),
+        Vote(P2, 3, PromptAudioRelation.Contradictory, true, StudyChoice.Right),
+        Vote(P2, 4, PromptAudioRelation.Contradictory, false, StudyChoice.BothBad),
         Vote(P2, 5, null, false, StudyChoice.Left, check: true),
-        Vote(P3, 1, PairRelation.Creative, true, StudyChoice.Left),
-        Vote(P3, 2, PairRelation.Matching, true, StudyChoice.Left),
+        Vote(P3, 1, PromptAudioRelation.Creative, true, StudyChoice.Left),
+        Vote(P3, 2, PromptAudioRelation.Matching, true, StudyChoice.Left),
     ];
 
     [Fact]
@@ -69,9 +70,9 @@ public sealed class StudyResultsTests
     {
         var r = StudyResultsCalculator.Compute(Guid.Empty, Votes, excludeFailedAttention: false, StudyConduct.None);
 
-        Assert.Equal([(PairRelation.Matching, 5, 5), (PairRelation.Creative, 3, 2), (PairRelation.Contradictory, 2, 0)],
+        Assert.Equal([(PromptAudioRelation.Matching, 5, 5), (PromptAudioRelation.Creative, 3, 2), (PromptAudioRelation.Contradictory, 2, 0)],
             r.ByRelation.Select(x => (x.Relation!.Value, x.Ratings, x.Improved)));
-        var creative = r.ByRelation.Single(x => x.Relation == PairRelation.Creative);
+        var creative = r.ByRelation.Single(x => x.Relation == PromptAudioRelation.Creative);
         Assert.Equal(0.20765960080204782, creative.Wilson.Low, 9);
         Assert.Equal(0.9385080552796038, creative.Wilson.High, 9);
         // Left 5, right 3 among left/right answers: 2 P(X >= 5 | 8, 0.5) = 2 (56 + 28 + 8 + 1) / 256.
@@ -125,7 +126,7 @@ public sealed class StudyResultsTests
     [Fact]
     public void The_export_has_one_row_per_vote_with_the_sides_and_neutralised_formulas()
     {
-        var votes = Votes.Take(5).Append(Vote(P3, 1, PairRelation.Matching, false, StudyChoice.Right) with { Prompt = "=HYPERLINK(\"x\"), \"quoted\"" })
+        var votes = Votes.Take(5).Append(Vote(P3, 1, PromptAudioRelation.Matching, false, StudyChoice.Right) with { Prompt = "=HYPERLINK(\"x\"), \"quoted\"" })
             .ToList();
 
         var conduct = new StudyConduct(StudyAccess.Panel, 2, 3, 1);

@@ -1,25 +1,35 @@
-namespace Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Engine.Models.Adapters;
+
+namespace Clap2Diffusion.Engine.Generation;
 
 /// <summary>
-/// Everything one generation is asked to do. The studio and the HTTP API speak this record and the job row
-/// stores it, so a job repeats exactly from its stored copy (the seed included, see <see cref="Seed"/>). The
-/// engine does not know it: the server's generation backend maps it to the engine's own request.
+/// Everything one generation is asked to do: the engine's request carries it (<c>GenerationRequest.Settings</c>),
+/// the studio and the HTTP API speak it, and the job row stores it as JSON, so a job repeats exactly from its stored
+/// copy (the seed included, see <see cref="Seed"/>). What may be asked is <see cref="GenerationLimits"/>; a model's
+/// own defaults are <c>ClapDiffusionPipeline.Defaults</c>, an instance of this record.
 /// </summary>
 public sealed record GenerationSettings
 {
+    /// <summary>The defaults of a model folder that names none (<c>clap2diffusion.json</c> may name its own).</summary>
+    public const int DefaultSteps = 25;
+    public const string DefaultScheduler = "ddim";
+    public const double DefaultTextGuidance = 7.5;
+    public const double DefaultAudioGuidance = 3.0;
+
     public string Prompt { get; init; } = "";
 
     public string NegativePrompt { get; init; } = "";
 
-    public int Steps { get; init; } = 25;
+    public int Steps { get; init; } = DefaultSteps;
 
-    public string Scheduler { get; init; } = "ddim";
+    /// <summary>A <c>SchedulerFactory</c> name.</summary>
+    public string Scheduler { get; init; } = DefaultScheduler;
 
-    /// <summary>Classifier-free guidance scale for the text condition.</summary>
-    public double TextGuidance { get; init; } = 7.5;
+    /// <summary>Classifier-free guidance scale for the text condition (s_text).</summary>
+    public double TextGuidance { get; init; } = DefaultTextGuidance;
 
-    /// <summary>Guidance scale for the audio condition (dual guidance); ignored by text-only jobs.</summary>
-    public double AudioGuidance { get; init; } = 3.0;
+    /// <summary>Guidance scale for the audio condition (dual guidance, s_audio); ignored by text-only jobs.</summary>
+    public double AudioGuidance { get; init; } = DefaultAudioGuidance;
 
     /// <summary>Overall weight of the audio adapters (0 switches them off).</summary>
     public double AudioStrength { get; init; } = 1.0;
@@ -52,6 +62,10 @@ public sealed record GenerationSettings
     /// <summary>How far an edit may move from <see cref="InitImage"/>, in (0, 1]: near 0 keeps it, 1 redraws it. Unused without one.</summary>
     public double Strength { get; init; } = EditStrength.Default;
 
+    /// <summary>The adapters' strengths as the UNet applies them: the global weight times each level's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public AudioStrength Strengths => new(AudioStrength, AudioLevels.Down, AudioLevels.Mid, AudioLevels.Up);
+
     /// <summary>Where the image an edit started from is served; null for a new image.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? InitImageUrl => InitImage is null ? null : $"/media/{InitImage}.png";
@@ -72,7 +86,20 @@ public static class EditStrength
 /// <summary>A LoRA file from the server's library and the scale to apply it at (1 = as trained, 0 = not at all).</summary>
 public sealed record LoraChoice(string Name, double Scale = 1.0)
 {
+    /// <summary>Community LoRAs are used between about -2 and 2; far beyond that the image is noise.</summary>
     public const double MaxScale = 10.0;
+
+    /// <summary>
+    /// <c>NAME</c> or <c>NAME:SCALE</c>, as the command line and the HTTP API write it. The scale is what follows the
+    /// last colon when it reads as a number, so names and paths with colons still work.
+    /// </summary>
+    public static LoraChoice Parse(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && double.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale))
+            return new LoraChoice(text[..colon], scale);
+        return new LoraChoice(text);
+    }
 }
 
 /// <summary>Weights of the audio adapters at the UNet's down, middle and up levels.</summary>

@@ -4,15 +4,13 @@ using Clap2Diffusion.Engine.Audio;
 namespace Clap2Diffusion.Server.Uploads;
 
 /// <summary>
-/// Checks uploads with the engine's own decoder, by content: WAV, FLAC, MP3 and Ogg Vorbis natively, other formats
-/// through ffmpeg when the server has it. A clip that is not 16-bit PCM WAV is stored as one (mono, its own sample
-/// rate), so the studio, the gallery and the engine all read one format. Truncated files are refused rather than
-/// silently shortened.
+/// Decodes an upload once, by content, with the engine's managed decoders (WAV, FLAC, MP3 and Ogg Vorbis; other
+/// formats through ffmpeg when the server has it), and stores what it decoded: a mono 16-bit PCM WAV at the clip's
+/// own rate. So the studio, the gallery and the engine (in this process or another) read one format, and the facts
+/// recorded with the upload are the decoder's. Truncated files are refused rather than silently shortened.
 /// </summary>
-public sealed class EngineAudioValidator : IAudioValidator
+public sealed class AudioUploadDecoder : IAudioValidator
 {
-    private readonly RiffWaveValidator wave = new();
-
     public AudioFacts Inspect(ReadOnlySpan<byte> content, double maxSeconds)
     {
         AudioClip clip;
@@ -27,11 +25,10 @@ public sealed class EngineAudioValidator : IAudioValidator
         }
         if (clip.Source.Truncated)
             throw new UploadRejectedException("The audio file is truncated: it ends before the length its header announces. Upload the complete file.");
+        if (clip.Samples.Length == 0)
+            throw new UploadRejectedException("The audio file holds no samples.");
         if (clip.Duration.TotalSeconds > maxSeconds)
             throw new UploadRejectedException($"The clip lasts {clip.Duration.TotalSeconds:0.#} s; at most {maxSeconds:0.#} s are accepted.");
-        if (clip.Source is { Container: AudioContainer.Wav, Codec: "pcm_s16" } && content.Length > 4 && content[..4].SequenceEqual("RIFF"u8))
-            return wave.Inspect(content, maxSeconds);
-        var stored = WavWriter.Encode(clip.Samples, clip.SampleRate);
-        return new AudioFacts("wav", clip.Duration.TotalSeconds, clip.SampleRate, 1) { Stored = stored };
+        return new AudioFacts("wav", clip.Duration.TotalSeconds, clip.SampleRate, clip.Source.Channels, WavWriter.Encode(clip.Samples, clip.SampleRate));
     }
 }
