@@ -22,8 +22,11 @@ public sealed record AudioLimits
 
     public int MaxChannels { get; init; } = 32;
 
-    /// <summary>Wall-clock limit for one ffmpeg run.</summary>
-    public TimeSpan FfmpegTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Wall-clock limit for one ffmpeg run. Ten minutes of any audio codec decode in a few seconds on one thread; a
+    /// file that takes longer is made to.
+    /// </summary>
+    public TimeSpan FfmpegTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The most sample frames a clip at <paramref name="sampleRate"/> may hold.</summary>
     public long MaxFrames(int sampleRate) => (long)Math.Ceiling(MaxDuration.TotalSeconds * sampleRate);

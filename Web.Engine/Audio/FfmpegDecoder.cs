@@ -5,12 +5,18 @@ namespace Clap2Diffusion.Engine.Audio;
 
 /// <summary>
 /// Decodes what the managed decoders do not (Opus, AAC, M4A, WebM/Matroska, AIFF ...) with the external
-/// ffmpeg program: no shell, arguments as a list, input restricted to the local file protocol, the first audio
-/// stream written as float32 WAV to stdout. The run is killed when it exceeds the time limit or the decoded
-/// audio exceeds the duration limit.
+/// ffmpeg program: no shell, arguments as a list, input restricted to the local file protocol and to the audio
+/// demuxers in <see cref="AllowedDemuxers"/>, one thread, the first audio stream written as float32 WAV to stdout.
+/// The run is killed when it exceeds the time limit or the decoded audio exceeds the duration limit.
 /// </summary>
 internal static class FfmpegDecoder
 {
+    /// <summary>
+    /// The containers ffmpeg may open, by demuxer name. Left out on purpose: playlists (hls, m3u), concat and
+    /// image sequences, which read other files or URLs, and every video-only or network format.
+    /// </summary>
+    public const string AllowedDemuxers = "wav,w64,aiff,caf,au,flac,mp3,ogg,matroska,mov,aac,amr,ac3,eac3,wv,ape,tta,dsf";
+
     private const int PrefixBytes = 64 * 1024;
     private const int StderrChars = 4000;
 
@@ -40,7 +46,8 @@ internal static class FfmpegDecoder
             RedirectStandardError = true,
             CreateNoWindow = true,
         };
-        foreach (var argument in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file",
+        foreach (var argument in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1",
+                     "-protocol_whitelist", "file", "-format_whitelist", AllowedDemuxers,
                      "-i", "file:" + Path.GetFullPath(inputPath), "-map", "0:a:0", "-vn", "-sn", "-dn",
                      "-c:a", "pcm_f32le", "-f", "wav", "pipe:1"])
             start.ArgumentList.Add(argument);

@@ -6,7 +6,7 @@ namespace Clap2Diffusion.Server.Api;
 
 /// <summary>
 /// The multipart form of <c>POST /api/jobs</c>. Every field but <c>prompt</c> is optional and defaults to the
-/// engine's defaults. Send a clip as <c>audio</c> (16-bit PCM WAV), or the id of an earlier upload as
+/// engine's defaults. Send a clip as <c>audio</c> (any format an upload takes), or the id of an earlier upload as
 /// <c>audioUploadId</c>, to make a pair; send neither for a text-only image. Send a picture (PNG or JPEG) as
 /// <c>initImage</c> to edit it instead of drawing from noise, at <c>strength</c> in (0, 1] (default 0.6); it is
 /// scaled to cover the output size and centre-cropped, and both images of a pair are edits of it.

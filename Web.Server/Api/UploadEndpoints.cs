@@ -13,7 +13,7 @@ public static class UploadEndpoints
     {
         api.MapPost("/uploads", UploadAsync)
             .WithName("UploadAudio")
-            .WithSummary("Upload a clip (multipart field 'audio', 16-bit PCM WAV); returns its id for later jobs.")
+            .WithSummary("Upload a clip (multipart field 'audio': WAV, FLAC, MP3, Ogg, or another format ffmpeg reads); returns its id for later jobs.")
             .Accepts<UploadForm>("multipart/form-data")
             .Produces<AudioClip>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -33,7 +33,8 @@ public sealed class ExampleLibrary
         _engine = engine;
         _uploads = uploads;
         _demo = new Lazy<Loaded>(LoadDemo);
-        _folder = new Lazy<Loaded>(() => LoadFolder(options.Value.ExamplesFolder, validator, storage.Value.MaxAudioSeconds, logger));
+        _folder = new Lazy<Loaded>(() => LoadFolder(options.Value.ExamplesFolder, validator,
+            new AudioUploadLimits(storage.Value.MaxAudioSeconds, storage.Value.MaxAudioBytes), logger));
     }
 
     private sealed record Loaded(ExampleSet Set, IReadOnlyDictionary<string, byte[]> Bytes);
@@ -84,7 +85,7 @@ public sealed class ExampleLibrary
         return new Loaded(new ExampleSet(true, sounds), bytes);
     }
 
-    private static Loaded LoadFolder(string? folder, IAudioValidator validator, double maxSeconds, ILogger logger)
+    private static Loaded LoadFolder(string? folder, IAudioValidator validator, AudioUploadLimits limits, ILogger logger)
     {
         var sounds = new List<ExampleSound>();
         var bytes = new Dictionary<string, byte[]>();
@@ -105,7 +106,7 @@ public sealed class ExampleLibrary
             try
             {
                 var content = File.ReadAllBytes(file);
-                wav = validator.Inspect(content, maxSeconds).Stored;
+                wav = validator.Inspect(content, limits).Stored;
             }
             catch (UploadRejectedException error)
             {

@@ -15,6 +15,13 @@ public sealed class StorageOptions
     [Range(1024, 1L << 31)]
     public long MaxAudioBytes { get; set; } = 10_000_000;
 
+    /// <summary>
+    /// How many uploads are decoded at once; the rest wait (and give up when their client goes). Decoding a minute of
+    /// audio takes a core for up to a second and tens of megabytes, so a burst of uploads must not take the machine.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxConcurrentDecodes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Longest audio upload, in seconds.</summary>
     [Range(1, 3600)]
     public double MaxAudioSeconds { get; set; } = 60;

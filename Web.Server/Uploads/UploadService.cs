@@ -7,10 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Uploads;
 
-/// <summary>Validates a clip by content and size, stores it once, and records it as the uploader's.</summary>
+/// <summary>
+/// Validates a clip by content and size, stores it once, and records it as the uploader's. Decoding runs off the
+/// request thread, at most <c>Storage:MaxConcurrentDecodes</c> at a time, and stops when the client goes away.
+/// </summary>
 public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, ContentStore content, IAudioValidator validator,
-    IOptions<StorageOptions> options, ILogger<UploadService> logger)
+    IOptions<StorageOptions> options, ILogger<UploadService> logger) : IDisposable
 {
+    private readonly SemaphoreSlim _decodes = new(options.Value.MaxConcurrentDecodes);
+
     public long MaxBytes => options.Value.MaxAudioBytes;
 
     public static AudioClip ToClip(UploadEntity upload) =>
@@ -36,13 +41,29 @@ public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, C
     public UploadRejectedException TooLarge() =>
         new($"The file is larger than the {MaxBytes / 1e6:0.#} MB this server accepts for a clip.", StatusCodes.Status413PayloadTooLarge);
 
+    private async Task<AudioFacts> DecodeAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        var limits = new AudioUploadLimits(options.Value.MaxAudioSeconds, options.Value.MaxAudioBytes);
+        await _decodes.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => validator.Inspect(bytes, limits, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _decodes.Release();
+        }
+    }
+
+    public void Dispose() => _decodes.Dispose();
+
     public async Task<AudioClip> SaveAsync(string ownerId, byte[] bytes, string? fileName, CancellationToken cancellationToken)
     {
         if (bytes.Length == 0)
             throw new UploadRejectedException("The file is empty.");
         if (bytes.LongLength > MaxBytes)
             throw TooLarge();
-        var facts = validator.Inspect(bytes, options.Value.MaxAudioSeconds);
+        var facts = await DecodeAsync(bytes, cancellationToken);
         bytes = facts.Stored;
         if (await content.QuotaProblemAsync(bytes.LongLength, cancellationToken) is { } full)
             throw new UploadRejectedException(full, StatusCodes.Status507InsufficientStorage);

@@ -79,6 +79,21 @@ public sealed class AudioDecoderBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void Ffmpeg_opens_only_audio_containers_so_a_playlist_reads_no_other_file()
+    {
+        // An HLS playlist naming an MPEG-TS segment beside it: with automatic detection ffmpeg follows it and decodes that
+        // file (and could be sent to any file it can read). The server's decoder may open audio containers only.
+        var segment = folder.File("secret.ts");
+        Ffmpeg(["-i", Tone("secret.wav"), "-c:a", "aac", "-f", "mpegts", segment]);
+        var playlist = folder.File("playlist.m3u8");
+        File.WriteAllText(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:1,\n{segment}\n#EXT-X-ENDLIST\n");
+
+        var error = Assert.Throws<AudioFormatException>(() => AudioDecoder.DecodeFile(playlist));
+
+        Assert.Contains("ffmpeg", error.Message);
+    }
+
+    [Fact]
     public void An_ffmpeg_that_cannot_be_started_is_an_input_error()
     {
         var opus = folder.File("clip.opus");

@@ -24,11 +24,25 @@ public sealed class JobProgressPanelTests : ComponentTest
         Assert.Empty(view.FindAll("[data-testid=skip]"));
     }
 
+    [Theory]
+    [InlineData("audio", "Running: step 3 of 10 (the image with the sound), about 7 s left (3 s so far).")]
+    [InlineData("text-only", "Running: step 8 of 10 (the text-only image), about 2 s left (8 s so far).")]
+    public void A_running_pair_says_which_image_it_draws(string phase, string text)
+    {
+        var job = Job(JobState.Running, mine: true) with { Kind = JobKind.Pair };
+        var step = phase == "audio" ? 3 : 8;
+        var progress = new ProgressEvent(job.Id, step, 10, 500, step * 1_000, (10 - step) * 1_000, null, phase);
+
+        var view = Render<JobProgressPanel>(p => p.Add(c => c.Job, job).Add(c => c.Progress, progress));
+
+        Assert.Equal(text, view.Find("[data-testid=job-state]").TextContent);
+    }
+
     [Fact]
     public void A_running_job_shows_step_eta_and_preview_and_only_its_owner_may_skip()
     {
         var skipped = false;
-        var job = Job(JobState.Running, mine: true);
+        var job = Job(JobState.Running, mine: true) with { Kind = JobKind.TextOnly };
         var progress = new ProgressEvent(job.Id, 5, 10, 500, 5_000, 5_000, "/previews/x/5.png");
         var view = Render<JobProgressPanel>(p => p.Add(c => c.Job, job).Add(c => c.Progress, progress).Add(c => c.OnSkip, () => skipped = true));
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Clap2Diffusion.LoadTest;
+using Clap2Diffusion.Tests.Engine.Audio;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -87,6 +88,30 @@ public sealed class UploadTests : IAsyncLifetime
         var stored = Assert.Single(Directory.EnumerateFiles(Path.Combine(_data.Path, "content"), "*.wav", SearchOption.AllDirectories));
         var header = Clap2Diffusion.Engine.Audio.AudioDecoder.DecodeFile(stored).Source;
         Assert.Equal((1, 16), (header.Channels, header.BitsPerSample));
+    }
+
+    [Fact]
+    public async Task A_small_flac_of_384_khz_silence_is_stored_at_48_khz_and_held_to_the_size_limit()
+    {
+        var flac = Path.Combine(_data.Path, "silence-384k.flac");
+        // No dither, so the silence is exact and FLAC packs 59 s of it into a few tens of kilobytes.
+        ExternalAudioTools.Sox("-D", "-n", "-r", "384000", "-c", "1", "-b", "16", flac, "trim", "0", "59");
+        var bytes = await File.ReadAllBytesAsync(flac);
+        Assert.InRange(bytes.Length, 1, 100_000);
+
+        await using var roomy = await new StudioFactory(Path.Combine(_data.Path, "roomy"), new TestGenerationBackend(),
+            new Dictionary<string, string?> { ["Storage:MaxAudioSeconds"] = "60", ["Storage:MaxAudioBytes"] = "6000000" }).ReadyAsync();
+        var clip = await ClipAsync(roomy.ClientFor("uploader-384k"), bytes, "silence.flac");
+        Assert.Equal(48_000, clip.GetProperty("sampleRate").GetInt32());
+        var stored = Assert.Single(Directory.EnumerateFiles(Path.Combine(roomy.DataFolder, "content"), "*.wav", SearchOption.AllDirectories));
+        Assert.Equal(44 + 59 * 48_000 * 2, new FileInfo(stored).Length);
+
+        await using var tight = await new StudioFactory(Path.Combine(_data.Path, "tight"), new TestGenerationBackend(),
+            new Dictionary<string, string?> { ["Storage:MaxAudioSeconds"] = "60", ["Storage:MaxAudioBytes"] = "1000000" }).ReadyAsync();
+        using var refused = await UploadAsync(tight.ClientFor("uploader-384k"), bytes, "silence.flac");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains("Decoded, this clip would take 5.66 MB", (await refused.ProblemAsync()).GetProperty("detail").GetString());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(tight.DataFolder, "content"), "*", SearchOption.AllDirectories));
     }
 
     [Theory]
