@@ -17,7 +17,10 @@ namespace Clap2Diffusion.Engine.Training;
 /// <summary>A step of a training run, for progress bars and the admin page.</summary>
 public sealed record TrainingProgress(string Phase, long Step, long TotalSteps, double Loss, TimeSpan Elapsed);
 
-/// <summary>How a run ended: completed, stopped by cancellation, or paused to let waiting generation jobs run.</summary>
+/// <summary>
+/// How a run ended: completed, stopped by cancellation, or paused to let waiting generation jobs run.
+/// <paramref name="FrozenUnchanged"/>: the frozen networks' weights hash the same at the end as at the start.
+/// </summary>
 public sealed record TrainingOutcome(string RunFolder, long Step, long TotalSteps, string AdaptersFolder, bool Completed, bool Yielded,
     DatasetReport Report, bool FrozenUnchanged);
 
@@ -171,7 +174,7 @@ public sealed partial class AdapterTrainer : IDisposable
         var total = settings.EffectiveSteps;
         var schedule = new LearningRateSchedule(settings.EffectiveLearningRate, settings.WarmupSteps, total, settings.LearningRateDecay);
         var clock = Stopwatch.StartNew();
-        var frozenBefore = components.FrozenFingerprint();
+        var frozen = new FrozenWeightsCheck(components);
         adapters.train();
 
         var nonFinite = new NonFiniteGuard(Path.Combine(settings.Output, NonFiniteGuard.LogFile), settings.MaxNonFiniteSteps);
@@ -182,7 +185,7 @@ public sealed partial class AdapterTrainer : IDisposable
                 SaveCheckpoint(store, optimizer, step);
                 var stoppedFolder = ExportAdapters(step);
                 return new TrainingOutcome(settings.Output, step, total, stoppedFolder, false, !cancellation.IsCancellationRequested, report,
-                    CheckFrozen(frozenBefore));
+                    frozen.Unchanged());
             }
             var started = clock.Elapsed;
             step++;
@@ -224,16 +227,7 @@ public sealed partial class AdapterTrainer : IDisposable
                 }
         }
         SaveCheckpoint(store, optimizer, step);
-        return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, CheckFrozen(frozenBefore));
-    }
-
-    // Frozen means frozen: every weight of the base model and CLAP must be bit-identical after training.
-    private bool CheckFrozen(string before)
-    {
-        var unchanged = components.FrozenFingerprint() == before;
-        if (!unchanged)
-            throw new InvalidOperationException("a frozen network's weights changed during training");
-        return unchanged;
+        return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, frozen.Unchanged());
     }
 
     private List<(string Name, TorchSharp.Modules.Parameter Parameter)> SelectTrainable()
