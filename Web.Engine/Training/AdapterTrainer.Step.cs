@@ -112,9 +112,7 @@ public sealed partial class AdapterTrainer
             Projections = adapters.Projections,
         };
         var prediction = components.UNet.forward(noisy, timesteps.to(target.Device), context, hooks).to(ScalarType.Float32);
-        var goal = components.SchedulerConfig.PredictionType == "v_prediction"
-            ? ((Schedulers.DDIMScheduler)noiseSchedule).GetVelocity(x0, noise, timesteps).to(ScalarType.Float32)
-            : noise.to(ScalarType.Float32);
+        var goal = noiseSchedule.TrainingTarget(x0, noise, timesteps).to(ScalarType.Float32);
         var diffusion = nn.functional.mse_loss(prediction, goal);
 
         var loss = diffusion;

@@ -42,7 +42,7 @@ public sealed partial class AdapterTrainer : IDisposable
     private readonly ITrainingListener? listener;
     private readonly string runId;
     private readonly Tensor emptyText;
-    private readonly DiffusionScheduler noiseSchedule;
+    private readonly DDIMScheduler noiseSchedule;
     private readonly Dictionary<long, int[]> orders = [];
     private readonly LevelTextTargets? levelTargets;
 
@@ -61,7 +61,7 @@ public sealed partial class AdapterTrainer : IDisposable
         using (no_grad())
             emptyText = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer, 8, false, 1, "")
                 .EmptyText().clone().DetachFromDisposeScope();
-        noiseSchedule = SchedulerFactory.Create("ddim", components.SchedulerConfig);
+        noiseSchedule = new DDIMScheduler(components.SchedulerConfig);
     }
 
     public void Dispose()
