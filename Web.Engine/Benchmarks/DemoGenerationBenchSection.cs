@@ -2,6 +2,7 @@ using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Benchmarks;
 
@@ -21,7 +22,7 @@ public sealed class DemoGenerationBenchSection : IBenchSection
         log.WriteLine("demo: loading the embedded demo model");
         using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null)));
         var scene = new DemoScene("star", "blue", "bell", "engine", "rain");
-        var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, new DemoRandom((ulong)options.Seed), 48000, 10), 48000);
+        var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, new SeededRandom((ulong)options.Seed), 48000, 10), 48000);
         var request = new GenerationRequest
         {
             Prompt = "a blue star",

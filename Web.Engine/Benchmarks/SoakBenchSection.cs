@@ -91,7 +91,7 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
             log.WriteLine($"soak: {plan.Generations} generations with audio at {plan.DenoisingSteps} steps");
             for (var i = 1; i <= plan.Generations; i++)
             {
-                var random = new DemoRandom((ulong)options.Seed).Fork((ulong)i);
+                var random = new SeededRandom((ulong)options.Seed).Fork((ulong)i);
                 var scene = SceneSampler.Sample(random);
                 var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, random, 48000, 10), 48000);
                 var result = pipeline.Generate(new GenerationRequest

@@ -2,6 +2,7 @@ using System.Globalization;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -81,5 +82,5 @@ public sealed class DemoEvaluationSource : IEvaluationSource
     private ulong Key(EvaluationCase evaluationCase) =>
         caseKeys.TryGetValue(evaluationCase.Id, out var key) ? key : throw new ArgumentException($"case {evaluationCase.Id} is not from this source", nameof(evaluationCase));
 
-    private DemoRandom CaseRandom(ulong key) => new DemoRandom(seed).Fork(key);
+    private SeededRandom CaseRandom(ulong key) => new SeededRandom(seed).Fork(key);
 }

@@ -4,6 +4,7 @@ using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Metrics;
 using static TorchSharp.torch;
 
@@ -171,7 +172,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
     {
         if (count < 2)
             return new int[count];
-        var shift = 1 + new DemoRandom((ulong)settings.Seed).Fork(0x5AFF1E).Next(count - 1);
+        var shift = 1 + new SeededRandom((ulong)settings.Seed).Fork(0x5AFF1E).Next(count - 1);
         return Enumerable.Range(0, count).Select(i => (i + shift) % count).ToArray();
     }
 

@@ -63,7 +63,7 @@ public sealed partial class AdapterTrainer
     /// <summary>The micro-batch's loss, in the caller's dispose scope; the batch's item ids are added to <paramref name="itemIds"/>.</summary>
     private (Tensor Loss, double Diffusion, double Align, double Level) Loss(long batchNumber, List<string> itemIds)
     {
-        var random = new DemoRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
+        var random = new SeededRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
         using var generator = new Generator(random.NextULong() >> 1);
         using var scaling = components.Vae.ScalingFactor.ToScalar();
         var target = components.Target;

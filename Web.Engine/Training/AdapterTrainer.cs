@@ -265,7 +265,7 @@ public sealed partial class AdapterTrainer : IDisposable
         var epoch = draw / cache.Count;
         if (!orders.TryGetValue(epoch, out var order))
         {
-            var random = new DemoRandom((ulong)settings.Seed).Fork(0xE0C0 + (ulong)epoch);
+            var random = new SeededRandom((ulong)settings.Seed).Fork(0xE0C0 + (ulong)epoch);
             order = Enumerable.Range(0, cache.Count).ToArray();
             for (var i = order.Length - 1; i > 0; i--)
             {

@@ -66,7 +66,7 @@ public static class DemoVerb
                 DemoVocabulary.ParseElement(SceneLevel.Foreground, result.GetValue(foreground)),
                 DemoVocabulary.ParseElement(SceneLevel.Background, result.GetValue(background)),
                 DemoVocabulary.ParseElement(SceneLevel.Ambience, result.GetValue(ambience)));
-            var random = new DemoRandom(result.GetValue(seed));
+            var random = new SeededRandom(result.GetValue(seed));
             var caption = AudioCaptionWriter.Write(scene, random.Fork(1));
             var path = result.GetValue(output)!;
             WavWriter.Write(path, SceneSynthesizer.Synthesize(scene, random.Fork(2), 48000, 10), 48000);

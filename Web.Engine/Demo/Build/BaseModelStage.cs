@@ -39,7 +39,7 @@ public static class BaseModelStage
         var parameters = unet.named_parameters().Select(p => ($"unet.{p.name}", p.parameter))
             .Concat(text.named_parameters().Select(p => ($"text.{p.name}", p.parameter))).ToList();
         var ema = parameters.Select(p => p.parameter.detach().clone().DetachFromDisposeScope()).ToList();
-        var random = new DemoRandom(seed).Fork(0xBA5E);
+        var random = new SeededRandom(seed).Fork(0xBA5E);
         var scale = vae.ScalingFactor;
 
         StageTraining.Run("base", parameters, profile.BaseSteps, 4e-4, step =>
@@ -84,7 +84,7 @@ public static class BaseModelStage
     private static (Tensor Means, Tensor Stds, List<DemoScene> Scenes) EncodePool(DemoProfile profile, AutoencoderKL vae, ulong seed,
         StageProgress? progress, CancellationToken cancellation)
     {
-        var random = new DemoRandom(seed).Fork(0x9001);
+        var random = new SeededRandom(seed).Fork(0x9001);
         var means = new List<Tensor>();
         var stds = new List<Tensor>();
         var scenes = new List<DemoScene>();

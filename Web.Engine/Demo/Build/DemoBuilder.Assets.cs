@@ -38,7 +38,7 @@ public sealed partial class DemoBuilder
 
     private IEnumerable<string> CaptionCorpus()
     {
-        var random = new DemoRandom(seed).Fork(0xCAB);
+        var random = new SeededRandom(seed).Fork(0xCAB);
         for (var i = 0; i < 4000; i++)
             yield return AudioCaptionWriter.Write(SceneSampler.Sample(random), random);
     }

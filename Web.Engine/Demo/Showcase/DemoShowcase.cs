@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
 using SkiaSharp;
 
 namespace Clap2Diffusion.Engine.Demo.Showcase;
@@ -14,7 +15,7 @@ public sealed record ShowcaseCase(PromptAudioRelation Relation, string Prompt, D
 {
     public string Levels => $"foreground {Sound.Foreground ?? "-"}, background {Sound.Background ?? "-"}, ambience {Sound.Ambience ?? "-"}";
 
-    public float[] Synthesize() => SceneSynthesizer.Synthesize(Sound, new DemoRandom((ulong)Seed).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
+    public float[] Synthesize() => SceneSynthesizer.Synthesize(Sound, new SeededRandom((ulong)Seed).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
 }
 
 /// <summary>What one row became: both images and what the demo classifier reads in each.</summary>

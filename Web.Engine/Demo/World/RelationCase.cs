@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Demo.World;
 
@@ -14,7 +15,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
         ? Audio.With(DemoVocabulary.LevelOf(NamedElement), NamedElement)
         : Audio;
 
-    public static RelationCase Create(PromptAudioRelation relation, DemoScene audio, DemoRandom random)
+    public static RelationCase Create(PromptAudioRelation relation, DemoScene audio, SeededRandom random)
     {
         switch (relation)
         {
@@ -48,7 +49,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
     }
 
     /// <summary>Draws a sound that admits the relation, then the pair.</summary>
-    public static RelationCase Sample(PromptAudioRelation relation, DemoRandom random)
+    public static RelationCase Sample(PromptAudioRelation relation, SeededRandom random)
     {
         while (true)
         {

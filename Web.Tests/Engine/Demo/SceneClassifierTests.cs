@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Classifiers;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Tests.Engine.Demo;
@@ -18,7 +19,7 @@ public sealed class SceneClassifierTests
 
         ClassifierTrainer.Train(model, new ClassifierTrainingSettings(Steps: 150, BatchSize: 16, LearningRate: 3e-3), onStep: (_, loss) => losses.Add(loss));
 
-        var (images, targets) = ClassifierTrainer.Batch(config, new DemoRandom(999), 64);
+        var (images, targets) = ClassifierTrainer.Batch(config, new SeededRandom(999), 64);
         var predictions = ScenePrediction.Predict(model, images);
         var accuracy = config.Heads.Keys.ToDictionary(head => head, head =>
             predictions.Select((p, i) => Array.IndexOf(config.Heads[head], p.Labels[head]) == targets[head][i].item<long>()).Average(ok => ok ? 1.0 : 0.0));

@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
 
@@ -50,7 +51,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
     {
         Requests.Enqueue(request);
         var scene = SceneFor(request);
-        var pixels = SceneRenderer.Render(scene, new DemoRandom((ulong)request.Seed), faults.ImageSize);
+        var pixels = SceneRenderer.Render(scene, new SeededRandom((ulong)request.Seed), faults.ImageSize);
         Ledger[Hash(pixels)] = scene;
         return new PairGeneration(new RgbImage(faults.ImageSize, faults.ImageSize, pixels), AssignRelation(request), 0.01);
     }
