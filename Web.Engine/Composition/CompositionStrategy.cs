@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Composition;
@@ -17,12 +16,7 @@ public sealed record CompositionStrategy(double ContradictionFactor = 0.35)
         var adapted = requested;
         foreach (var level in assessment.ConflictingLevels)
         {
-            var source = level switch
-            {
-                SceneLevel.Foreground => "foreground",
-                SceneLevel.Background => "background",
-                _ => "ambience",
-            };
+            var source = level.Name();
             // A level whose tokens no UNet level receives directly reaches the UNet through the full tokens.
             var target = routing.Routing.ContainsValue(source) ? source : "full";
             foreach (var (unetLevel, tokens) in routing.Routing)

@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Evaluation;

@@ -1,4 +1,4 @@
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -74,11 +74,11 @@ public static class PairVariants
     public static bool UsesAudio(this PairVariant variant) => variant != PairVariant.TextOnly;
 
     /// <summary>The audio level whose tokens a null-level variant replaces by null tokens.</summary>
-    public static SceneLevel? NulledLevel(this PairVariant variant) => variant switch
+    public static AudioLevel? NulledLevel(this PairVariant variant) => variant switch
     {
-        PairVariant.NullForeground => SceneLevel.Foreground,
-        PairVariant.NullBackground => SceneLevel.Background,
-        PairVariant.NullAmbience => SceneLevel.Ambience,
+        PairVariant.NullForeground => AudioLevel.Foreground,
+        PairVariant.NullBackground => AudioLevel.Background,
+        PairVariant.NullAmbience => AudioLevel.Ambience,
         _ => null,
     };
 
@@ -91,10 +91,10 @@ public static class PairVariants
         _ => null,
     };
 
-    public static PairVariant NullingVariant(SceneLevel level) => level switch
+    public static PairVariant NullingVariant(AudioLevel level) => level switch
     {
-        SceneLevel.Foreground => PairVariant.NullForeground,
-        SceneLevel.Background => PairVariant.NullBackground,
+        AudioLevel.Foreground => PairVariant.NullForeground,
+        AudioLevel.Background => PairVariant.NullBackground,
         _ => PairVariant.NullAmbience,
     };
 }

@@ -41,10 +41,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
             Steps = steps,
             Audio = audio,
             AdaptToRelation = false,
-            AudioLevels = new AudioLevelMask(
-                Foreground: variant != PairVariant.NullForeground,
-                Background: variant != PairVariant.NullBackground,
-                Ambience: variant != PairVariant.NullAmbience),
+            AudioLevels = variant.NulledLevel() is { } nulled ? AudioLevelMask.Without(nulled) : AudioLevelMask.All,
             AudioStrength = new AudioStrength(
                 Down: variant == PairVariant.AdaptersOffDown ? 0 : 1,
                 Mid: variant == PairVariant.AdaptersOffMid ? 0 : 1,

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -31,7 +32,7 @@ public static class SceneAccuracy
     {
         var seen = Read(predicted);
         static double Hit(bool right) => right ? 1 : 0;
-        var levels = Enum.GetValues<SceneLevel>().Select(l => seen.Element(l) == expected.Element(l)).ToList();
+        var levels = Enum.GetValues<AudioLevel>().Select(l => seen.Element(l) == expected.Element(l)).ToList();
         return new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [Object] = Hit(seen.Shape == expected.Shape && seen.Color == expected.Color),
@@ -45,7 +46,7 @@ public static class SceneAccuracy
         };
     }
 
-    public static string MetricOf(SceneLevel level) => SceneLabels.HeadOf(level);
+    public static string MetricOf(AudioLevel level) => SceneLabels.HeadOf(level);
 
     private static DemoScene Read(IReadOnlyDictionary<string, string> predicted)
     {

@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;

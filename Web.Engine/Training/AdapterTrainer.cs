@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
@@ -247,9 +246,7 @@ public sealed partial class AdapterTrainer : IDisposable
         using var noGrad = no_grad();
         var values = adapters.Sites.Select(site => ($"gate/{site.Path}", (double)adapters.For(site)!.GateValue().item<float>())).ToList();
         var weights = adapters.audio_encoder.hierarchy_weights.detach().cpu().data<float>().ToArray();
-        values.Add(("hierarchy/foreground", weights[0]));
-        values.Add(("hierarchy/background", weights[1]));
-        values.Add(("hierarchy/ambience", weights[2]));
+        values.AddRange(AudioLevels.All.Select(level => ($"hierarchy/{level.Name()}", (double)weights[(int)level])));
         if (adapters.LoraLayers.Count > 0)
         {
             // The size of the LoRA's update: its B matrices start at zero, so this shows how far stage 2 moved the UNet.

@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 
@@ -63,9 +64,9 @@ public static class DemoVerb
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var scene = new DemoScene("circle", "red",
-                DemoVocabulary.ParseElement(SceneLevel.Foreground, result.GetValue(foreground)),
-                DemoVocabulary.ParseElement(SceneLevel.Background, result.GetValue(background)),
-                DemoVocabulary.ParseElement(SceneLevel.Ambience, result.GetValue(ambience)));
+                DemoVocabulary.ParseElement(AudioLevel.Foreground, result.GetValue(foreground)),
+                DemoVocabulary.ParseElement(AudioLevel.Background, result.GetValue(background)),
+                DemoVocabulary.ParseElement(AudioLevel.Ambience, result.GetValue(ambience)));
             var random = new SeededRandom(result.GetValue(seed));
             var caption = AudioCaptionWriter.Write(scene, random.Fork(1));
             var path = result.GetValue(output)!;

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Classifiers;
 
 namespace Clap2Diffusion.Engine.Demo.Classifier;
@@ -24,12 +25,7 @@ public static class SceneLabels
         },
     };
 
-    public static string HeadOf(SceneLevel level) => level switch
-    {
-        SceneLevel.Foreground => Foreground,
-        SceneLevel.Background => Background,
-        _ => Ambience,
-    };
+    public static string HeadOf(AudioLevel level) => level.Name();
 
     /// <summary>Class index of each head for a scene.</summary>
     public static Dictionary<string, int> Indices(SceneAttributeClassifierConfig config, DemoScene scene) => new()

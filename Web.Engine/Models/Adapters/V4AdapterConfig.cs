@@ -65,7 +65,10 @@ public sealed record V4AdapterConfig
 
     [JsonIgnore] public int HierarchyTokens => ForegroundTokens + BackgroundTokens + AmbienceTokens;
 
-    public static readonly IReadOnlyList<string> TokenSources = ["foreground", "background", "ambience", "full"];
+    /// <summary>The routing's name for the 77 projected tokens; the other sources are the <see cref="AudioLevel"/> names.</summary>
+    public const string FullTokens = "full";
+
+    public static readonly IReadOnlyList<string> TokenSources = [.. AudioLevels.All.Select(level => level.Name()), FullTokens];
 
     public static readonly IReadOnlyList<string> Levels = ["down", "mid", "up"];
 

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Demo;
@@ -18,10 +19,10 @@ public sealed class DemoWorldTests
     }
 
     [Theory]
-    [InlineData(SceneLevel.Foreground)]
-    [InlineData(SceneLevel.Background)]
-    [InlineData(SceneLevel.Ambience)]
-    public void Each_level_changes_both_the_picture_and_the_sound(SceneLevel level)
+    [InlineData(AudioLevel.Foreground)]
+    [InlineData(AudioLevel.Background)]
+    [InlineData(AudioLevel.Ambience)]
+    public void Each_level_changes_both_the_picture_and_the_sound(AudioLevel level)
     {
         var without = Full.With(level, null);
 
@@ -99,8 +100,8 @@ public sealed class DemoWorldTests
     [Fact]
     public void Unknown_names_are_refused_clearly()
     {
-        Assert.Throws<Clap2Diffusion.Engine.InputException>(() => DemoVocabulary.ParseElement(SceneLevel.Ambience, "snow"));
-        Assert.Null(DemoVocabulary.ParseElement(SceneLevel.Ambience, "None"));
+        Assert.Throws<Clap2Diffusion.Engine.InputException>(() => DemoVocabulary.ParseElement(AudioLevel.Ambience, "snow"));
+        Assert.Null(DemoVocabulary.ParseElement(AudioLevel.Ambience, "None"));
         Assert.Throws<Clap2Diffusion.Engine.InputException>(() => SceneRenderer.Render(Full with { Shape = "hexagon" }, new SeededRandom(1)));
     }
 }

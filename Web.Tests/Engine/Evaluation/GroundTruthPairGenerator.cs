@@ -5,6 +5,7 @@ using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
@@ -65,7 +66,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
         if (request.Variant.UsesAudio() && !faults.IgnoresAudio)
         {
             var audio = audioScenes[request.Audio!.Id];
-            foreach (var level in Enum.GetValues<SceneLevel>())
+            foreach (var level in Enum.GetValues<AudioLevel>())
                 scene = scene.With(level, Dropped(level, request.Variant) ? null : audio.Element(level));
         }
         foreach (var element in named)
@@ -93,16 +94,16 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
         return (words.Single(DemoVocabulary.Shapes.Contains), words.Single(DemoVocabulary.Colors.Contains), words.Where(elements.Contains).ToList());
     }
 
-    private bool Dropped(SceneLevel level, PairVariant variant)
+    private bool Dropped(AudioLevel level, PairVariant variant)
     {
         if (faults.IgnoresAblations)
             return false;
         var routed = variant.SwitchedOffBlocks() switch
         {
-            "down" => SceneLevel.Foreground,
-            "mid" => SceneLevel.Background,
-            "up" => SceneLevel.Ambience,
-            _ => (SceneLevel?)null,
+            "down" => AudioLevel.Foreground,
+            "mid" => AudioLevel.Background,
+            "up" => AudioLevel.Ambience,
+            _ => (AudioLevel?)null,
         };
         return variant.NulledLevel() == level || routed == level;
     }
