@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -82,12 +83,12 @@ public static class PairVariants
         _ => null,
     };
 
-    /// <summary>The UNet block group ("down", "mid" or "up") whose adapters an adapters-off variant switches off.</summary>
-    public static string? SwitchedOffBlocks(this PairVariant variant) => variant switch
+    /// <summary>The UNet level whose adapters an adapters-off variant switches off.</summary>
+    public static UNetLevel? SwitchedOffBlocks(this PairVariant variant) => variant switch
     {
-        PairVariant.AdaptersOffDown => "down",
-        PairVariant.AdaptersOffMid => "mid",
-        PairVariant.AdaptersOffUp => "up",
+        PairVariant.AdaptersOffDown => UNetLevel.Down,
+        PairVariant.AdaptersOffMid => UNetLevel.Mid,
+        PairVariant.AdaptersOffUp => UNetLevel.Up,
         _ => null,
     };
 

@@ -42,10 +42,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
             Audio = audio,
             AdaptToRelation = false,
             AudioLevels = variant.NulledLevel() is { } nulled ? AudioLevelMask.Without(nulled) : AudioLevelMask.All,
-            AudioStrength = new AudioStrength(
-                Down: variant == PairVariant.AdaptersOffDown ? 0 : 1,
-                Mid: variant == PairVariant.AdaptersOffMid ? 0 : 1,
-                Up: variant == PairVariant.AdaptersOffUp ? 0 : 1),
+            AudioStrength = variant.SwitchedOffBlocks() is { } off ? new AudioStrength().Scaled(off, 0) : new AudioStrength(),
         }, cancellation: cancellationToken);
         return new PairGeneration(result.Image, result.Relation?.Relation, clock.Elapsed.TotalSeconds);
     }

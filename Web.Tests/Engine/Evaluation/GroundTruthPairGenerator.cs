@@ -6,6 +6,7 @@ using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
@@ -100,9 +101,9 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
             return false;
         var routed = variant.SwitchedOffBlocks() switch
         {
-            "down" => AudioLevel.Foreground,
-            "mid" => AudioLevel.Background,
-            "up" => AudioLevel.Ambience,
+            UNetLevel.Down => AudioLevel.Foreground,
+            UNetLevel.Mid => AudioLevel.Background,
+            UNetLevel.Up => AudioLevel.Ambience,
             _ => (AudioLevel?)null,
         };
         return variant.NulledLevel() == level || routed == level;
