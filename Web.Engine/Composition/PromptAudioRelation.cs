@@ -13,3 +13,10 @@ public enum PromptAudioRelation
     Creative,
     Contradictory,
 }
+
+/// <summary>The one place a relation becomes the name that crosses every boundary: reports, metadata, the server.</summary>
+public static class PromptAudioRelations
+{
+    /// <summary><c>matching</c>, <c>complementary</c>, <c>creative</c> or <c>contradictory</c>.</summary>
+    public static string Name(this PromptAudioRelation relation) => relation.ToString().ToLowerInvariant();
+}

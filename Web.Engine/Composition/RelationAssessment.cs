@@ -8,7 +8,7 @@ public sealed record LevelRelation(AudioLevel Level, string? AudioSound, double 
 /// <summary>The classification returned with every generation that has audio, with the evidence behind it.</summary>
 public sealed record RelationAssessment(PromptAudioRelation Relation, double PromptAudioSimilarity, IReadOnlyList<LevelRelation> Levels)
 {
-    public string Name => Relation.ToString().ToLowerInvariant();
+    public string Name => Relation.Name();
 
     /// <summary>Levels where the prompt and the sound name different things.</summary>
     public IEnumerable<AudioLevel> ConflictingLevels =>

@@ -42,7 +42,7 @@ public sealed class DemoEvaluationSource : IEvaluationSource
                 var key = ((ulong)(uint)relation << 32) | (uint)k;
                 var random = CaseRandom(key);
                 var pair = RelationCase.Sample(relation, random.Fork(1));
-                var id = string.Create(CultureInfo.InvariantCulture, $"{relation.ToString().ToLowerInvariant()}-{k:D3}");
+                var id = string.Create(CultureInfo.InvariantCulture, $"{relation.Name()}-{k:D3}");
                 caseKeys[id] = key;
                 cases.Add(new EvaluationCase(id, pair.Prompt, AudioCaptionWriter.Write(pair.Audio, random.Fork(2)),
                     unchecked(seed + cases.Count) & long.MaxValue, relation)

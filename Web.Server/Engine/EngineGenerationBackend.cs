@@ -110,7 +110,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             PngWriter.Encode(textOnly.Width, textOnly.Height, textOnly.Pixels, textOnlyParameters.PngTexts()),
             result.Baseline is null ? null : PngWriter.Encode(result.Image.Width, result.Image.Height, result.Image.Pixels, result.Parameters.PngTexts()),
             work.Seed,
-            result.Relation is null ? null : Relation(result.Relation.Relation),
+            result.Relation is null ? null : PairRelations.Parse(result.Relation.Name),
             [new StageTiming(initImage is null ? "decode audio" : "decode audio and image", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
         {
             TextOnlyFlagged = result.Baseline is null ? result.ImageFlagged : result.BaselineFlagged,
@@ -131,14 +131,6 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         var measured = spent.TotalSeconds / steps / megapixels;
         secondsPerStepPerMegapixel = secondsPerStepPerMegapixel == 1.0 ? measured : 0.7 * secondsPerStepPerMegapixel + 0.3 * measured;
     }
-
-    private static PairRelation Relation(PromptAudioRelation relation) => relation switch
-    {
-        PromptAudioRelation.Matching => PairRelation.Matching,
-        PromptAudioRelation.Complementary => PairRelation.Complementary,
-        PromptAudioRelation.Creative => PairRelation.Creative,
-        _ => PairRelation.Contradictory,
-    };
 
     /// <summary>The pipeline of the active models, loading it when they changed since the last load.</summary>
     private ClapDiffusionPipeline Pipeline()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
@@ -77,7 +78,7 @@ public sealed class ExampleLibrary
             var wav = WavWriter.Encode(example.Synthesize(), DemoExamples.SampleRate);
             bytes[example.Id] = wav;
             sounds.Add(new ExampleSound(example.Id, example.Title, example.Caption, UrlOf(example.Id), StoredUrlOf(wav),
-                example.Prompts.Select(p => new SuggestedPrompt((PairRelation)p.Relation, p.Prompt)).ToList()));
+                example.Prompts.Select(p => new SuggestedPrompt(PairRelations.Parse(p.Relation.Name()), p.Prompt)).ToList()));
         }
 
         return new Loaded(new ExampleSet(true, sounds), bytes);
@@ -128,7 +129,7 @@ public sealed class ExampleLibrary
         foreach (var line in lines.Skip(1))
         {
             var colon = line.IndexOf(':');
-            if (colon > 0 && Enum.TryParse<PairRelation>(line[..colon].Trim(), ignoreCase: true, out var relation) && line[(colon + 1)..].Trim() is { Length: > 0 } prompt)
+            if (colon > 0 && PairRelations.TryParse(line[..colon], out var relation) && line[(colon + 1)..].Trim() is { Length: > 0 } prompt)
                 prompts.Add(new SuggestedPrompt(relation, prompt));
             else
                 logger.LogWarning("{Path}: the line '{Line}' is not 'relation: prompt' with a relation of matching, complementary, creative or contradictory", path, line);

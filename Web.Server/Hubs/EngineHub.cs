@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Study;
 using Microsoft.AspNetCore.SignalR;
 
@@ -31,7 +32,7 @@ public sealed class EngineHub(IJobQueue queue, StudyBlinding blinding) : Hub
             null => new FailedEvent(jobId, "There is no such job."),
             { State: JobState.Queued or JobState.Running, LastProgress: { } progress } => progress,
             { State: JobState.Queued or JobState.Running } => new QueuePositionEvent(jobId, status.Position ?? 0),
-            { State: JobState.Completed } => new CompletedEvent(jobId, status.Images?.All ?? [], status.Relation?.ToString().ToLowerInvariant()),
+            { State: JobState.Completed } => new CompletedEvent(jobId, status.Images?.All ?? [], JobMapper.RelationName(status.Relation)),
             _ => new FailedEvent(jobId, status.Error ?? status.State.ToString()),
         };
         await HubMessages.SendAsync(Clients.Caller, current, Context.ConnectionAborted);

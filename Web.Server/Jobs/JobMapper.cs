@@ -37,7 +37,7 @@ public static class JobMapper
             Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == ExampleOwner.Id);
     }
 
-    public static string? RelationName(PairRelation? relation) => relation?.ToString().ToLowerInvariant();
+    public static string? RelationName(PairRelation? relation) => relation?.Name();
 
     private static IReadOnlyList<StageTiming> Stages(JobEntity job) =>
         job.StagesJson is null ? [] : JsonSerializer.Deserialize<List<StageTiming>>(job.StagesJson, Json) ?? [];

@@ -33,7 +33,7 @@ public static class StudyCsv
                 vote.Order.ToString(CultureInfo.InvariantCulture),
                 vote.ItemId.ToString("N"),
                 vote.IsAttentionCheck ? "1" : "0",
-                vote.Relation?.ToString().ToLowerInvariant() ?? "",
+                vote.Relation?.Name() ?? "",
                 vote.Prompt,
                 vote.TargetOnLeft ? target : other,
                 vote.TargetOnLeft ? other : target,

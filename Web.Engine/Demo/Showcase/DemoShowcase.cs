@@ -98,7 +98,7 @@ public static class DemoShowcase
             var row = rows[r];
             var top = Header + r * (side + Gap);
             var y = top + 16f;
-            canvas.DrawText($"{r + 1}. {row.Case.Relation.ToString().ToLowerInvariant()}", Gap, y, bold);
+            canvas.DrawText($"{r + 1}. {row.Case.Relation.Name()}", Gap, y, bold);
             foreach (var line in SkiaImages.Wrap($"prompt: \"{row.Case.Prompt}\"", plain, TextWidth - 2 * Gap))
                 canvas.DrawText(line, Gap, y += 19, plain);
             foreach (var line in SkiaImages.Wrap($"sound: {row.Case.Levels}", plain, TextWidth - 2 * Gap))
@@ -130,7 +130,7 @@ public static class DemoShowcase
 
     public static object Describe(ShowcaseRow row) => new
     {
-        Relation = row.Case.Relation.ToString().ToLowerInvariant(),
+        Relation = row.Case.Relation.Name(),
         row.DetectedRelation,
         row.Case.Prompt,
         row.Case.Sound.Foreground,
