@@ -1,5 +1,4 @@
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
@@ -30,7 +29,7 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
     public IReadOnlyList<BenchFigure> Run(BenchOptions options, TextWriter log)
     {
         plan.Validate();
-        var model = DemoModel.Require(null);
+        var model = EmbeddedModel.Require(null);
         var work = Path.Combine(Path.GetTempPath(), $"c2d-soak-{Guid.NewGuid():N}");
         var figures = new List<BenchFigure>();
         try

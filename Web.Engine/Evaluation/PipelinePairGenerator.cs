@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
@@ -26,7 +25,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
         $"{steps ?? pipeline.Settings.DefaultSteps} steps, {pipeline.Target}";
 
     public static EvaluationGeneratorFactory Factory => options => new PipelinePairGenerator(
-        ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu)),
+        ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu)),
         options.Steps);
 
     public PairGeneration Generate(PairRequest request, CancellationToken cancellationToken = default)

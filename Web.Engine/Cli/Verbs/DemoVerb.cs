@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
@@ -84,7 +83,7 @@ public static class DemoVerb
         var command = new Command("classify", "Read shape, colour and each audio level's element from demo-world images.") { images, classifier };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
-            var folder = result.GetValue(classifier) ?? Path.Combine(DemoModel.DefaultFolder, "classifier");
+            var folder = result.GetValue(classifier) ?? Path.Combine(EmbeddedModel.DefaultFolder, "classifier");
             if (!Directory.Exists(folder))
                 throw new InputException($"no classifier at {folder}; build the demo model or pass --classifier DIR");
             using var reader = SceneImageClassifier.Load(folder);
@@ -114,7 +113,7 @@ public static class DemoVerb
             { output, model, classifier };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
-            var folder = DemoModel.Require(result.GetValue(model));
+            var folder = EmbeddedModel.Require(result.GetValue(model));
             var classifierFolder = result.GetValue(classifier) ?? Path.Combine(folder, "classifier");
             if (!Directory.Exists(classifierFolder))
                 throw new InputException($"no classifier at {classifierFolder}; build the demo model or pass --classifier DIR");
