@@ -1,8 +1,8 @@
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Benchmarks;
 
@@ -20,9 +20,9 @@ public sealed class DemoGenerationBenchSection : IBenchSection
     public IReadOnlyList<BenchFigure> Run(BenchOptions options, TextWriter log)
     {
         log.WriteLine("demo: loading the embedded demo model");
-        using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null)));
+        using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null)));
         var scene = new DemoScene("star", "blue", "bell", "engine", "rain");
-        var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, new DemoRandom((ulong)options.Seed), 48000, 10), 48000);
+        var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, new SeededRandom((ulong)options.Seed), 48000, 10), 48000);
         var request = new GenerationRequest
         {
             Settings = pipeline.Defaults with { Prompt = "a blue star", Steps = 25, Seed = options.Seed, Width = 64, Height = 64 },

@@ -1,5 +1,4 @@
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
@@ -31,7 +30,7 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
     public IReadOnlyList<BenchFigure> Run(BenchOptions options, TextWriter log)
     {
         plan.Validate();
-        var model = DemoModel.Require(null);
+        var model = EmbeddedModel.Require(null);
         var work = Path.Combine(Path.GetTempPath(), $"c2d-soak-{Guid.NewGuid():N}");
         var figures = new List<BenchFigure>();
         try
@@ -92,7 +91,7 @@ public sealed class SoakBenchSection(SoakPlan? plan = null) : IBenchSection
             log.WriteLine($"soak: {plan.Generations} generations with audio at {plan.DenoisingSteps} steps");
             for (var i = 1; i <= plan.Generations; i++)
             {
-                var random = new DemoRandom((ulong)options.Seed).Fork((ulong)i);
+                var random = new SeededRandom((ulong)options.Seed).Fork((ulong)i);
                 var scene = SceneSampler.Sample(random);
                 var clip = AudioClip.FromSamples(SceneSynthesizer.Synthesize(scene, random, 48000, 10), 48000);
                 var result = pipeline.Generate(new GenerationRequest

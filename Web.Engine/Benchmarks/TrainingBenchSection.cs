@@ -1,7 +1,7 @@
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training;
 using Clap2Diffusion.Engine.Training.Optim;
@@ -38,7 +38,7 @@ public sealed class TrainingBenchSection : IBenchSection
         }
 
         log.WriteLine("training: the embedded demo model");
-        var folder = DemoModel.Require(null);
+        var folder = EmbeddedModel.Require(null);
         using (var unet = UNet2DConditionModel.FromPretrained(Path.Combine(folder, "unet"), ComputeTarget.Cpu))
         {
             manual_seed(options.Seed);

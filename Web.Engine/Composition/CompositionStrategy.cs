@@ -1,5 +1,5 @@
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Composition;
 
@@ -17,25 +17,11 @@ public sealed record CompositionStrategy(double ContradictionFactor = 0.35)
         var adapted = requested;
         foreach (var level in assessment.ConflictingLevels)
         {
-            var source = level switch
-            {
-                SceneLevel.Foreground => "foreground",
-                SceneLevel.Background => "background",
-                _ => "ambience",
-            };
+            var source = level.Name();
             // A level whose tokens no UNet level receives directly reaches the UNet through the full tokens.
-            var target = routing.Routing.ContainsValue(source) ? source : "full";
-            foreach (var (unetLevel, tokens) in routing.Routing)
-            {
-                if (tokens != target)
-                    continue;
-                adapted = unetLevel switch
-                {
-                    "down" => adapted with { Down = adapted.Down * ContradictionFactor },
-                    "mid" => adapted with { Mid = adapted.Mid * ContradictionFactor },
-                    _ => adapted with { Up = adapted.Up * ContradictionFactor },
-                };
-            }
+            var target = UNetLevels.All.Any(unetLevel => routing.SourceFor(unetLevel) == source) ? source : V4AdapterConfig.FullTokens;
+            foreach (var unetLevel in UNetLevels.All.Where(unetLevel => routing.SourceFor(unetLevel) == target))
+                adapted = adapted.Scaled(unetLevel, ContradictionFactor);
         }
         return adapted;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Weights;
 
 namespace Clap2Diffusion.Engine.Composition;
@@ -29,10 +30,10 @@ public sealed record RelationAnchors
     /// <summary>Prompt-to-audio similarity from which a pair is matching even without a named anchor.</summary>
     [JsonPropertyName("match_threshold")] public double MatchThreshold { get; init; } = 0.45;
 
-    public SoundAnchor[] Level(Demo.World.SceneLevel level) => level switch
+    public SoundAnchor[] Level(AudioLevel level) => level switch
     {
-        Demo.World.SceneLevel.Foreground => Foreground,
-        Demo.World.SceneLevel.Background => Background,
+        AudioLevel.Foreground => Foreground,
+        AudioLevel.Background => Background,
         _ => Ambience,
     };
 

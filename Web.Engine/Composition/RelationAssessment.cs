@@ -1,9 +1,9 @@
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Composition;
 
 /// <summary>How a level of the sound scene relates to the prompt.</summary>
-public sealed record LevelRelation(SceneLevel Level, string? AudioSound, double AudioSimilarity, string? PromptSound, PromptAudioRelation? Relation);
+public sealed record LevelRelation(AudioLevel Level, string? AudioSound, double AudioSimilarity, string? PromptSound, PromptAudioRelation? Relation);
 
 /// <summary>The classification returned with every generation that has audio, with the evidence behind it.</summary>
 public sealed record RelationAssessment(PromptAudioRelation Relation, double PromptAudioSimilarity, IReadOnlyList<LevelRelation> Levels)
@@ -11,6 +11,6 @@ public sealed record RelationAssessment(PromptAudioRelation Relation, double Pro
     public string Name => Relation.Name();
 
     /// <summary>Levels where the prompt and the sound name different things.</summary>
-    public IEnumerable<SceneLevel> ConflictingLevels =>
+    public IEnumerable<AudioLevel> ConflictingLevels =>
         Levels.Where(l => l.Relation == PromptAudioRelation.Contradictory).Select(l => l.Level);
 }

@@ -1,4 +1,4 @@
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Composition;
 
@@ -9,5 +9,5 @@ namespace Clap2Diffusion.Engine.Composition;
 public sealed record RelationEvidence(
     string Prompt,
     double PromptAudio,
-    IReadOnlyDictionary<SceneLevel, double[]> PromptToAnchors,
-    IReadOnlyDictionary<SceneLevel, double[]> AudioToAnchors);
+    IReadOnlyDictionary<AudioLevel, double[]> PromptToAnchors,
+    IReadOnlyDictionary<AudioLevel, double[]> AudioToAnchors);

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Composition;
 
@@ -14,7 +14,7 @@ namespace Clap2Diffusion.Engine.Composition;
 /// </summary>
 public static class RelationRule
 {
-    private static readonly SceneLevel[] Levels = [SceneLevel.Foreground, SceneLevel.Background, SceneLevel.Ambience];
+    private static readonly AudioLevel[] Levels = [AudioLevel.Foreground, AudioLevel.Background, AudioLevel.Ambience];
 
     public static RelationAssessment Classify(RelationAnchors anchors, RelationEvidence evidence)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -34,7 +34,7 @@ public static class AcceptanceChecks
             checks.Add(AtLeast($"object-{variant.Name()}", $"object accuracy, {Label(variant)}, all relations", estimate, ObjectAccuracy));
         }
 
-        foreach (var level in Enum.GetValues<SceneLevel>())
+        foreach (var level in Enum.GetValues<AudioLevel>())
         {
             var metric = EvaluationSummary.AccuracyMetric(SceneAccuracy.MetricOf(level));
             var gain = Difference(comparisons, Complementary, metric, PairVariant.Audio, PairVariant.TextOnly);
@@ -51,7 +51,7 @@ public static class AcceptanceChecks
             fewest.Count, MinimumPairsPerRelation,
             string.Create(CultureInfo.InvariantCulture, $"fewest: {fewest.Count} {EvaluationSummary.RelationName(fewest.Relation)} (need ≥ {MinimumPairsPerRelation} each)")));
 
-        foreach (var level in Enum.GetValues<SceneLevel>())
+        foreach (var level in Enum.GetValues<AudioLevel>())
         {
             var name = SceneAccuracy.MetricOf(level);
             var change = Difference(comparisons, Complementary, EvaluationSummary.AccuracyMetric(name), PairVariants.NullingVariant(level), PairVariant.Audio);

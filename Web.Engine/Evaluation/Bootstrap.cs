@@ -1,4 +1,4 @@
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -32,7 +32,7 @@ public static class Bootstrap
         if (values.Any(v => !double.IsFinite(v)))
             throw new ArgumentException("bootstrap values must be finite", nameof(values));
 
-        var random = new DemoRandom(seed);
+        var random = new SeededRandom(seed);
         var means = new double[resamples];
         var n = values.Count;
         for (var r = 0; r < resamples; r++)

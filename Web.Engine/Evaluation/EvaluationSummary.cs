@@ -22,7 +22,7 @@ public static class EvaluationSummary
 
     public static string AccuracyMetric(string attribute) => $"accuracy/{attribute}";
 
-    public static string? RelationName(PromptAudioRelation? relation) => relation?.ToString().ToLowerInvariant();
+    public static string? RelationName(PromptAudioRelation? relation) => relation?.Name();
 
     /// <summary>The scopes in report order: all, the four relations, then unassigned (dataset cases whose generator named no relation).</summary>
     public static IReadOnlyList<string> Scopes { get; } =

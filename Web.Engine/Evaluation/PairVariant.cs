@@ -1,4 +1,5 @@
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 
@@ -74,27 +75,27 @@ public static class PairVariants
     public static bool UsesAudio(this PairVariant variant) => variant != PairVariant.TextOnly;
 
     /// <summary>The audio level whose tokens a null-level variant replaces by null tokens.</summary>
-    public static SceneLevel? NulledLevel(this PairVariant variant) => variant switch
+    public static AudioLevel? NulledLevel(this PairVariant variant) => variant switch
     {
-        PairVariant.NullForeground => SceneLevel.Foreground,
-        PairVariant.NullBackground => SceneLevel.Background,
-        PairVariant.NullAmbience => SceneLevel.Ambience,
+        PairVariant.NullForeground => AudioLevel.Foreground,
+        PairVariant.NullBackground => AudioLevel.Background,
+        PairVariant.NullAmbience => AudioLevel.Ambience,
         _ => null,
     };
 
-    /// <summary>The UNet block group ("down", "mid" or "up") whose adapters an adapters-off variant switches off.</summary>
-    public static string? SwitchedOffBlocks(this PairVariant variant) => variant switch
+    /// <summary>The UNet level whose adapters an adapters-off variant switches off.</summary>
+    public static UNetLevel? SwitchedOffBlocks(this PairVariant variant) => variant switch
     {
-        PairVariant.AdaptersOffDown => "down",
-        PairVariant.AdaptersOffMid => "mid",
-        PairVariant.AdaptersOffUp => "up",
+        PairVariant.AdaptersOffDown => UNetLevel.Down,
+        PairVariant.AdaptersOffMid => UNetLevel.Mid,
+        PairVariant.AdaptersOffUp => UNetLevel.Up,
         _ => null,
     };
 
-    public static PairVariant NullingVariant(SceneLevel level) => level switch
+    public static PairVariant NullingVariant(AudioLevel level) => level switch
     {
-        SceneLevel.Foreground => PairVariant.NullForeground,
-        SceneLevel.Background => PairVariant.NullBackground,
+        AudioLevel.Foreground => PairVariant.NullForeground,
+        AudioLevel.Background => PairVariant.NullBackground,
         _ => PairVariant.NullAmbience,
     };
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -27,7 +26,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
         $"{steps ?? pipeline.Settings.DefaultSteps} steps, {pipeline.Target}";
 
     public static EvaluationGeneratorFactory Factory => options => new PipelinePairGenerator(
-        ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu)),
+        ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu)),
         options.Steps);
 
     public PairGeneration Generate(PairRequest request, CancellationToken cancellationToken = default)
@@ -49,10 +48,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
             },
             Audio = audio,
             AdaptToRelation = false,
-            HeardLevels = new AudioLevelMask(
-                Foreground: variant != PairVariant.NullForeground,
-                Background: variant != PairVariant.NullBackground,
-                Ambience: variant != PairVariant.NullAmbience),
+            HeardLevels = variant.NulledLevel() is { } nulled ? AudioLevelMask.Without(nulled) : AudioLevelMask.All,
         }, cancellation: cancellationToken);
         return new PairGeneration(result.Image, result.Relation?.Relation, clock.Elapsed.TotalSeconds);
     }

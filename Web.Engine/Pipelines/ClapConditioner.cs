@@ -1,6 +1,6 @@
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Tokenizers;
@@ -36,7 +36,7 @@ public sealed class ClapConditioner : IDisposable
         Anchors = anchors;
         WeightsHash = weightsHash;
         Target = target;
-        anchorPhrases = Enum.GetValues<SceneLevel>().SelectMany(level => anchors.Level(level)).Select(a => a.Phrase).ToHashSet(StringComparer.Ordinal);
+        anchorPhrases = Enum.GetValues<AudioLevel>().SelectMany(level => anchors.Level(level)).Select(a => a.Phrase).ToHashSet(StringComparer.Ordinal);
     }
 
     public string Folder { get; }
@@ -119,11 +119,11 @@ public sealed class ClapConditioner : IDisposable
     }
 
     /// <summary>Cosine similarity of a normalised CLAP embedding (audio or text) to each level's anchor phrases, in anchor order.</summary>
-    public Dictionary<SceneLevel, double[]> AnchorSimilarities(Tensor embedding)
+    public Dictionary<AudioLevel, double[]> AnchorSimilarities(Tensor embedding)
     {
         using var scope = NewDisposeScope();
-        var similarities = new Dictionary<SceneLevel, double[]>();
-        foreach (var level in Enum.GetValues<SceneLevel>())
+        var similarities = new Dictionary<AudioLevel, double[]>();
+        foreach (var level in Enum.GetValues<AudioLevel>())
         {
             var phrases = Anchors.Level(level).Select(a => a.Phrase).ToList();
             similarities[level] = phrases.Count == 0 ? [] : EmbedTexts(phrases).matmul(embedding).data<float>().Select(v => (double)v).ToArray();

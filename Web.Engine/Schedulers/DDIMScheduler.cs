@@ -139,6 +139,20 @@ public sealed class DDIMScheduler : DiffusionScheduler
     public Tensor GetVelocity(Tensor sample, Tensor noise, Tensor timesteps) =>
         AlphaSchedule.Velocity(this, sample, noise, timesteps);
 
+    /// <summary>What the model predicts, from the config's <c>prediction_type</c>.</summary>
+    public PredictionType PredictionType => prediction_type;
+
+    /// <summary>
+    /// What the model should output for x_t = <see cref="AddNoise"/>(x₀, ε, t), as diffusers' training scripts choose
+    /// it from <c>prediction_type</c>: ε, v (<see cref="GetVelocity"/>) or x₀; a new tensor.
+    /// </summary>
+    public Tensor TrainingTarget(Tensor sample, Tensor noise, Tensor timesteps) => prediction_type switch
+    {
+        PredictionType.VPrediction => GetVelocity(sample, noise, timesteps),
+        PredictionType.Sample => sample.alias(),
+        _ => noise.alias(),
+    };
+
     private double AlphaProdBefore(int prevTimestep) =>
         prevTimestep >= 0 ? AlphasCumprodValues[prevTimestep] : final_alpha_cumprod;
 

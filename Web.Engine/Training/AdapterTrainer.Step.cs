@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
@@ -63,7 +62,7 @@ public sealed partial class AdapterTrainer
     /// <summary>The micro-batch's loss, in the caller's dispose scope; the batch's item ids are added to <paramref name="itemIds"/>.</summary>
     private (Tensor Loss, double Diffusion, double Align, double Level) Loss(long batchNumber, List<string> itemIds)
     {
-        var random = new DemoRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
+        var random = new SeededRandom((ulong)settings.Seed).Fork(0xB0000000 + (ulong)batchNumber);
         using var generator = new Generator(random.NextULong() >> 1);
         using var scaling = components.Vae.ScalingFactor.ToScalar();
         var target = components.Target;
@@ -112,9 +111,7 @@ public sealed partial class AdapterTrainer
             Projections = adapters.Projections,
         };
         var prediction = components.UNet.forward(noisy, timesteps.to(target.Device), context, hooks).to(ScalarType.Float32);
-        var goal = components.SchedulerConfig.PredictionType == "v_prediction"
-            ? ((Schedulers.DDIMScheduler)noiseSchedule).GetVelocity(x0, noise, timesteps).to(ScalarType.Float32)
-            : noise.to(ScalarType.Float32);
+        var goal = noiseSchedule.TrainingTarget(x0, noise, timesteps).to(ScalarType.Float32);
         var diffusion = nn.functional.mse_loss(prediction, goal);
 
         var loss = diffusion;

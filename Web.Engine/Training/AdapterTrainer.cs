@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
@@ -17,7 +16,10 @@ namespace Clap2Diffusion.Engine.Training;
 /// <summary>A step of a training run, for progress bars and the admin page.</summary>
 public sealed record TrainingProgress(string Phase, long Step, long TotalSteps, double Loss, TimeSpan Elapsed);
 
-/// <summary>How a run ended: completed, stopped by cancellation, or paused to let waiting generation jobs run.</summary>
+/// <summary>
+/// How a run ended: completed, stopped by cancellation, or paused to let waiting generation jobs run.
+/// <paramref name="FrozenUnchanged"/>: the frozen networks' weights hash the same at the end as at the start.
+/// </summary>
 public sealed record TrainingOutcome(string RunFolder, long Step, long TotalSteps, string AdaptersFolder, bool Completed, bool Yielded,
     DatasetReport Report, bool FrozenUnchanged);
 
@@ -39,7 +41,7 @@ public sealed partial class AdapterTrainer : IDisposable
     private readonly ITrainingListener? listener;
     private readonly string runId;
     private readonly Tensor emptyText;
-    private readonly DiffusionScheduler noiseSchedule;
+    private readonly DDIMScheduler noiseSchedule;
     private readonly Dictionary<long, int[]> orders = [];
     private readonly LevelTextTargets? levelTargets;
 
@@ -58,7 +60,7 @@ public sealed partial class AdapterTrainer : IDisposable
         using (no_grad())
             emptyText = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer, 8, false, 1, "")
                 .EmptyText().clone().DetachFromDisposeScope();
-        noiseSchedule = SchedulerFactory.Create("ddim", components.SchedulerConfig);
+        noiseSchedule = new DDIMScheduler(components.SchedulerConfig);
     }
 
     public void Dispose()
@@ -171,7 +173,7 @@ public sealed partial class AdapterTrainer : IDisposable
         var total = settings.EffectiveSteps;
         var schedule = new LearningRateSchedule(settings.EffectiveLearningRate, settings.WarmupSteps, total, settings.LearningRateDecay);
         var clock = Stopwatch.StartNew();
-        var frozenBefore = components.FrozenFingerprint();
+        var frozen = new FrozenWeightsCheck(components);
         adapters.train();
 
         var nonFinite = new NonFiniteGuard(Path.Combine(settings.Output, NonFiniteGuard.LogFile), settings.MaxNonFiniteSteps);
@@ -182,7 +184,7 @@ public sealed partial class AdapterTrainer : IDisposable
                 SaveCheckpoint(store, optimizer, step);
                 var stoppedFolder = ExportAdapters(step);
                 return new TrainingOutcome(settings.Output, step, total, stoppedFolder, false, !cancellation.IsCancellationRequested, report,
-                    CheckFrozen(frozenBefore));
+                    frozen.Unchanged());
             }
             var started = clock.Elapsed;
             step++;
@@ -224,16 +226,7 @@ public sealed partial class AdapterTrainer : IDisposable
                 }
         }
         SaveCheckpoint(store, optimizer, step);
-        return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, CheckFrozen(frozenBefore));
-    }
-
-    // Frozen means frozen: every weight of the base model and CLAP must be bit-identical after training.
-    private bool CheckFrozen(string before)
-    {
-        var unchanged = components.FrozenFingerprint() == before;
-        if (!unchanged)
-            throw new InvalidOperationException("a frozen network's weights changed during training");
-        return unchanged;
+        return new TrainingOutcome(settings.Output, step, total, ExportAdapters(step), true, false, report, frozen.Unchanged());
     }
 
     private List<(string Name, TorchSharp.Modules.Parameter Parameter)> SelectTrainable()
@@ -253,9 +246,7 @@ public sealed partial class AdapterTrainer : IDisposable
         using var noGrad = no_grad();
         var values = adapters.Sites.Select(site => ($"gate/{site.Path}", (double)adapters.For(site)!.GateValue().item<float>())).ToList();
         var weights = adapters.audio_encoder.hierarchy_weights.detach().cpu().data<float>().ToArray();
-        values.Add(("hierarchy/foreground", weights[0]));
-        values.Add(("hierarchy/background", weights[1]));
-        values.Add(("hierarchy/ambience", weights[2]));
+        values.AddRange(AudioLevels.All.Select(level => ($"hierarchy/{level.Name()}", (double)weights[(int)level])));
         if (adapters.LoraLayers.Count > 0)
         {
             // The size of the LoRA's update: its B matrices start at zero, so this shows how far stage 2 moved the UNet.
@@ -271,7 +262,7 @@ public sealed partial class AdapterTrainer : IDisposable
         var epoch = draw / cache.Count;
         if (!orders.TryGetValue(epoch, out var order))
         {
-            var random = new DemoRandom((ulong)settings.Seed).Fork(0xE0C0 + (ulong)epoch);
+            var random = new SeededRandom((ulong)settings.Seed).Fork(0xE0C0 + (ulong)epoch);
             order = Enumerable.Range(0, cache.Count).ToArray();
             for (var i = order.Length - 1; i > 0; i--)
             {

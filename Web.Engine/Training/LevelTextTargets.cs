@@ -1,5 +1,5 @@
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Training.Data;
 using static TorchSharp.torch;
@@ -15,7 +15,7 @@ namespace Clap2Diffusion.Engine.Training;
 /// </summary>
 public sealed class LevelTextTargets : IDisposable
 {
-    private static readonly SceneLevel[] Order = [SceneLevel.Foreground, SceneLevel.Background, SceneLevel.Ambience];
+    private static readonly AudioLevel[] Order = [AudioLevel.Foreground, AudioLevel.Background, AudioLevel.Ambience];
 
     private readonly Dictionary<string, Tensor> byClip;
 
@@ -58,7 +58,7 @@ public sealed class LevelTextTargets : IDisposable
     /// The level whose anchor sound the phrase names, by the relation rule's test: a keyword on any level first,
     /// else the level of the closest anchor phrase, if that is at least the CLAP folder's prompt threshold.
     /// </summary>
-    public static SceneLevel? LevelOf(string phrase, ClapConditioner clap)
+    public static AudioLevel? LevelOf(string phrase, ClapConditioner clap)
     {
         var anchors = clap.Anchors;
         foreach (var level in Order)
@@ -68,7 +68,7 @@ public sealed class LevelTextTargets : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var similarities = clap.AnchorSimilarities(clap.EmbedTexts([phrase])[0]);
-        SceneLevel? best = null;
+        AudioLevel? best = null;
         var bestSimilarity = anchors.PromptThreshold;
         foreach (var level in Order)
             if (similarities[level] is { Length: > 0 } row && row.Max() >= bestSimilarity)

@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Clip;
 using Clap2Diffusion.Engine.Models.Unets;
@@ -50,7 +49,7 @@ public sealed class TrainingComponents : IDisposable
 
     public static TrainingComponents Load(string? model, string? clap, ComputeTarget target)
     {
-        var modelFolder = DemoModel.Require(model);
+        var modelFolder = EmbeddedModel.Require(model);
         var folder = DiffusersPipelineFolder.Open(modelFolder);
         var clapFolder = clap ?? Path.Combine(modelFolder, "clap");
         if (!Directory.Exists(clapFolder))

@@ -1,5 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
-using Clap2Diffusion.Engine.Demo;
+using Clap2Diffusion.Engine.Pipelines;
 using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Engine;
@@ -31,7 +31,7 @@ public sealed class ActiveModels(IOptions<EngineModelOptions> options)
     public ModelFolders Resolve(ModelSelection selection)
     {
         var settings = options.Value;
-        var configuredModel = DemoModel.Require(NullIfEmpty(settings.ModelFolder));
+        var configuredModel = EmbeddedModel.Require(NullIfEmpty(settings.ModelFolder));
         var model = NullIfEmpty(selection.BaseModelFolder) ?? configuredModel;
         var sameBase = string.Equals(Path.GetFullPath(model), Path.GetFullPath(configuredModel), StringComparison.Ordinal);
         var clap = NullIfEmpty(selection.ClapFolder) ?? NullIfEmpty(settings.ClapFolder) ?? Existing(Path.Combine(model, "clap"));

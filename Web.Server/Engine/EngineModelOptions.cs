@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Clap2Diffusion.Engine.Pipelines;
 
 namespace Clap2Diffusion.Server.Engine;
 
@@ -45,7 +46,7 @@ public sealed class EngineModelOptions : IValidatableObject
         foreach (var (name, folder) in new[] { (nameof(ModelFolder), ModelFolder), (nameof(ClapFolder), ClapFolder), (nameof(AdaptersFolder), AdaptersFolder) })
             if (!string.IsNullOrWhiteSpace(folder) && !Directory.Exists(folder))
                 yield return new ValidationResult($"Engine:{name} is '{folder}', which does not exist; give an existing folder or leave it empty for the demo model.", [name]);
-        var model = string.IsNullOrWhiteSpace(ModelFolder) ? Clap2Diffusion.Engine.Demo.DemoModel.DefaultFolder : ModelFolder;
+        var model = string.IsNullOrWhiteSpace(ModelFolder) ? EmbeddedModel.DefaultFolder : ModelFolder;
         if (!File.Exists(Path.Combine(model, "model_index.json")))
             yield return new ValidationResult($"No diffusers model at '{model}' (model_index.json is missing); set Engine:ModelFolder or rebuild the demo model with `demo build`.", [nameof(ModelFolder)]);
     }

@@ -64,6 +64,8 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         // Each call does at least one step, so a run that keeps being asked to yield still advances.
         var outcome = AdapterTrainer.Run(settings, target, bridge, shouldYield: () => bridge.StepsDone > 0 && shouldYield(),
             cancellation: cancellationToken, listener: bridge);
+        if (!outcome.FrozenUnchanged)
+            throw new InvalidOperationException("a frozen network's weights changed during training");
         if (outcome.Completed)
             return new TrainingRunOutcome(TrainingRunEnd.Completed, outcome.Step);
         if (outcome.Yielded)

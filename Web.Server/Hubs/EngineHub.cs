@@ -1,6 +1,7 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Study;
 using Microsoft.AspNetCore.SignalR;
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 
@@ -63,10 +64,10 @@ public static class DemoVerb
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var scene = new DemoScene("circle", "red",
-                DemoVocabulary.ParseElement(SceneLevel.Foreground, result.GetValue(foreground)),
-                DemoVocabulary.ParseElement(SceneLevel.Background, result.GetValue(background)),
-                DemoVocabulary.ParseElement(SceneLevel.Ambience, result.GetValue(ambience)));
-            var random = new DemoRandom(result.GetValue(seed));
+                DemoVocabulary.ParseElement(AudioLevel.Foreground, result.GetValue(foreground)),
+                DemoVocabulary.ParseElement(AudioLevel.Background, result.GetValue(background)),
+                DemoVocabulary.ParseElement(AudioLevel.Ambience, result.GetValue(ambience)));
+            var random = new SeededRandom(result.GetValue(seed));
             var caption = AudioCaptionWriter.Write(scene, random.Fork(1));
             var path = result.GetValue(output)!;
             WavWriter.Write(path, SceneSynthesizer.Synthesize(scene, random.Fork(2), 48000, 10), 48000);
@@ -83,7 +84,7 @@ public static class DemoVerb
         var command = new Command("classify", "Read shape, colour and each audio level's element from demo-world images.") { images, classifier };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
-            var folder = result.GetValue(classifier) ?? Path.Combine(DemoModel.DefaultFolder, "classifier");
+            var folder = result.GetValue(classifier) ?? Path.Combine(EmbeddedModel.DefaultFolder, "classifier");
             if (!Directory.Exists(folder))
                 throw new InputException($"no classifier at {folder}; build the demo model or pass --classifier DIR");
             using var reader = SceneImageClassifier.Load(folder);
@@ -92,11 +93,11 @@ public static class DemoVerb
             cli.WriteJson(paths.Zip(predictions).Select(p => new Dictionary<string, object?>
             {
                 ["file"] = p.First,
-                ["shape"] = p.Second.Labels[SceneLabels.Shape],
-                ["color"] = p.Second.Labels[SceneLabels.Color],
-                ["foreground"] = Level(p.Second.Labels[SceneLabels.Foreground]),
-                ["background"] = Level(p.Second.Labels[SceneLabels.Background]),
-                ["ambience"] = Level(p.Second.Labels[SceneLabels.Ambience]),
+                ["shape"] = p.Second.Labels[SceneAttributes.Shape],
+                ["color"] = p.Second.Labels[SceneAttributes.Color],
+                ["foreground"] = Level(p.Second.Labels[SceneAttributes.Foreground]),
+                ["background"] = Level(p.Second.Labels[SceneAttributes.Background]),
+                ["ambience"] = Level(p.Second.Labels[SceneAttributes.Ambience]),
                 ["confidence"] = p.Second.Confidence.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
             }).ToList());
             return ExitCodes.Success;
@@ -113,7 +114,7 @@ public static class DemoVerb
             { output, model, classifier };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
-            var folder = DemoModel.Require(result.GetValue(model));
+            var folder = EmbeddedModel.Require(result.GetValue(model));
             var classifierFolder = result.GetValue(classifier) ?? Path.Combine(folder, "classifier");
             if (!Directory.Exists(classifierFolder))
                 throw new InputException($"no classifier at {classifierFolder}; build the demo model or pass --classifier DIR");

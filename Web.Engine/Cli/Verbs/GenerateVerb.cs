@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
@@ -58,7 +57,7 @@ public static class GenerateVerb
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var (down, mid, up) = ParseLevels(result.GetValue(levels));
-            var options = new PipelineOptions(DemoModel.Require(result.GetValue(model)), result.GetValue(clap), result.GetValue(adapters),
+            var options = new PipelineOptions(EmbeddedModel.Require(result.GetValue(model)), result.GetValue(clap), result.GetValue(adapters),
                 ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }),
                 result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null);
             var audioPath = result.GetValue(audio);

@@ -102,6 +102,11 @@ public static class TrainVerb
                 Skipped = outcome.Report.Skipped.Count,
                 outcome.FrozenUnchanged,
             });
+            if (!outcome.FrozenUnchanged)
+            {
+                cli.Error.WriteLine("error: a frozen network's weights changed during training");
+                return ExitCodes.Failure;
+            }
             return ExitCodes.Success;
         }
         finally

@@ -35,12 +35,11 @@ public static class BaseModelStage
         Norms.ResetGroupNorms(unet);
         unet.train();
         text.train();
-        using var noise = (DDIMScheduler)SchedulerFactory.Create("ddim", schedule);
-        var predictsVelocity = schedule.PredictionType == "v_prediction";
+        using var noise = new DDIMScheduler(schedule);
         var parameters = unet.named_parameters().Select(p => ($"unet.{p.name}", p.parameter))
             .Concat(text.named_parameters().Select(p => ($"text.{p.name}", p.parameter))).ToList();
         var ema = parameters.Select(p => p.parameter.detach().clone().DetachFromDisposeScope()).ToList();
-        var random = new DemoRandom(seed).Fork(0xBA5E);
+        var random = new SeededRandom(seed).Fork(0xBA5E);
         var scale = vae.ScalingFactor;
 
         StageTraining.Run("base", parameters, profile.BaseSteps, 4e-4, step =>
@@ -56,7 +55,7 @@ public static class BaseModelStage
             var epsilon = randn(latents.shape, generator: generator);
             var timesteps = randint(0, noise.NumTrainTimesteps, [profile.BaseBatch], generator: generator, dtype: ScalarType.Int64);
             var prediction = unet.forward(noise.AddNoise(latents, epsilon, timesteps), timesteps, states);
-            return nn.functional.mse_loss(prediction, predictsVelocity ? noise.GetVelocity(latents, epsilon, timesteps) : epsilon);
+            return nn.functional.mse_loss(prediction, noise.TrainingTarget(latents, epsilon, timesteps));
         }, progress, cancellation, afterStep: _ => UpdateAverage(parameters, ema));
 
         using (no_grad())
@@ -85,7 +84,7 @@ public static class BaseModelStage
     private static (Tensor Means, Tensor Stds, List<DemoScene> Scenes) EncodePool(DemoProfile profile, AutoencoderKL vae, ulong seed,
         StageProgress? progress, CancellationToken cancellation)
     {
-        var random = new DemoRandom(seed).Fork(0x9001);
+        var random = new SeededRandom(seed).Fork(0x9001);
         var means = new List<Tensor>();
         var stds = new List<Tensor>();
         var scenes = new List<DemoScene>();

@@ -26,7 +26,7 @@ public static class ClapStage
         manual_seed((long)(seed & 0x7FFFFFFF) + 2);
         var model = new ClapModel(DemoArchitecture.Clap(vocabularySize));
         model.train();
-        var random = new DemoRandom(seed).Fork(0xC1A9);
+        var random = new SeededRandom(seed).Fork(0xC1A9);
 
         StageTraining.Run("clap", model.named_parameters().Select(p => (p.name, p.parameter)), profile.ClapSteps, 5e-4, _ =>
         {

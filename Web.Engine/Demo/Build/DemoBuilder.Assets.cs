@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training.Data;
@@ -38,7 +39,7 @@ public sealed partial class DemoBuilder
 
     private IEnumerable<string> CaptionCorpus()
     {
-        var random = new DemoRandom(seed).Fork(0xCAB);
+        var random = new SeededRandom(seed).Fork(0xCAB);
         for (var i = 0; i < 4000; i++)
             yield return AudioCaptionWriter.Write(SceneSampler.Sample(random), random);
     }
@@ -96,7 +97,7 @@ public sealed partial class DemoBuilder
             {
                 var scene = ClapStage.SceneOf(entry.Columns);
                 var (embedding, _) = clap.EmbedAudio(Audio.AudioDecoder.DecodeFile(entry.AudioPath!), 0, 0);
-                foreach (var level in Enum.GetValues<SceneLevel>())
+                foreach (var level in Enum.GetValues<AudioLevel>())
                 {
                     var set = anchors.Level(level);
                     var similarities = clap.EmbedTexts(set.Select(a => a.Phrase).ToList()).matmul(embedding.reshape(-1)).data<float>().ToArray();

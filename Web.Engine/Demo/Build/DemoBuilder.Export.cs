@@ -62,7 +62,7 @@ public sealed partial class DemoBuilder
         using var vae = AutoencoderKL.FromPretrained(Path.Combine(Model, "vae"), ComputeTarget.Cpu);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var images = VaeStage.RenderBatch(new DemoRandom(seed).Fork(0x9E5), 256);
+        var images = VaeStage.RenderBatch(new SeededRandom(seed).Fork(0x9E5), 256);
         using var posterior = vae.encode(images);
         var latents = Scalars.Times(vae.ScalingFactor, posterior.mean);
         var factor = DemoArchitecture.ImageSize / (int)latents.shape[^1];

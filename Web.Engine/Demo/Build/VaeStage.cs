@@ -23,7 +23,7 @@ public static class VaeStage
         var vae = new AutoencoderKL(DemoArchitecture.Vae());
         Norms.ResetGroupNorms(vae);
         vae.train();
-        var random = new DemoRandom(seed).Fork(0x7AE);
+        var random = new SeededRandom(seed).Fork(0x7AE);
         StageTraining.Run("vae", vae.named_parameters().Select(p => (p.name, p.parameter)), profile.VaeSteps, 1e-3, step =>
         {
             var images = RenderBatch(random, profile.VaeBatch);
@@ -43,12 +43,12 @@ public static class VaeStage
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var images = RenderBatch(new DemoRandom(seed).Fork(0x5CA1E), count);
+        var images = RenderBatch(new SeededRandom(seed).Fork(0x5CA1E), count);
         using var posterior = vae.encode(images);
         return 1.0 / posterior.mean.std().item<float>();
     }
 
-    public static Tensor RenderBatch(DemoRandom random, int count)
+    public static Tensor RenderBatch(SeededRandom random, int count)
     {
         var images = new List<Tensor>(count);
         for (var i = 0; i < count; i++)

@@ -3,6 +3,7 @@ using System.Text;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Demo.Build;
 
@@ -26,7 +27,7 @@ public static class WorldDatasetWriter
         foreach (var (split, count) in splits)
         {
             // A stable salt per split name (string hash codes change from process to process).
-            var random = new DemoRandom(seed).Fork(split.Aggregate(1469598103934665603UL, (h, c) => (h ^ c) * 1099511628211UL));
+            var random = new SeededRandom(seed).Fork(split.Aggregate(1469598103934665603UL, (h, c) => (h ^ c) * 1099511628211UL));
             var csv = new StringBuilder(string.Join(",", Columns)).Append('\n');
             for (var i = 0; i < count; i++)
             {

@@ -21,7 +21,7 @@ public static class ClassifierTrainer
     public static void Train(SceneAttributeClassifier model, ClassifierTrainingSettings settings,
         Func<Tensor, Tensor>? degrade = null, Action<int, double>? onStep = null, CancellationToken cancellation = default)
     {
-        var random = new DemoRandom(settings.Seed);
+        var random = new SeededRandom(settings.Seed);
         var schedule = new LearningRateSchedule(settings.LearningRate, Math.Min(100, settings.Steps / 10), settings.Steps, "cosine", 0.05);
         using var optimizer = new AdamW(model.named_parameters().Select(p => (p.name, p.parameter)), weightDecay: 1e-4);
         model.train();
@@ -48,7 +48,7 @@ public static class ClassifierTrainer
     }
 
     /// <summary>A batch of rendered scenes in [-1, 1] with the class index of every head.</summary>
-    public static (Tensor Images, Dictionary<string, Tensor> Targets) Batch(SceneAttributeClassifierConfig config, DemoRandom random, int size)
+    public static (Tensor Images, Dictionary<string, Tensor> Targets) Batch(SceneAttributeClassifierConfig config, SeededRandom random, int size)
     {
         var images = new List<Tensor>();
         var targets = config.Heads.Keys.ToDictionary(h => h, _ => new long[size]);
@@ -62,7 +62,7 @@ public static class ClassifierTrainer
         return (stack(images), targets.ToDictionary(kv => kv.Key, kv => tensor(kv.Value)));
     }
 
-    private static Tensor Augment(Tensor images, DemoRandom random)
+    private static Tensor Augment(Tensor images, SeededRandom random)
     {
         var batch = images.shape[0];
         var sigma = random.Uniform(0, 1.3);

@@ -2,10 +2,13 @@ using System.Diagnostics;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Classifiers;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Runtime;
 using SkiaSharp;
 
 namespace Clap2Diffusion.Engine.Demo.Showcase;
@@ -15,7 +18,7 @@ public sealed record ShowcaseCase(PromptAudioRelation Relation, string Prompt, D
 {
     public string Levels => $"foreground {Sound.Foreground ?? "-"}, background {Sound.Background ?? "-"}, ambience {Sound.Ambience ?? "-"}";
 
-    public float[] Synthesize() => SceneSynthesizer.Synthesize(Sound, new DemoRandom((ulong)Seed).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
+    public float[] Synthesize() => SceneSynthesizer.Synthesize(Sound, new SeededRandom((ulong)Seed).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
 }
 
 /// <summary>What one row became: both images and what the demo classifier reads in each.</summary>
@@ -24,7 +27,7 @@ public sealed record ShowcaseRow(ShowcaseCase Case, RgbImage TextOnly, RgbImage 
 {
     /// <summary>The scene elements the classifier reads in the audio-conditioned image but not in the text-only one.</summary>
     public IReadOnlyList<string> SoundAdded =>
-        [.. new[] { SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience }
+        [.. new[] { SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience }
             .Where(level => WithSoundReading.Labels[level] != DemoVocabulary.None && WithSoundReading.Labels[level] != TextOnlyReading.Labels[level])
             .Select(level => WithSoundReading.Labels[level])];
 }
@@ -96,7 +99,7 @@ public static class DemoShowcase
             var row = rows[r];
             var top = Header + r * (side + Gap);
             var y = top + 16f;
-            canvas.DrawText($"{r + 1}. {row.Case.Relation.ToString().ToLowerInvariant()}", Gap, y, bold);
+            canvas.DrawText($"{r + 1}. {row.Case.Relation.Name()}", Gap, y, bold);
             foreach (var line in SkiaImages.Wrap($"prompt: \"{row.Case.Prompt}\"", plain, TextWidth - 2 * Gap))
                 canvas.DrawText(line, Gap, y += 19, plain);
             foreach (var line in SkiaImages.Wrap($"sound: {row.Case.Levels}", plain, TextWidth - 2 * Gap))
@@ -128,7 +131,7 @@ public static class DemoShowcase
 
     public static object Describe(ShowcaseRow row) => new
     {
-        Relation = row.Case.Relation.ToString().ToLowerInvariant(),
+        Relation = row.Case.Relation.Name(),
         row.DetectedRelation,
         row.Case.Prompt,
         row.Case.Sound.Foreground,
@@ -141,7 +144,7 @@ public static class DemoShowcase
     };
 
     private static Dictionary<string, string> Reading(ScenePrediction prediction) =>
-        new[] { SceneLabels.Shape, SceneLabels.Color, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience }
+        new[] { SceneAttributes.Shape, SceneAttributes.Color, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience }
             .ToDictionary(label => label, label => prediction.Labels[label]);
 
     private static void DrawImage(SKCanvas canvas, RgbImage image, int x, int y, int side)

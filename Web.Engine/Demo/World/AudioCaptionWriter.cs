@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+
 namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>
@@ -20,7 +22,7 @@ public static class AudioCaptionWriter
 
     private static readonly string[] Quiet = ["near silence with faint room tone", "a quiet room with almost no sound"];
 
-    public static string Write(DemoScene scene, DemoRandom random)
+    public static string Write(DemoScene scene, SeededRandom random)
     {
         var events = scene.SceneElements.Select(e => random.Pick(Phrases[e])).ToList();
         var caption = events.Count switch

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Demo.World;
 
@@ -11,7 +12,7 @@ public sealed record DemoExample(string Id, DemoScene Scene, string Caption, IRe
     public string Title => string.Join(" + ", Scene.SceneElements);
 
     /// <summary>The clip: the same samples on every machine and every call.</summary>
-    public float[] Synthesize() => SceneSynthesizer.Synthesize(Scene, new DemoRandom(DemoExamples.SeedOf(Id)).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
+    public float[] Synthesize() => SceneSynthesizer.Synthesize(Scene, new SeededRandom(DemoExamples.SeedOf(Id)).Fork(2), DemoExamples.SampleRate, DemoExamples.Seconds);
 }
 
 public sealed record SuggestedDemoPrompt(PromptAudioRelation Relation, string Prompt);
@@ -48,7 +49,7 @@ public static class DemoExamples
             var scene = new DemoScene(DemoVocabulary.Shapes[index % DemoVocabulary.Shapes.Count], DemoVocabulary.Colors[index / DemoVocabulary.Shapes.Count % DemoVocabulary.Colors.Count],
                 levels.Foreground, levels.Background, levels.Ambience);
             var id = string.Join("-", scene.SceneElements);
-            var random = new DemoRandom(SeedOf(id));
+            var random = new SeededRandom(SeedOf(id));
             var prompts = Enum.GetValues<PromptAudioRelation>()
                 .Where(relation => Admits(relation, scene))
                 .Select(relation => new SuggestedDemoPrompt(relation, RelationCase.Create(relation, scene, random.Fork((ulong)relation + 10)).Prompt))

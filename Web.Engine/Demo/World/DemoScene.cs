@@ -1,19 +1,21 @@
+using Clap2Diffusion.Engine.Models.Adapters;
+
 namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>One world state: the object the text names and the three audio levels (null = absent).</summary>
 public sealed record DemoScene(string Shape, string Color, string? Foreground, string? Background, string? Ambience)
 {
-    public string? Element(SceneLevel level) => level switch
+    public string? Element(AudioLevel level) => level switch
     {
-        SceneLevel.Foreground => Foreground,
-        SceneLevel.Background => Background,
+        AudioLevel.Foreground => Foreground,
+        AudioLevel.Background => Background,
         _ => Ambience,
     };
 
-    public DemoScene With(SceneLevel level, string? element) => level switch
+    public DemoScene With(AudioLevel level, string? element) => level switch
     {
-        SceneLevel.Foreground => this with { Foreground = element },
-        SceneLevel.Background => this with { Background = element },
+        AudioLevel.Foreground => this with { Foreground = element },
+        AudioLevel.Background => this with { Background = element },
         _ => this with { Ambience = element },
     };
 

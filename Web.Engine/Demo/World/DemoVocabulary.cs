@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Models.Adapters;
+
 namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Clap2Diffusion.Engine.Demo.World;
 /// </summary>
 public static class DemoVocabulary
 {
-    public const string None = "none";
+    public const string None = Evaluation.SceneAttributes.None;
 
     public static readonly IReadOnlyList<string> Shapes = ["circle", "square", "triangle", "star"];
     public static readonly IReadOnlyList<string> Colors = ["red", "green", "blue", "yellow"];
@@ -14,10 +16,10 @@ public static class DemoVocabulary
     public static readonly IReadOnlyList<string> Background = ["engine", "chatter"];
     public static readonly IReadOnlyList<string> Ambience = ["rain", "wind", "waves"];
 
-    public static IReadOnlyList<string> Elements(SceneLevel level) => level switch
+    public static IReadOnlyList<string> Elements(AudioLevel level) => level switch
     {
-        SceneLevel.Foreground => Foreground,
-        SceneLevel.Background => Background,
+        AudioLevel.Foreground => Foreground,
+        AudioLevel.Background => Background,
         _ => Ambience,
     };
 
@@ -25,27 +27,20 @@ public static class DemoVocabulary
     public static IReadOnlyList<string> PromptWords { get; } =
         [.. Colors, .. Shapes, .. Foreground, .. Background, .. Ambience];
 
-    public static SceneLevel LevelOf(string element) =>
-        Foreground.Contains(element) ? SceneLevel.Foreground
-        : Background.Contains(element) ? SceneLevel.Background
-        : Ambience.Contains(element) ? SceneLevel.Ambience
+    public static AudioLevel LevelOf(string element) =>
+        Foreground.Contains(element) ? AudioLevel.Foreground
+        : Background.Contains(element) ? AudioLevel.Background
+        : Ambience.Contains(element) ? AudioLevel.Ambience
         : throw new InputException($"'{element}' is not a demo scene element; known: {string.Join(", ", Foreground.Concat(Background).Concat(Ambience))}");
 
     /// <summary>Accepts a level's element name or none/null/empty for an absent level.</summary>
-    public static string? ParseElement(SceneLevel level, string? name)
+    public static string? ParseElement(AudioLevel level, string? name)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Equals(None, StringComparison.OrdinalIgnoreCase))
             return null;
         var normalised = name.Trim().ToLowerInvariant();
         return Elements(level).Contains(normalised)
             ? normalised
-            : throw new InputException($"'{name}' is not a {level.ToString().ToLowerInvariant()} element; choose one of {string.Join(", ", Elements(level))} or none");
+            : throw new InputException($"'{name}' is not a {level.Name()} element; choose one of {string.Join(", ", Elements(level))} or none");
     }
-}
-
-public enum SceneLevel
-{
-    Foreground,
-    Background,
-    Ambience,
 }

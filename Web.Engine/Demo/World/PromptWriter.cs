@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+
 namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>
@@ -22,7 +24,7 @@ public static class PromptWriter
     /// (then each present element independently, at least one), so text alone can draw a scene when asked and
     /// the audio has to supply it when text is silent.
     /// </summary>
-    public static string TrainingCaption(DemoScene scene, DemoRandom random)
+    public static string TrainingCaption(DemoScene scene, SeededRandom random)
     {
         var elements = scene.SceneElements.ToList();
         if (elements.Count == 0 || random.Chance(0.5))

@@ -1,4 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Engine.Demo.World;
 
@@ -14,7 +16,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
         ? Audio.With(DemoVocabulary.LevelOf(NamedElement), NamedElement)
         : Audio;
 
-    public static RelationCase Create(PromptAudioRelation relation, DemoScene audio, DemoRandom random)
+    public static RelationCase Create(PromptAudioRelation relation, DemoScene audio, SeededRandom random)
     {
         switch (relation)
         {
@@ -29,7 +31,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
                 return new(relation, audio, PromptWriter.Write(audio.Shape, audio.Color, []), null);
             case PromptAudioRelation.Creative:
             {
-                var empty = Enum.GetValues<SceneLevel>().Where(l => audio.Element(l) is null).ToList();
+                var empty = Enum.GetValues<AudioLevel>().Where(l => audio.Element(l) is null).ToList();
                 if (empty.Count == 0)
                     throw new ArgumentException("a creative prompt needs a sound with an empty level", nameof(audio));
                 var element = random.Pick(DemoVocabulary.Elements(random.Pick(empty)));
@@ -37,7 +39,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
             }
             default:
             {
-                var filled = Enum.GetValues<SceneLevel>().Where(l => audio.Element(l) is not null).ToList();
+                var filled = Enum.GetValues<AudioLevel>().Where(l => audio.Element(l) is not null).ToList();
                 if (filled.Count == 0)
                     throw new ArgumentException("a contradictory prompt needs a sound with at least one scene element", nameof(audio));
                 var level = random.Pick(filled);
@@ -48,7 +50,7 @@ public sealed record RelationCase(PromptAudioRelation Relation, DemoScene Audio,
     }
 
     /// <summary>Draws a sound that admits the relation, then the pair.</summary>
-    public static RelationCase Sample(PromptAudioRelation relation, DemoRandom random)
+    public static RelationCase Sample(PromptAudioRelation relation, SeededRandom random)
     {
         while (true)
         {

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Runtime;
 using SkiaSharp;
 
 namespace Clap2Diffusion.Engine.Demo.World;
@@ -28,7 +29,7 @@ public static class SceneRenderer
     };
 
     /// <summary>Renders the scene as RGB bytes (row-major, HWC). Jitter in size and placement comes from <paramref name="random"/>.</summary>
-    public static byte[] Render(DemoScene scene, DemoRandom random, int size = 64)
+    public static byte[] Render(DemoScene scene, SeededRandom random, int size = 64)
     {
         return SkiaPixels.DrawRgb(size, size, canvas =>
         {
@@ -40,7 +41,7 @@ public static class SceneRenderer
         });
     }
 
-    private static void DrawAmbience(SKCanvas canvas, string? ambience, DemoRandom random)
+    private static void DrawAmbience(SKCanvas canvas, string? ambience, SeededRandom random)
     {
         var field = Jitter(AmbienceFields[ambience ?? DemoVocabulary.None], random, 10);
         canvas.Clear(field);
@@ -59,7 +60,7 @@ public static class SceneRenderer
         }
     }
 
-    private static void DrawBackground(SKCanvas canvas, string? background, DemoRandom random)
+    private static void DrawBackground(SKCanvas canvas, string? background, SeededRandom random)
     {
         if (background is null)
             return;
@@ -80,7 +81,7 @@ public static class SceneRenderer
         }
     }
 
-    private static void DrawObject(SKCanvas canvas, string shape, string color, DemoRandom random)
+    private static void DrawObject(SKCanvas canvas, string shape, string color, SeededRandom random)
     {
         var cx = 32 + (float)random.Uniform(-3, 3);
         var cy = 33 + (float)random.Uniform(-3, 3);
@@ -132,7 +133,7 @@ public static class SceneRenderer
         path.Close();
     }
 
-    private static void DrawForeground(SKCanvas canvas, string? foreground, DemoRandom random)
+    private static void DrawForeground(SKCanvas canvas, string? foreground, SeededRandom random)
     {
         if (foreground is null)
             return;
@@ -181,7 +182,7 @@ public static class SceneRenderer
         }
     }
 
-    private static SKColor Jitter(SKColor color, DemoRandom random, int amount)
+    private static SKColor Jitter(SKColor color, SeededRandom random, int amount)
     {
         byte Channel(byte value) => (byte)Math.Clamp(value + random.Next(2 * amount + 1) - amount, 0, 255);
         return new SKColor(Channel(color.Red), Channel(color.Green), Channel(color.Blue));

@@ -1,3 +1,5 @@
+using Clap2Diffusion.Engine.Runtime;
+
 namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Clap2Diffusion.Engine.Demo.World;
 /// </summary>
 public static class SceneSynthesizer
 {
-    public static float[] Synthesize(DemoScene scene, DemoRandom random, int sampleRate = 48000, double seconds = 10)
+    public static float[] Synthesize(DemoScene scene, SeededRandom random, int sampleRate = 48000, double seconds = 10)
     {
         if (sampleRate is < 8000 or > 192000)
             throw new InputException($"sample rate {sampleRate} Hz is outside 8000-192000");
@@ -43,7 +45,7 @@ public static class SceneSynthesizer
         return mix.Select(x => (float)(x * gain)).ToArray();
     }
 
-    private static void AddBarks(double[] mix, DemoRandom random, int rate)
+    private static void AddBarks(double[] mix, SeededRandom random, int rate)
     {
         var f0 = random.Uniform(380, 620);
         for (var t = random.Uniform(0.05, 0.4); t < Seconds(mix, rate); t += random.Uniform(0.55, 1.1))
@@ -68,7 +70,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddBells(double[] mix, DemoRandom random, int rate)
+    private static void AddBells(double[] mix, SeededRandom random, int rate)
     {
         double[] ratios = [1, 2.0, 2.76, 5.4, 8.93];
         double[] amplitudes = [1, 0.6, 0.4, 0.25, 0.15];
@@ -86,7 +88,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddChirps(double[] mix, DemoRandom random, int rate)
+    private static void AddChirps(double[] mix, SeededRandom random, int rate)
     {
         for (var t = random.Uniform(0, 0.3); t < Seconds(mix, rate); t += random.Uniform(0.45, 0.9))
         {
@@ -108,7 +110,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddEngine(double[] mix, DemoRandom random, int rate)
+    private static void AddEngine(double[] mix, SeededRandom random, int rate)
     {
         var f0 = random.Uniform(42, 68);
         var wobble = random.Uniform(0.2, 0.6);
@@ -126,7 +128,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddChatter(double[] mix, DemoRandom random, int rate)
+    private static void AddChatter(double[] mix, SeededRandom random, int rate)
     {
         double[] formants = [350, 550, 800, 1200, 1800, 2500];
         for (var voice = 0; voice < 4; voice++)
@@ -149,7 +151,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddRain(double[] mix, DemoRandom random, int rate)
+    private static void AddRain(double[] mix, SeededRandom random, int rate)
     {
         var hiss = Biquad.HighPass(random.Uniform(1500, 2500), 0.7, rate);
         for (var i = 0; i < mix.Length; i++)
@@ -164,7 +166,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddWind(double[] mix, DemoRandom random, int rate)
+    private static void AddWind(double[] mix, SeededRandom random, int rate)
     {
         var body = Biquad.LowPass(random.Uniform(350, 650), 0.9, rate);
         var howl = Biquad.BandPass(random.Uniform(500, 900), 8, rate);
@@ -179,7 +181,7 @@ public static class SceneSynthesizer
         }
     }
 
-    private static void AddWaves(double[] mix, DemoRandom random, int rate)
+    private static void AddWaves(double[] mix, SeededRandom random, int rate)
     {
         var wash = Biquad.LowPass(random.Uniform(700, 1100), 0.7, rate);
         var foam = Biquad.HighPass(3000, 0.7, rate);

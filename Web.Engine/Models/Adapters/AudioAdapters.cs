@@ -27,7 +27,7 @@ public sealed class AudioAdapters : nn.Module
         Config = config;
         audio_encoder = new HybridAudioEncoder(config, device);
         unet = new ModuleTree();
-        foreach (var site in sites.Where(s => IsEnabled(config, s.Level)))
+        foreach (var site in sites.Where(s => config.CarriesAdapters(s.Level)))
         {
             if (site.CrossAttentionDim != config.CrossAttentionDim)
                 throw new InputException($"adapter config expects cross-attention width {config.CrossAttentionDim}, the UNet's block {site.Path} has {site.CrossAttentionDim}");
@@ -74,21 +74,7 @@ public sealed class AudioAdapters : nn.Module
     public GatedHierarchicalAttention? For(TransformerBlockSite site) => bySite.GetValueOrDefault(site.Path);
 
     /// <summary>The tokens the routing gives a level.</summary>
-    public string SourceFor(UNetLevel level) => Config.Routing[LevelName(level)];
-
-    public static string LevelName(UNetLevel level) => level switch
-    {
-        UNetLevel.Down => "down",
-        UNetLevel.Mid => "mid",
-        _ => "up",
-    };
-
-    private static bool IsEnabled(V4AdapterConfig config, UNetLevel level) => config.UseAdapterList[level switch
-    {
-        UNetLevel.Down => 0,
-        UNetLevel.Mid => 1,
-        _ => 2,
-    }];
+    public string SourceFor(UNetLevel level) => Config.SourceFor(level);
 
     /// <summary>Trainable parameter counts per part, for <c>keys --params</c> and the README.</summary>
     public IReadOnlyList<(string Part, long Parameters)> TrainableParts()
@@ -107,7 +93,7 @@ public sealed class AudioAdapters : nn.Module
         {
             var sites = Sites.Where(s => s.Level == level).ToList();
             if (sites.Count > 0)
-                parts.Add(($"unet.{LevelName(level)}.attn_audio ({sites.Count} blocks)", sites.Sum(s => Count(bySite[s.Path]))));
+                parts.Add(($"unet.{level.Name()}.attn_audio ({sites.Count} blocks)", sites.Sum(s => Count(bySite[s.Path]))));
         }
         if (loraByPath.Count > 0)
             parts.Add(($"unet.lora (rank {Config.LoraRank}, {loraByPath.Count} projections)", loraByPath.Values.Sum(Count)));

@@ -15,6 +15,14 @@ public sealed record AudioStrength(double Global = 1.0, double Down = 1.0, doubl
         _ => Up,
     };
 
+    /// <summary>This strength with one UNet level's multiplier scaled by <paramref name="factor"/>.</summary>
+    public AudioStrength Scaled(Unets.UNetLevel level, double factor) => level switch
+    {
+        Unets.UNetLevel.Down => this with { Down = Down * factor },
+        Unets.UNetLevel.Mid => this with { Mid = Mid * factor },
+        _ => this with { Up = Up * factor },
+    };
+
     public void Validate()
     {
         foreach (var (name, value) in new[] { ("audio strength", Global), ("down strength", Down), ("mid strength", Mid), ("up strength", Up) })

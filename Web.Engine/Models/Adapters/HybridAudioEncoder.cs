@@ -82,17 +82,18 @@ public sealed class HybridAudioEncoder : nn.Module
         var width = config.Width;
         var views = LevelViews(audioEmbedding);
 
-        Tensor Level(nn.Module<Tensor, Tensor> projection, int tokens, int level, bool keep)
+        Tensor Level(nn.Module<Tensor, Tensor> projection, int tokens, AudioLevel level)
         {
-            var content = token_norm.call(projection.call(views.select(1, level)).view(batch, tokens, width)) * hierarchy_weights[level];
-            if (!keep)
+            var index = (int)level;
+            var content = token_norm.call(projection.call(views.select(1, index)).view(batch, tokens, width)) * hierarchy_weights[index];
+            if (!mask.Keeps(level))
                 content = zeros_like(content);
-            return content.add(level_embedding[level], Scalars.One);
+            return content.add(level_embedding[index], Scalars.One);
         }
 
-        var foreground = Level(foreground_proj, config.ForegroundTokens, 0, mask.Foreground);
-        var background = Level(background_proj, config.BackgroundTokens, 1, mask.Background);
-        var ambience = Level(ambience_proj, config.AmbienceTokens, 2, mask.Ambience);
+        var foreground = Level(foreground_proj, config.ForegroundTokens, AudioLevel.Foreground);
+        var background = Level(background_proj, config.BackgroundTokens, AudioLevel.Background);
+        var ambience = Level(ambience_proj, config.AmbienceTokens, AudioLevel.Ambience);
 
         var x = cat([queries.unsqueeze(0).expand(batch, -1, -1), foreground, background, ambience], 1);
         var attentionMask = config.ExclusiveLevels ? ExclusiveLevelMask(x.device, x.dtype) : null;

@@ -37,4 +37,17 @@ public sealed record HybridAudioTokens(Tensor Foreground, Tensor Background, Ten
 public sealed record AudioLevelMask(bool Foreground = true, bool Background = true, bool Ambience = true)
 {
     public static readonly AudioLevelMask All = new();
+
+    /// <summary>Whether the level keeps its content.</summary>
+    public bool Keeps(AudioLevel level) => level switch
+    {
+        AudioLevel.Foreground => Foreground,
+        AudioLevel.Background => Background,
+        AudioLevel.Ambience => Ambience,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
+    };
+
+    /// <summary>Every level kept but <paramref name="level"/>.</summary>
+    public static AudioLevelMask Without(AudioLevel level) =>
+        new(level != AudioLevel.Foreground, level != AudioLevel.Background, level != AudioLevel.Ambience);
 }

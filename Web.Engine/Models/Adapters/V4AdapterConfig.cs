@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Clap2Diffusion.Engine.Models.Unets;
 
 namespace Clap2Diffusion.Engine.Models.Adapters;
 
@@ -65,9 +66,16 @@ public sealed record V4AdapterConfig
 
     [JsonIgnore] public int HierarchyTokens => ForegroundTokens + BackgroundTokens + AmbienceTokens;
 
-    public static readonly IReadOnlyList<string> TokenSources = ["foreground", "background", "ambience", "full"];
+    /// <summary>The routing's name for the 77 projected tokens; the other sources are the <see cref="AudioLevel"/> names.</summary>
+    public const string FullTokens = "full";
 
-    public static readonly IReadOnlyList<string> Levels = ["down", "mid", "up"];
+    public static readonly IReadOnlyList<string> TokenSources = [.. AudioLevels.All.Select(level => level.Name()), FullTokens];
+
+    /// <summary>The tokens the routing gives a UNet level.</summary>
+    public string SourceFor(UNetLevel level) => Routing[level.Name()];
+
+    /// <summary>Whether the UNet level's transformer blocks carry audio adapters (<see cref="UseAdapterList"/>).</summary>
+    public bool CarriesAdapters(UNetLevel level) => UseAdapterList[(int)level];
 
     /// <summary>The design's full-size adapters for SD 1.5 (see README for the parameter count).</summary>
     public static V4AdapterConfig Sd15 { get; } = new();
@@ -99,8 +107,8 @@ public sealed record V4AdapterConfig
             throw new InputException(Problem($"lora_alpha must be positive, not {alpha}"));
         if (UseAdapterList.Length != 3)
             throw new InputException(Problem("use_adapter_list needs three flags: [down, mid, up]"));
-        foreach (var level in Levels)
-            if (!Routing.TryGetValue(level, out var sourceName) || !TokenSources.Contains(sourceName))
-                throw new InputException(Problem($"routing.{level} must be one of {string.Join(", ", TokenSources)}"));
+        foreach (var level in UNetLevels.All)
+            if (!Routing.TryGetValue(level.Name(), out var sourceName) || !TokenSources.Contains(sourceName))
+                throw new InputException(Problem($"routing.{level.Name()} must be one of {string.Join(", ", TokenSources)}"));
     }
 }

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 
 namespace Clap2Diffusion.Tests.Engine.Composition;
 
@@ -19,17 +20,17 @@ public sealed class RelationRuleTests
     // Audio similarities per level, in anchor order; the prompt's similarities stay low unless a test says otherwise.
     private static RelationEvidence Evidence(string prompt, double promptAudio, double[] foreground, double[] background, double[] ambience,
         double[]? promptForeground = null) => new(prompt, promptAudio,
-        new Dictionary<SceneLevel, double[]>
+        new Dictionary<AudioLevel, double[]>
         {
-            [SceneLevel.Foreground] = promptForeground ?? [0.1, 0.1],
-            [SceneLevel.Background] = [0.1, 0.1],
-            [SceneLevel.Ambience] = [0.1, 0.1],
+            [AudioLevel.Foreground] = promptForeground ?? [0.1, 0.1],
+            [AudioLevel.Background] = [0.1, 0.1],
+            [AudioLevel.Ambience] = [0.1, 0.1],
         },
-        new Dictionary<SceneLevel, double[]>
+        new Dictionary<AudioLevel, double[]>
         {
-            [SceneLevel.Foreground] = foreground,
-            [SceneLevel.Background] = background,
-            [SceneLevel.Ambience] = ambience,
+            [AudioLevel.Foreground] = foreground,
+            [AudioLevel.Background] = background,
+            [AudioLevel.Ambience] = ambience,
         });
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class RelationRuleTests
     {
         var result = RelationRule.Classify(Anchors, Evidence("a dog in the park", 0.2, [0.6, 0.1], [0.0, 0.0], [0.0, 0.0]));
         Assert.Equal(PromptAudioRelation.Matching, result.Relation);
-        var foreground = result.Levels.Single(l => l.Level == SceneLevel.Foreground);
+        var foreground = result.Levels.Single(l => l.Level == AudioLevel.Foreground);
         Assert.Equal("dog", foreground.AudioSound);
         Assert.Equal("dog", foreground.PromptSound);
         Assert.Empty(result.ConflictingLevels);
@@ -57,7 +58,7 @@ public sealed class RelationRuleTests
     {
         var result = RelationRule.Classify(Anchors, Evidence("a cat in the rain", 0.1, [0.6, 0.1], [0.0, 0.0], [0.1, 0.2]));
         Assert.Equal(PromptAudioRelation.Creative, result.Relation);
-        Assert.Null(result.Levels.Single(l => l.Level == SceneLevel.Ambience).AudioSound);
+        Assert.Null(result.Levels.Single(l => l.Level == AudioLevel.Ambience).AudioSound);
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class RelationRuleTests
         // The foreground matches, the ambience contradicts: the pair is contradictory, with one conflicting level.
         var result = RelationRule.Classify(Anchors, Evidence("a barking dog by the waves", 0.3, [0.6, 0.1], [0.0, 0.0], [0.7, 0.2]));
         Assert.Equal(PromptAudioRelation.Contradictory, result.Relation);
-        Assert.Equal([SceneLevel.Ambience], result.ConflictingLevels);
+        Assert.Equal([AudioLevel.Ambience], result.ConflictingLevels);
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class RelationRuleTests
     public void A_prompt_close_to_an_anchor_phrase_names_it_without_the_keyword()
     {
         var result = RelationRule.Classify(Anchors, Evidence("a hound", 0.2, [0.1, 0.6], [0.0, 0.0], [0.0, 0.0], promptForeground: [0.8, 0.1]));
-        var foreground = result.Levels.Single(l => l.Level == SceneLevel.Foreground);
+        var foreground = result.Levels.Single(l => l.Level == AudioLevel.Foreground);
         Assert.Equal("dog", foreground.PromptSound);
         Assert.Equal("bell", foreground.AudioSound);
         Assert.Equal(PromptAudioRelation.Contradictory, result.Relation);

@@ -1,5 +1,4 @@
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
@@ -46,8 +45,8 @@ public sealed class DemoShowcaseTests
         Assert.True(new FileInfo(Committed).Length < 400 * 1024, $"{new FileInfo(Committed).Length} bytes");
         var committed = RgbImage.Load(Committed);
 
-        using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null), Target: ComputeTarget.Cpu));
-        using var classifier = SceneImageClassifier.Load(Path.Combine(DemoModel.DefaultFolder, "classifier"), ComputeTarget.Cpu);
+        using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null), Target: ComputeTarget.Cpu));
+        using var classifier = SceneImageClassifier.Load(Path.Combine(EmbeddedModel.DefaultFolder, "classifier"), ComputeTarget.Cpu);
         var rows = DemoShowcase.Generate(pipeline, classifier, cases: DemoShowcase.Cases.Take(2).ToList());
         using var grid = DemoShowcase.Render(rows);
         var fresh = new RgbImage(grid.Width, grid.Height, Clap2Diffusion.Engine.Imaging.SkiaPixels.CopyRgb(grid));

@@ -1,6 +1,8 @@
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Classifiers;
+using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Tests.Engine.Demo;
@@ -18,7 +20,7 @@ public sealed class SceneClassifierTests
 
         ClassifierTrainer.Train(model, new ClassifierTrainingSettings(Steps: 150, BatchSize: 16, LearningRate: 3e-3), onStep: (_, loss) => losses.Add(loss));
 
-        var (images, targets) = ClassifierTrainer.Batch(config, new DemoRandom(999), 64);
+        var (images, targets) = ClassifierTrainer.Batch(config, new SeededRandom(999), 64);
         var predictions = ScenePrediction.Predict(model, images);
         var accuracy = config.Heads.Keys.ToDictionary(head => head, head =>
             predictions.Select((p, i) => Array.IndexOf(config.Heads[head], p.Labels[head]) == targets[head][i].item<long>()).Average(ok => ok ? 1.0 : 0.0));
@@ -26,7 +28,7 @@ public sealed class SceneClassifierTests
 
         Assert.True(losses.TakeLast(20).Average() < 0.7 * losses.Take(20).Average());
         // The coarse cues (colour field, texture) are learnt first; every head beats chance.
-        Assert.True(accuracy[SceneLabels.Ambience] > 0.7 && accuracy[SceneLabels.Background] > 0.7, "scene cues not learnt");
+        Assert.True(accuracy[SceneAttributes.Ambience] > 0.7 && accuracy[SceneAttributes.Background] > 0.7, "scene cues not learnt");
         foreach (var (head, value) in accuracy)
             Assert.True(value > 1.3 / config.Heads[head].Length, $"{head} accuracy {value}");
     }

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
 
@@ -25,7 +26,7 @@ public sealed class AlignmentRankTests
     public void Unrelated_images_score_chance_and_matched_images_score_one()
     {
         const int n = 200;
-        var random = new DemoRandom(9);
+        var random = new SeededRandom(9);
         var noise = new double[n, n];
         var matched = new double[n, n];
         for (var i = 0; i < n; i++)

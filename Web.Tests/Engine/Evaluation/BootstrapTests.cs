@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
 
@@ -20,7 +21,7 @@ public sealed class BootstrapTests
     [Fact]
     public void One_resample_is_the_mean_of_draws_from_the_seeded_generator()
     {
-        var random = new DemoRandom(42);
+        var random = new SeededRandom(42);
         var draws = new[] { random.Next(3), random.Next(3), random.Next(3) };
         double[] values = [0, 10, 20];
 
@@ -49,7 +50,7 @@ public sealed class BootstrapTests
     [Fact]
     public void A_seed_repeats_its_interval_and_another_seed_moves_it()
     {
-        var random = new DemoRandom(3);
+        var random = new SeededRandom(3);
         var values = Enumerable.Range(0, 40).Select(_ => random.Gaussian()).ToList();
 
         var first = Bootstrap.Mean(values, 11)!;

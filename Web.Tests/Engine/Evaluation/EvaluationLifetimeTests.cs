@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
@@ -21,8 +20,8 @@ public sealed class EvaluationLifetimeTests : IDisposable
     public void An_evaluation_run_leaves_no_tensor_behind()
     {
         using var generator = new PipelinePairGenerator(
-            ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null), Target: ComputeTarget.Cpu)), steps: 2);
-        using var measures = EvaluationMeasures.Load(Path.Combine(DemoModel.DefaultFolder, "classifier"), null, null, ComputeTarget.Cpu);
+            ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null), Target: ComputeTarget.Cpu)), steps: 2);
+        using var measures = EvaluationMeasures.Load(Path.Combine(EmbeddedModel.DefaultFolder, "classifier"), null, null, ComputeTarget.Cpu);
         var source = new DemoEvaluationSource(perRelation: 1, seed: 3, limit: 2);
         Clap2Diffusion.Engine.Evaluation.Reports.EvaluationReport Run(string name) =>
             new EvaluationRun(source, generator, measures, new EvaluationSettings(folder.File(name))
@@ -46,7 +45,7 @@ public sealed class EvaluationLifetimeTests : IDisposable
     public void The_generator_holds_only_the_last_few_clips_however_many_cases_a_run_has()
     {
         using var generator = new PipelinePairGenerator(
-            ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null), Target: ComputeTarget.Cpu)), steps: 1);
+            ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null), Target: ComputeTarget.Cpu)), steps: 1);
         var source = new DemoEvaluationSource(perRelation: 2, seed: 5);
         var run = new EvaluationRun(source, generator, new EvaluationMeasures(), new EvaluationSettings(folder.File("clips"))
         {

@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Tests.Infrastructure;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
@@ -11,7 +12,7 @@ public sealed class EvaluationRunTests
 {
     private static string Accuracy(string attribute) => EvaluationSummary.AccuracyMetric(attribute);
 
-    private static string Accuracy(SceneLevel level) => EvaluationSummary.AccuracyMetric(SceneAccuracy.MetricOf(level));
+    private static string Accuracy(AudioLevel level) => EvaluationSummary.AccuracyMetric(SceneAccuracy.MetricOf(level));
 
     [Fact]
     public void A_faithful_generator_passes_every_check_with_the_numbers_counted_from_the_cases()
@@ -28,10 +29,10 @@ public sealed class EvaluationRunTests
         foreach (var scope in EvaluationSummary.Scopes.Take(5))
             foreach (var attribute in SceneAccuracy.Metrics)
                 Assert.Equal(1.0, run.Mean(scope, PairVariant.Audio, Accuracy(attribute)), 12);
-        foreach (var level in Enum.GetValues<SceneLevel>())
+        foreach (var level in Enum.GetValues<AudioLevel>())
         {
             // Text alone draws no scene for a complementary prompt: right only where the audio's level is empty.
-            var empty = complementary.Count(c => c.Expected!.Element(level) is null) / 25.0;
+            var empty = complementary.Count(c => SceneLabels.SceneOf(c.ExpectedLabels!).Element(level) is null) / 25.0;
             Assert.Equal(empty, run.Mean("complementary", PairVariant.TextOnly, Accuracy(level)), 12);
             Assert.Equal(empty, run.Mean("complementary", PairVariants.NullingVariant(level), Accuracy(level)), 12);
             Assert.Equal(1 - empty, run.Report.Comparison("complementary", Accuracy(level), PairVariant.Audio, PairVariant.TextOnly)!.Difference.Mean, 12);
@@ -44,8 +45,8 @@ public sealed class EvaluationRunTests
         // Matching prompts name the audio's elements, so text alone is already right there.
         Assert.Equal(1.0, run.Mean("matching", PairVariant.TextOnly, Accuracy(SceneAccuracy.Scene)), 12);
         // Adapters switched off in the down blocks lose the foreground in this double's routing, and only that.
-        Assert.True(run.Mean("complementary", PairVariant.AdaptersOffDown, Accuracy(SceneLevel.Foreground)) < 0.5);
-        Assert.Equal(1.0, run.Mean("complementary", PairVariant.AdaptersOffDown, Accuracy(SceneLevel.Ambience)), 12);
+        Assert.True(run.Mean("complementary", PairVariant.AdaptersOffDown, Accuracy(AudioLevel.Foreground)) < 0.5);
+        Assert.Equal(1.0, run.Mean("complementary", PairVariant.AdaptersOffDown, Accuracy(AudioLevel.Ambience)), 12);
     }
 
     [Fact]

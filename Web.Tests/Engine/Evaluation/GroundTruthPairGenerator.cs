@@ -5,6 +5,10 @@ using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Classifiers;
+using Clap2Diffusion.Engine.Models.Unets;
+using Clap2Diffusion.Engine.Runtime;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;
 
@@ -36,7 +40,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
     private readonly GeneratorFaults faults = faults ?? new GeneratorFaults();
 
     public static GroundTruthPairGenerator For(IEvaluationSource source, GeneratorFaults? faults = null) =>
-        new(source.Cases.ToDictionary(c => c.Id, c => c.AudioScene!), faults);
+        new(source.Cases.ToDictionary(c => c.Id, c => SceneLabels.SceneOf(c.AudioLabels!)), faults);
 
     public ConcurrentDictionary<string, DemoScene> Ledger { get; } = new();
 
@@ -50,7 +54,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
     {
         Requests.Enqueue(request);
         var scene = SceneFor(request);
-        var pixels = SceneRenderer.Render(scene, new DemoRandom((ulong)request.Seed), faults.ImageSize);
+        var pixels = SceneRenderer.Render(scene, new SeededRandom((ulong)request.Seed), faults.ImageSize);
         Ledger[Hash(pixels)] = scene;
         return new PairGeneration(new RgbImage(faults.ImageSize, faults.ImageSize, pixels), AssignRelation(request), 0.01);
     }
@@ -64,7 +68,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
         if (request.Variant.UsesAudio() && !faults.IgnoresAudio)
         {
             var audio = audioScenes[request.Audio!.Id];
-            foreach (var level in Enum.GetValues<SceneLevel>())
+            foreach (var level in Enum.GetValues<AudioLevel>())
                 scene = scene.With(level, Dropped(level, request.Variant) ? null : audio.Element(level));
         }
         foreach (var element in named)
@@ -92,16 +96,16 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
         return (words.Single(DemoVocabulary.Shapes.Contains), words.Single(DemoVocabulary.Colors.Contains), words.Where(elements.Contains).ToList());
     }
 
-    private bool Dropped(SceneLevel level, PairVariant variant)
+    private bool Dropped(AudioLevel level, PairVariant variant)
     {
         if (faults.IgnoresAblations)
             return false;
         var routed = variant.SwitchedOffBlocks() switch
         {
-            "down" => SceneLevel.Foreground,
-            "mid" => SceneLevel.Background,
-            "up" => SceneLevel.Ambience,
-            _ => (SceneLevel?)null,
+            UNetLevel.Down => AudioLevel.Foreground,
+            UNetLevel.Mid => AudioLevel.Background,
+            UNetLevel.Up => AudioLevel.Ambience,
+            _ => (AudioLevel?)null,
         };
         return variant.NulledLevel() == level || routed == level;
     }
@@ -135,11 +139,11 @@ internal sealed class RenderedSceneReader(GroundTruthPairGenerator generator) : 
             : throw new InvalidOperationException("the oracle was asked about an image the double did not render");
         var labels = new Dictionary<string, string>
         {
-            [SceneLabels.Shape] = scene.Shape,
-            [SceneLabels.Color] = scene.Color,
-            [SceneLabels.Foreground] = scene.Foreground ?? DemoVocabulary.None,
-            [SceneLabels.Background] = scene.Background ?? DemoVocabulary.None,
-            [SceneLabels.Ambience] = scene.Ambience ?? DemoVocabulary.None,
+            [SceneAttributes.Shape] = scene.Shape,
+            [SceneAttributes.Color] = scene.Color,
+            [SceneAttributes.Foreground] = scene.Foreground ?? DemoVocabulary.None,
+            [SceneAttributes.Background] = scene.Background ?? DemoVocabulary.None,
+            [SceneAttributes.Ambience] = scene.Ambience ?? DemoVocabulary.None,
         };
         return new ScenePrediction(labels, labels.Keys.ToDictionary(k => k, _ => 1.0));
     }).ToList();

@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Pipelines;
@@ -15,7 +14,7 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
 {
     public sealed class Demo : IDisposable
     {
-        public ClapDiffusionPipeline Pipeline { get; } = ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null), Target: ComputeTarget.Cpu));
+        public ClapDiffusionPipeline Pipeline { get; } = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null), Target: ComputeTarget.Cpu));
 
         public RgbImage Input { get; }
 
@@ -106,7 +105,7 @@ public sealed class Img2ImgTests : IClassFixture<Img2ImgTests.Demo>
 
     private RgbImage VaeRoundTrip(RgbImage image)
     {
-        using var vae = AutoencoderKL.FromPretrained(Path.Combine(DemoModel.Require(null), "vae"), ComputeTarget.Cpu);
+        using var vae = AutoencoderKL.FromPretrained(Path.Combine(EmbeddedModel.Require(null), "vae"), ComputeTarget.Cpu);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var pixels = ImageTensors.FromRgb(image.Pixels, image.Width, image.Height).unsqueeze(0);

@@ -28,6 +28,30 @@ public sealed class DDIMSchedulerTests(ITestOutputHelper output)
         GoldenAssert.SumAndMean(output, $"DDIM {prediction} set_alpha_to_one={setAlphaToOne} beta_start={betaStart}", sample, sum, mean);
     }
 
+    [Theory]
+    [InlineData("epsilon", PredictionType.Epsilon)]
+    [InlineData("v_prediction", PredictionType.VPrediction)]
+    [InlineData("sample", PredictionType.Sample)]
+    public void The_training_target_is_what_the_config_says_the_model_predicts(string prediction, PredictionType expected)
+    {
+        using var scope = NewDisposeScope();
+        using var scheduler = new DDIMScheduler(TestConfig() with { PredictionType = prediction });
+        var sample = DiffusersTestData.SampleDeter();
+        var noise = DiffusersTestData.NoiseDeter();
+        var timesteps = tensor(new long[] { 500 });
+
+        var target = scheduler.TrainingTarget(sample, noise, timesteps);
+
+        Assert.Equal(expected, scheduler.PredictionType);
+        var want = expected switch
+        {
+            PredictionType.VPrediction => scheduler.GetVelocity(sample, noise, timesteps),
+            PredictionType.Sample => sample,
+            _ => noise,
+        };
+        Assert.True(target.eq(want).all().item<bool>());
+    }
+
     [Fact]
     public void Loop_from_noised_sample_at_t_start_8_reproduces_diffusers_golden_values()
     {

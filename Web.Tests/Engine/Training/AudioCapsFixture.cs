@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Tests.Infrastructure;
 
 namespace Clap2Diffusion.Tests.Engine.Training;
@@ -15,7 +16,7 @@ public sealed class AudioCapsFixture : IDisposable
         Root = folder.Path;
         Directory.CreateDirectory(Path.Combine(Root, "audio"));
         Directory.CreateDirectory(Path.Combine(Root, "images"));
-        var random = new DemoRandom(77);
+        var random = new SeededRandom(77);
         var lines = new List<string> { "audiocap_id,youtube_id,start_time,caption" };
         for (var i = 0; i < rows; i++)
         {

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training;
@@ -16,13 +17,13 @@ public sealed class LevelTextTargetsTests : IDisposable
     public void Dispose() => clap.Dispose();
 
     [Theory]
-    [InlineData("a church bell chimes", SceneLevel.Foreground)]
-    [InlineData("chirping birds call", SceneLevel.Foreground)]
-    [InlineData("quiet chatter of people goes on", SceneLevel.Background)]
-    [InlineData("an engine idles", SceneLevel.Background)]
-    [InlineData("ocean waves roll in", SceneLevel.Ambience)]
-    [InlineData("heavy rain pours", SceneLevel.Ambience)]
-    public void A_phrase_goes_to_the_level_of_the_anchor_sound_it_names(string phrase, SceneLevel expected) =>
+    [InlineData("a church bell chimes", AudioLevel.Foreground)]
+    [InlineData("chirping birds call", AudioLevel.Foreground)]
+    [InlineData("quiet chatter of people goes on", AudioLevel.Background)]
+    [InlineData("an engine idles", AudioLevel.Background)]
+    [InlineData("ocean waves roll in", AudioLevel.Ambience)]
+    [InlineData("heavy rain pours", AudioLevel.Ambience)]
+    public void A_phrase_goes_to_the_level_of_the_anchor_sound_it_names(string phrase, AudioLevel expected) =>
         Assert.Equal(expected, LevelTextTargets.LevelOf(phrase, clap));
 
     [Fact]

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.Playwright;
@@ -25,7 +26,7 @@ public sealed class DemoStudioProcessTests(BrowserFixture browser) : IDisposable
     {
         var clip = _data.File("rain-and-bell.wav");
         var scene = new DemoScene("circle", "red", "bell", null, "rain");
-        WavWriter.Write(clip, SceneSynthesizer.Synthesize(scene, new DemoRandom(7), 48000, 10), 48000);
+        WavWriter.Write(clip, SceneSynthesizer.Synthesize(scene, new SeededRandom(7), 48000, 10), 48000);
         const string prompt = "a red circle";
 
         await using (var server = await ServerProcess.StartAsync(_data.File("data"), Settings))

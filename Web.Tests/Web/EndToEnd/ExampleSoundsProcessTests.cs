@@ -1,11 +1,12 @@
+using System.Text.RegularExpressions;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
+using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Clap2Diffusion.Tests.Web.EndToEnd;
@@ -63,12 +64,12 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
         var response = await page.APIRequest.GetAsync(src ?? "");
         await File.WriteAllBytesAsync(audioImage, await response.BodyAsync());
 
-        using var classifier = SceneImageClassifier.Load(Path.Combine(DemoModel.DefaultFolder, "classifier"));
+        using var classifier = SceneImageClassifier.Load(Path.Combine(EmbeddedModel.DefaultFolder, "classifier"));
         var read = classifier.ReadFiles([audioImage])[0].Labels;
         var expected = example.Scene;
         Assert.Equal(
             (expected.Foreground ?? DemoVocabulary.None, expected.Background ?? DemoVocabulary.None, expected.Ambience ?? DemoVocabulary.None),
-            (read[SceneLabels.Foreground], read[SceneLabels.Background], read[SceneLabels.Ambience]));
+            (read[SceneAttributes.Foreground], read[SceneAttributes.Background], read[SceneAttributes.Ambience]));
         await page.Context.CloseAsync();
     }
 

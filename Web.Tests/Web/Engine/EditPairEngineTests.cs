@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Clap2Diffusion.Engine.Imaging.Png;
+using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Server.Engine;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +19,7 @@ public sealed class EditPairEngineTests : IDisposable
     {
         await using var factory = await new StudioFactory(data.Path, backend: null, new Dictionary<string, string?>
         {
-            ["Engine:ModelFolder"] = DemoModel.Require(null),
+            ["Engine:ModelFolder"] = EmbeddedModel.Require(null),
             ["Engine:Device"] = "cpu",
         })
         {

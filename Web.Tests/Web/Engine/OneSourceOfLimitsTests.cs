@@ -1,7 +1,6 @@
 using System.Net;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
-using Clap2Diffusion.Engine.Demo;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Server.Engine;
@@ -34,7 +33,7 @@ public sealed class OneSourceOfLimitsTests : IAsyncLifetime
         {
             EngineDoubles = services => services.AddSingleton<IGenerationBackend, EngineGenerationBackend>(),
         }.ReadyAsync();
-        _engine = ClapDiffusionPipeline.Load(new PipelineOptions(DemoModel.Require(null)));
+        _engine = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(null)));
     }
 
     public static TheoryData<string, string, string> BadValues => new()

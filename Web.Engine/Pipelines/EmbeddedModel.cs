@@ -1,14 +1,14 @@
-namespace Clap2Diffusion.Engine.Demo;
+namespace Clap2Diffusion.Engine.Pipelines;
 
 /// <summary>
-/// The embedded demo model: a small instance of the whole architecture trained by <c>demo build</c> on the
-/// demo world, committed under <c>models/demo</c> and copied beside every program that uses the engine.
+/// The model every program that uses the engine carries beside itself (<c>models/demo</c>, built by
+/// <c>demo build</c>), in the same layouts as a real checkpoint: the model a user gets when they name none.
 /// </summary>
-public static class DemoModel
+public static class EmbeddedModel
 {
     public static string DefaultFolder => Path.Combine(AppContext.BaseDirectory, "models", "demo");
 
-    /// <summary>The folder to use when the user names none: the embedded demo model, which must exist.</summary>
+    /// <summary>The folder to use when the user names none: the embedded model, which must exist.</summary>
     public static string Require(string? folder)
     {
         if (folder is not null)

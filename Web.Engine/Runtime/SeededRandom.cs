@@ -1,14 +1,14 @@
-namespace Clap2Diffusion.Engine.Demo.World;
+namespace Clap2Diffusion.Engine.Runtime;
 
 /// <summary>
-/// A small seeded generator (splitmix64) for the world. Written out rather than System.Random so that the
-/// same seed gives the same world on every .NET version and platform.
+/// A small seeded generator (splitmix64) for training, evaluation and the demo world. Written out rather than System.Random so that the
+/// same seed gives the same draws on every .NET version and platform.
 /// </summary>
-public sealed class DemoRandom(ulong seed)
+public sealed class SeededRandom(ulong seed)
 {
     private ulong state = seed;
 
-    public DemoRandom Fork(ulong salt) => new(Mix(state ^ Mix(salt + 0x9E3779B97F4A7C15UL)));
+    public SeededRandom Fork(ulong salt) => new(Mix(state ^ Mix(salt + 0x9E3779B97F4A7C15UL)));
 
     public ulong NextULong()
     {
