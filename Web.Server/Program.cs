@@ -11,6 +11,7 @@ using Clap2Diffusion.Server.Hubs;
 using Clap2Diffusion.Server.Identity;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
+using Clap2Diffusion.Server.Network;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Runs;
 using Clap2Diffusion.Server.Study;
@@ -21,6 +22,7 @@ var builder = WebApplication.CreateBuilder(CreateAdminCommand.HostArguments(args
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddNetwork();
 builder.Services.AddClientIdentity();
 builder.Services.AddPersistence();
 builder.Services.AddContent();
@@ -43,6 +45,7 @@ var app = builder.Build();
 if (CreateAdminCommand.Matches(args))
     return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
 
+app.UseNetwork();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
@@ -61,7 +64,8 @@ app.MapEngineHub();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly)
-    .LimitStudyJoins();
+    .LimitStudyJoins()
+    .LimitSignIns();
 
 app.Run();
 return 0;

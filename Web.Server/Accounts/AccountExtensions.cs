@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Clap2Diffusion.Server.Network;
 
 namespace Clap2Diffusion.Server.Accounts;
 
@@ -62,6 +64,21 @@ public static class AccountExtensions
             })
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Puts the per-address sign-in limit on the sign-in page among the app's component endpoints (its posted form only).</summary>
+    public static TBuilder LimitSignIns<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } raw } &&
+                string.Equals(raw.TrimStart('/'), AdminClaims.LoginPath.TrimStart('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                endpoint.Metadata.Add(new EnableRateLimitingAttribute(AddressLimits.SignIns));
+                endpoint.Metadata.Add(new AddressLimitMessage("Too many sign-in attempts came from your network address in a short time."));
+            }
+        });
+        return builder;
     }
 
     internal static bool IsLocal(string url) =>
