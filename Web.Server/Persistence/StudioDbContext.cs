@@ -49,6 +49,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             job.Property(j => j.AudioConditionedImage).HasMaxLength(64);
             job.Property(j => j.InitImage).HasMaxLength(64);
             job.HasIndex(j => new { j.State, j.Number });
+            job.HasIndex(j => new { j.State, j.Round, j.Number });
             job.HasIndex(j => new { j.OwnerId, j.State });
             job.HasOne(j => j.Upload).WithMany().HasForeignKey(j => j.UploadId).OnDelete(DeleteBehavior.Restrict);
             job.HasMany(j => j.Ratings).WithOne().HasForeignKey(r => r.JobId).HasPrincipalKey(j => j.Id)

@@ -157,6 +157,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Round")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("RunMs")
                         .HasColumnType("REAL");
 
@@ -195,6 +198,8 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.HasIndex("OwnerId", "State");
 
                     b.HasIndex("State", "Number");
+
+                    b.HasIndex("State", "Round", "Number");
 
                     b.ToTable("Jobs");
                 });
@@ -371,6 +376,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                 {
                     b.Property<long>("Number")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
