@@ -4,6 +4,7 @@ using Clap2Diffusion.Server.Startup;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Clap2Diffusion.Server.Network;
@@ -20,6 +21,8 @@ public static class AccountExtensions
     {
         services.AddSectionOptions<AccountOptions>(AccountOptions.Section);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AdminSessions>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<IAccountAdmin>(provider => provider.GetRequiredService<AccountStore>());
         services.AddScoped<IAccountSignIn, AccountSignIn>();
@@ -47,6 +50,7 @@ public static class AccountExtensions
             .AddPolicy(AdminClaims.Policy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminClaims.Role));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuthorizationResultHandler>();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, AdminRevalidation>();
         return services;
     }
 
@@ -54,11 +58,16 @@ public static class AccountExtensions
     public static IApplicationBuilder UseAccounts(this IApplicationBuilder app) =>
         app.UseMiddleware<AdminSignInMiddleware>().UseAuthorization();
 
-    /// <summary>Sign-out: a form post with an antiforgery token, so another site cannot sign an admin out.</summary>
+    /// <summary>
+    /// Sign-out: a form post with an antiforgery token, so another site cannot sign an admin out. It ends the session
+    /// on the server too, so a copy of the cookie stops working.
+    /// </summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(AdminClaims.LogoutPath, async (HttpContext context, [FromForm] string? returnUrl) =>
             {
+                if (AdminClaims.SignedIn(context.User) is { } signedIn && AdminClaims.AccountId(signedIn) is { } accountId)
+                    await context.RequestServices.GetRequiredService<AdminSessions>().EndAsync(accountId, context.RequestAborted);
                 await context.SignOutAsync(AdminClaims.Scheme);
                 return Results.LocalRedirect(returnUrl is { Length: > 0 } url && IsLocal(url) ? url : "/");
             })

@@ -17,11 +17,12 @@ public sealed class ClientNetwork(IOptions<NetworkOptions> options)
         address is not null && _exempt.Any(network => network.Contains(address) || address.IsIPv4MappedToIPv6 && network.Contains(address.MapToIPv4()));
 
     /// <summary>The partition key of the request's address, or null when its network is exempt.</summary>
-    public string? PartitionOf(HttpContext context)
+    public string? PartitionOf(HttpContext context) => IsExempt(context.Connection.RemoteIpAddress) ? null : AddressOf(context);
+
+    /// <summary>The request's address as the limits count it, exempt or not.</summary>
+    public string AddressOf(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress;
-        if (IsExempt(address))
-            return null;
         if (address is null)
             return "unknown";
         if (address.IsIPv4MappedToIPv6)

@@ -87,6 +87,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     {
         modelBuilder.Entity<AccountEntity>(account =>
         {
+            account.Property(a => a.SessionStamp).HasMaxLength(32);
             account.HasKey(a => a.Id);
             account.Property(a => a.Email).HasMaxLength(256);
             account.HasIndex(a => a.Email).IsUnique();
