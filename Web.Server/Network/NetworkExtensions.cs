@@ -29,14 +29,22 @@ public static class NetworkExtensions
                     forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
             }
         });
+        // Every cookie is Secure when the public scheme is https, which behind a proxy only its X-Forwarded-Proto tells.
+        services.Configure<CookiePolicyOptions>(cookies => cookies.Secure = CookieSecurePolicy.SameAsRequest);
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
         return services;
     }
 
-    /// <summary>Takes the client address and scheme from a known proxy's headers; first in the pipeline.</summary>
+    /// <summary>
+    /// First in the pipeline: the client address and scheme from a known proxy's headers, then HSTS and Secure
+    /// cookies for requests whose public scheme is https (a browser ignores HSTS over http, and localhost is left out).
+    /// </summary>
     public static IApplicationBuilder UseNetwork(this IApplicationBuilder app)
     {
         // With no proxy listed the middleware would believe every sender's headers, so it is left out altogether.
         var network = app.ApplicationServices.GetRequiredService<IOptions<NetworkOptions>>().Value;
-        return network.KnownProxies.Length > 0 ? app.UseForwardedHeaders() : app;
+        if (network.KnownProxies.Length > 0)
+            app.UseForwardedHeaders();
+        return app.UseHsts().UseCookiePolicy();
     }
 }
