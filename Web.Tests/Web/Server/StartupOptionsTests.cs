@@ -18,6 +18,7 @@ public sealed class StartupOptionsTests : IDisposable
     [InlineData("jobs", "Queue:MaxAttempts", "0", "Queue:MaxAttempts")]
     [InlineData("models", "Models:LoraRoots:0", "/no/such/lora/folder", "Models:LoraRoots")]
     [InlineData("runs", "Training:SampleSteps", "0", "Training:SampleSteps")]
+    [InlineData("runs", "Training:MaxAttempts", "0", "Training:MaxAttempts")]
     [InlineData("study", "Study:JoinsPerAddress", "0", "Study:JoinsPerAddress")]
     [InlineData("network", "Network:KnownProxies:0", "proxy.example", "Network:KnownProxies")]
     [InlineData("network", "Network:ExemptNetworks:0", "127.0.0.1/99", "Network:ExemptNetworks")]
