@@ -1,5 +1,6 @@
 using Clap2Diffusion.Server.Accounts;
 using Clap2Diffusion.Server.Api;
+using Clap2Diffusion.Server.Backup;
 using Clap2Diffusion.Server.Components;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.DemoWorld;
@@ -18,7 +19,7 @@ using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Uploads;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(CreateAdminCommand.HostArguments(args));
+var builder = WebApplication.CreateBuilder(BackupCommand.HostArguments(CreateAdminCommand.HostArguments(args)));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -44,6 +45,8 @@ var app = builder.Build();
 
 if (CreateAdminCommand.Matches(args))
     return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+if (BackupCommand.Matches(args))
+    return await BackupCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UseNetwork();
 if (!app.Environment.IsDevelopment())
