@@ -5,7 +5,7 @@
 # Exits 0 when every job was accepted once, completed, and appears once in the gallery.
 # All its users come from one address, so start the server with loopback exempt from the per-address limits:
 #   Network__ExemptNetworks__0=127.0.0.0/8 dotnet run --project Web.Server
-# (without it the run still passes, but waits out the limits: about 30 submissions a minute).
+# (without it the per-address limits refuse most of its submissions, which it waits out and retries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec dotnet run --project tools/LoadTest -c Release -- "$@"
