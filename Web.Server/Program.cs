@@ -1,5 +1,6 @@
 using Clap2Diffusion.Server.Accounts;
 using Clap2Diffusion.Server.Api;
+using Clap2Diffusion.Server.Backup;
 using Clap2Diffusion.Server.Components;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.DemoWorld;
@@ -11,16 +12,18 @@ using Clap2Diffusion.Server.Hubs;
 using Clap2Diffusion.Server.Identity;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
+using Clap2Diffusion.Server.Network;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Runs;
 using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Uploads;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(CreateAdminCommand.HostArguments(args));
+var builder = WebApplication.CreateBuilder(BackupCommand.HostArguments(CreateAdminCommand.HostArguments(args)));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddNetwork();
 builder.Services.AddClientIdentity();
 builder.Services.AddPersistence();
 builder.Services.AddContent();
@@ -42,7 +45,10 @@ var app = builder.Build();
 
 if (CreateAdminCommand.Matches(args))
     return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+if (BackupCommand.Matches(args))
+    return await BackupCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
+app.UseNetwork();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 
@@ -61,7 +67,8 @@ app.MapEngineHub();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(Clap2Diffusion.Client.Routes).Assembly)
-    .LimitStudyJoins();
+    .LimitStudyJoins()
+    .LimitSignIns();
 
 app.Run();
 return 0;

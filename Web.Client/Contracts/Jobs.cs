@@ -80,6 +80,9 @@ public enum SubmitProblem
     RateLimited,
     EngineUnavailable,
     StorageFull,
+
+    /// <summary>The queue holds as many jobs as the server allows, all clients together.</summary>
+    QueueFull,
 }
 
 /// <summary>Either a queued job (<see cref="JobId"/>) or the reason there is none.</summary>

@@ -4,7 +4,10 @@ using Clap2Diffusion.Server.Startup;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Clap2Diffusion.Server.Network;
 
 namespace Clap2Diffusion.Server.Accounts;
 
@@ -18,6 +21,8 @@ public static class AccountExtensions
     {
         services.AddSectionOptions<AccountOptions>(AccountOptions.Section);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AdminSessions>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<IAccountAdmin>(provider => provider.GetRequiredService<AccountStore>());
         services.AddScoped<IAccountSignIn, AccountSignIn>();
@@ -45,6 +50,7 @@ public static class AccountExtensions
             .AddPolicy(AdminClaims.Policy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminClaims.Role));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuthorizationResultHandler>();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, AdminRevalidation>();
         return services;
     }
 
@@ -52,16 +58,36 @@ public static class AccountExtensions
     public static IApplicationBuilder UseAccounts(this IApplicationBuilder app) =>
         app.UseMiddleware<AdminSignInMiddleware>().UseAuthorization();
 
-    /// <summary>Sign-out: a form post with an antiforgery token, so another site cannot sign an admin out.</summary>
+    /// <summary>
+    /// Sign-out: a form post with an antiforgery token, so another site cannot sign an admin out. It ends the session
+    /// on the server too, so a copy of the cookie stops working.
+    /// </summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(AdminClaims.LogoutPath, async (HttpContext context, [FromForm] string? returnUrl) =>
             {
+                if (AdminClaims.SignedIn(context.User) is { } signedIn && AdminClaims.AccountId(signedIn) is { } accountId)
+                    await context.RequestServices.GetRequiredService<AdminSessions>().EndAsync(accountId, context.RequestAborted);
                 await context.SignOutAsync(AdminClaims.Scheme);
                 return Results.LocalRedirect(returnUrl is { Length: > 0 } url && IsLocal(url) ? url : "/");
             })
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Puts the per-address sign-in limit on the sign-in page among the app's component endpoints (its posted form only).</summary>
+    public static TBuilder LimitSignIns<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } raw } &&
+                string.Equals(raw.TrimStart('/'), AdminClaims.LoginPath.TrimStart('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                endpoint.Metadata.Add(new EnableRateLimitingAttribute(AddressLimits.SignIns));
+                endpoint.Metadata.Add(new AddressLimitMessage("Too many sign-in attempts came from your network address in a short time."));
+            }
+        });
+        return builder;
     }
 
     internal static bool IsLocal(string url) =>

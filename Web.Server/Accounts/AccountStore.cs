@@ -11,11 +11,11 @@ namespace Clap2Diffusion.Server.Accounts;
 
 /// <summary>
 /// Accounts with PBKDF2-hashed passwords (ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>) and
-/// lockout: <see cref="AccountOptions.MaxFailedSignIns"/> wrong passwords in a row lock the account for
-/// <see cref="AccountOptions.Lockout"/>, and a locked account refuses even the right password until then.
+/// lockout per account and client address (<see cref="SignInThrottle"/>): a locked pair refuses even the right
+/// password until the lockout ends, while the same account signs in from elsewhere.
 /// </summary>
 public sealed class AccountStore(IDbContextFactory<StudioDbContext> contexts, IOptions<AccountOptions> options, TimeProvider clock,
-    ILogger<AccountStore> logger) : IAccountAdmin
+    SignInThrottle throttle, ILogger<AccountStore> logger) : IAccountAdmin
 {
     private static readonly PasswordHasher<AccountEntity> Hasher = new();
     private readonly SemaphoreSlim _signIns = new(1, 1);
@@ -66,13 +66,24 @@ public sealed class AccountStore(IDbContextFactory<StudioDbContext> contexts, IO
         return await db.Accounts.AnyAsync(a => a.Email == normalized, cancellationToken);
     }
 
-    /// <summary>Checks a password and records the attempt; serialised so parallel guesses cannot outrun the lockout.</summary>
-    public async Task<(SignInResult Result, AccountEntity? Account)> VerifyAsync(string email, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a password from <paramref name="address"/> and records the attempt with <see cref="SignInThrottle"/>;
+    /// serialised so parallel guesses cannot outrun the lockout. An unknown address and a known one fail, and lock,
+    /// alike.
+    /// </summary>
+    public async Task<(SignInResult Result, AccountEntity? Account)> VerifyAsync(string email, string password, string address,
+        CancellationToken cancellationToken)
     {
         var normalized = Normalize(email);
         await _signIns.WaitAsync(cancellationToken);
         try
         {
+            if (throttle.BlockedUntil(normalized, address) is { } blocked)
+            {
+                logger.LogWarning("Sign-in for {Email} from {Address} refused unchecked: locked until {Until}", normalized, address, blocked);
+                return (new SignInResult(SignInStatus.LockedOut, blocked), null);
+            }
+
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var account = await db.Accounts.FirstOrDefaultAsync(a => a.Email == normalized, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
@@ -80,32 +91,19 @@ public sealed class AccountStore(IDbContextFactory<StudioDbContext> contexts, IO
             {
                 // Hash anyway, so an unknown address takes as long as a wrong password.
                 Hasher.VerifyHashedPassword(new AccountEntity { Email = "", PasswordHash = "" }, DummyHash, password);
-                logger.LogWarning("Sign-in refused for unknown account {Email}", normalized);
-                return (new SignInResult(SignInStatus.Invalid, null), null);
-            }
-
-            if (account.LockedUntil is { } until && until > now)
-            {
-                logger.LogWarning("Sign-in refused for locked account {Email}", normalized);
-                return (new SignInResult(SignInStatus.LockedOut, Utc(until)), null);
+                logger.LogWarning("Sign-in refused for unknown account {Email} from {Address}", normalized, address);
+                return (Failed(normalized, address), null);
             }
 
             var verdict = Hasher.VerifyHashedPassword(account, account.PasswordHash, password);
             if (verdict == PasswordVerificationResult.Failed)
             {
                 account.FailedSignIns++;
-                var locked = account.FailedSignIns >= options.Value.MaxFailedSignIns;
-                if (locked)
-                {
-                    account.LockedUntil = now + options.Value.Lockout;
-                    account.FailedSignIns = 0;
-                }
-
                 await db.SaveChangesAsync(cancellationToken);
-                logger.LogWarning("Wrong password for {Email}{Locked}", normalized, locked ? ": account locked" : "");
-                return locked
-                    ? (new SignInResult(SignInStatus.LockedOut, Utc(account.LockedUntil!.Value)), null)
-                    : (new SignInResult(SignInStatus.Invalid, null), null);
+                var result = Failed(normalized, address);
+                logger.LogWarning("Wrong password for {Email} from {Address}{Locked}", normalized, address,
+                    result.Status == SignInStatus.LockedOut ? ": locked for this address" : "");
+                return (result, null);
             }
 
             if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -114,7 +112,8 @@ public sealed class AccountStore(IDbContextFactory<StudioDbContext> contexts, IO
             account.LockedUntil = null;
             account.LastSignInAt = now;
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("{Email} signed in", normalized);
+            throttle.Succeeded(normalized, address);
+            logger.LogInformation("{Email} signed in from {Address}", normalized, address);
             return (new SignInResult(SignInStatus.SignedIn, null), account);
         }
         finally
@@ -141,9 +140,14 @@ public sealed class AccountStore(IDbContextFactory<StudioDbContext> contexts, IO
     public async Task<bool> UnlockAsync(Guid accountId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Email).FirstOrDefaultAsync(cancellationToken) is { } email)
+            throttle.Forget(email);
         return await db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.LockedUntil, (DateTime?)null).SetProperty(a => a.FailedSignIns, 0), cancellationToken) == 1;
     }
+
+    private SignInResult Failed(string email, string address) =>
+        throttle.Failed(email, address) is { } until ? new SignInResult(SignInStatus.LockedOut, until) : new SignInResult(SignInStatus.Invalid, null);
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

@@ -5,8 +5,8 @@ namespace Clap2Diffusion.Server.Accounts;
 
 /// <summary>
 /// Pages redirect to sign-in; API calls get 401 instead of a redirect. A signed-in account without the Admin
-/// role gets a plain 403 page. Every request re-reads the account, so a deleted account or a lost role takes
-/// effect at once rather than when the cookie expires.
+/// role gets a plain 403 page. Every request re-reads the account, so a deleted account, a lost role or a
+/// sign-out elsewhere (<see cref="AdminSessions"/>) takes effect at once rather than when the cookie expires.
 /// </summary>
 public sealed class AdminCookieEvents : CookieAuthenticationEvents
 {
@@ -35,11 +35,9 @@ public sealed class AdminCookieEvents : CookieAuthenticationEvents
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
-        var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
-        var account = Guid.TryParse(id, out var accountId) ? await accounts.FindAsync(accountId, context.HttpContext.RequestAborted) : null;
-        var isAdmin = context.Principal?.IsInRole(AdminClaims.Role) == true;
-        if (account is null || account.IsAdmin != isAdmin)
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<AdminSessions>();
+        if (context.Principal?.Identity is not System.Security.Claims.ClaimsIdentity signedIn ||
+            !await sessions.IsValidAsync(signedIn, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AdminClaims.Scheme);

@@ -20,7 +20,7 @@ public static class ApiExtensions
         var storage = app.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value;
         // A job may carry a clip and an image to edit, besides a few form fields.
         var maxBody = storage.MaxAudioBytes + storage.MaxImageBytes + 1_000_000;
-        app.MapGroup("/api").WithTags("Studio").MapJobEndpoints(maxBody).MapUploadEndpoints(maxBody).MapGalleryEndpoints();
+        app.MapGroup("/api").WithTags("Studio").MapClientEndpoints().MapJobEndpoints(maxBody).MapAdminQueueEndpoints().MapUploadEndpoints(maxBody).MapGalleryEndpoints();
         app.MapMediaEndpoints();
         app.MapOpenApi();
         return app;

@@ -10,8 +10,13 @@ public static class ApiResults
         Results.Problem(string.Join(" ", messages), statusCode: status, title: title,
             extensions: new Dictionary<string, object?> { ["errors"] = messages });
 
+    /// <summary>When a client refused by a full queue should try again: about one short job's turn.</summary>
+    public static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(30);
+
     public static IResult Refused(SubmitResult result) => result.Problem switch
     {
+        SubmitProblem.QueueFull => new RetryAfterResult(
+            Problem(StatusCodes.Status503ServiceUnavailable, "The queue is full", result.Messages), QueueFullRetryAfter),
         SubmitProblem.Invalid => Problem(StatusCodes.Status400BadRequest, "The job is not valid", result.Messages),
         SubmitProblem.TooManyQueued => Problem(StatusCodes.Status429TooManyRequests, "Too many jobs queued", result.Messages),
         SubmitProblem.RateLimited => Problem(StatusCodes.Status429TooManyRequests, "Too many submissions", result.Messages),
@@ -26,6 +31,16 @@ public static class ApiResults
         OwnerActionResult.NotOwner => Problem(StatusCodes.Status403Forbidden, "Not your job", ["Only the job's owner may do this."]),
         _ => Problem(StatusCodes.Status409Conflict, "Not possible now", [notApplicable]),
     };
+}
+
+/// <summary>A result with a <c>Retry-After</c> header.</summary>
+public sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }
 
 public sealed record SubmitResponse(Guid JobId, int Position, double EstimatedRunSeconds, double EstimatedWaitSeconds, string StatusUrl);

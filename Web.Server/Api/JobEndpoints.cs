@@ -2,6 +2,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Network;
 using Clap2Diffusion.Server.Study;
 using Clap2Diffusion.Server.Uploads;
 using Microsoft.AspNetCore.Mvc;
@@ -35,6 +36,7 @@ public static class JobEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithMetadata(new RequestSizeLimitAttribute(maxBodyBytes))
             .AddEndpointFilter<ExplicitClientFilter>()
+            .LimitPerAddress(AddressLimits.Submissions, "Too many jobs were submitted from your network address in a short time.")
             .DisableAntiforgery();
 
         api.MapGet("/jobs/{id:guid}", async (Guid id, HttpContext context, IJobQueue queue, StudyBlinding blinding, CancellationToken cancellationToken) =>

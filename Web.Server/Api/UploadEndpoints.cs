@@ -1,5 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Identity;
+using Clap2Diffusion.Server.Network;
 using Clap2Diffusion.Server.Uploads;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,6 +22,7 @@ public static class UploadEndpoints
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .WithMetadata(new RequestSizeLimitAttribute(maxBodyBytes))
             .AddEndpointFilter<ExplicitClientFilter>()
+            .LimitPerAddress(AddressLimits.Uploads, "Too many clips were uploaded from your network address in a short time.")
             .DisableAntiforgery();
         return api;
     }

@@ -107,6 +107,32 @@ public sealed class ContentStore(IDbContextFactory<StudioDbContext> contexts, St
         }
     }
 
+    /// <summary>
+    /// Removes the rows whose file is gone: a crash between deleting a file and deleting its row leaves one, which
+    /// the quota would count for ever. Returns how many.
+    /// </summary>
+    public async Task<int> DeleteRowsWithoutFilesAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var rows = await db.Contents.AsNoTracking().Select(c => new { c.Hash, c.Extension }).ToListAsync(cancellationToken);
+            var missing = rows.Where(r => !File.Exists(PathOf(r.Hash, r.Extension))).Select(r => r.Hash).ToList();
+            if (missing.Count > 0)
+            {
+                await db.Contents.Where(c => missing.Contains(c.Hash)).ExecuteDeleteAsync(cancellationToken);
+                logger.LogWarning("Removed {Count} content rows whose files were gone", missing.Count);
+            }
+
+            return missing.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Removes files a crash left half-written, and files whose row never got saved.</summary>
     public async Task<int> DeleteStrayFilesAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ namespace Clap2Diffusion.Server.Content;
 /// <summary>
 /// Applies the retention settings: deletes uploads no job uses once they are older than
 /// <see cref="StorageOptions.UnusedUploadRetention"/>, finished jobs older than
-/// <see cref="StorageOptions.GalleryRetentionDays"/> (when set), and stray files a crash left behind.
+/// <see cref="StorageOptions.GalleryRetentionDays"/> (when set), and reconciles the content rows with the files after a
+/// crash: files nothing refers to, files without a row, and rows without a file.
 /// </summary>
 public sealed class RetentionSweeper(IDbContextFactory<StudioDbContext> contexts, ContentStore content, GalleryStore gallery,
     IOptions<StorageOptions> options, ILogger<RetentionSweeper> logger) : BackgroundService
@@ -53,18 +54,20 @@ public sealed class RetentionSweeper(IDbContextFactory<StudioDbContext> contexts
 
         await content.DeleteUnreferencedAsync(unused.Select(u => u.Hash), cancellationToken);
 
-        // Images prepared for an edit that no job took up (the studio was closed, the job was refused).
-        List<string> unusedImages;
+        // Content nothing refers to: images prepared for an edit that no job took up (the studio was closed, the job
+        // was refused), and files whose upload or job row a crash deleted before the file went.
+        List<string> unreferenced;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var imageCutoff = now - settings.UnusedUploadRetention;
-            unusedImages = await db.Contents
-                .Where(c => c.Extension == "png" && c.CreatedAt < imageCutoff
+            var cutoff = now - settings.UnusedUploadRetention;
+            unreferenced = await db.Contents
+                .Where(c => c.CreatedAt < cutoff && !db.Uploads.Any(u => u.ContentHash == c.Hash)
                     && !db.Jobs.Any(j => j.TextOnlyImage == c.Hash || j.AudioConditionedImage == c.Hash || j.InitImage == c.Hash))
                 .Select(c => c.Hash).ToListAsync(cancellationToken);
         }
 
-        await content.DeleteUnreferencedAsync(unusedImages, cancellationToken);
+        await content.DeleteUnreferencedAsync(unreferenced, cancellationToken);
+        var rowsWithoutFiles = await content.DeleteRowsWithoutFilesAsync(cancellationToken);
 
         var expired = 0;
         if (settings.GalleryRetentionDays > 0)
@@ -84,8 +87,8 @@ public sealed class RetentionSweeper(IDbContextFactory<StudioDbContext> contexts
         }
 
         var stray = await content.DeleteStrayFilesAsync(TimeSpan.FromHours(1), cancellationToken);
-        if (unused.Count + expired + stray > 0)
-            logger.LogInformation("Retention sweep deleted {Uploads} unused uploads, {Jobs} expired jobs and {Stray} stray files",
-                unused.Count, expired, stray);
+        if (unused.Count + expired + stray + unreferenced.Count + rowsWithoutFiles > 0)
+            logger.LogInformation("Retention sweep deleted {Uploads} unused uploads, {Jobs} expired jobs, {Unreferenced} unreferenced files, " +
+                "{Stray} stray files and {Rows} rows whose files were gone", unused.Count, expired, unreferenced.Count, stray, rowsWithoutFiles);
     }
 }

@@ -1,38 +1,83 @@
+using Clap2Diffusion.Server.Network;
+
 namespace Clap2Diffusion.Server.Identity;
 
 /// <summary>
-/// Gives every browser an id on its first HTTP request, in the <c>c2d-client</c> cookie. A Blazor circuit
-/// cannot set cookies, so this must happen on the page request before the circuit starts. Callers that send
-/// <c>X-Client-Id</c> (scripts, hub clients) are left alone; a malformed header is refused.
+/// Reads the request's client id, which must be one this server issued (<see cref="ClientIdSigner"/>): from
+/// <c>X-Client-Id</c> (scripts, hub clients) or the <c>c2d-client</c> cookie (browsers). A forged or unsigned id is
+/// refused with 401 and how to get one. A browser without a valid cookie is given one on any request outside the
+/// API (and health checks), within the per-address budget of new ids; a Blazor circuit cannot set cookies, so this has to happen on the
+/// page request before the circuit starts. An API call with no id gets one for that request only.
 /// </summary>
-public sealed class ClientIdMiddleware(RequestDelegate next)
+public sealed class ClientIdMiddleware(RequestDelegate next, ClientIdSigner signer, ClientIdIssuance issuance)
 {
-    public Task InvokeAsync(HttpContext context)
+    public const string HowToGetOne =
+        $"Ask for an id with POST /api/clients and send the 'clientId' it returns, unchanged, as the {ClientIds.HeaderName} header; " +
+        "a browser gets one in its cookie by reloading the page.";
+
+    public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.Headers.TryGetValue(ClientIds.HeaderName, out var header))
         {
-            if (!ClientIds.IsValid(header))
-                return Results.Problem(
-                    $"{ClientIds.HeaderName} must be 8 to 64 letters, digits, '-' or '_'.",
-                    statusCode: StatusCodes.Status400BadRequest, title: "Bad client id").ExecuteAsync(context);
-            return next(context);
-        }
-
-        if (!ClientIds.IsValid(context.Request.Cookies[ClientIds.CookieName]))
-        {
-            var id = ClientIds.NewId();
-            context.Items[ClientIds.IssuedItem] = id;
-            context.Response.Cookies.Append(ClientIds.CookieName, id, new CookieOptions
+            if (signer.Read(header.ToString()) is not { } id)
             {
-                HttpOnly = true,
-                IsEssential = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = context.Request.IsHttps,
-                MaxAge = TimeSpan.FromDays(400),
-                Path = "/",
-            });
+                await RefuseAsync(context, $"This {ClientIds.HeaderName} was not issued by this server.");
+                return;
+            }
+
+            context.Items[ClientIds.IdentityItem] = new ClientIdentity(id, Held: true);
+            await next(context);
+            return;
         }
 
-        return next(context);
+        var cookie = context.Request.Cookies[ClientIds.CookieName];
+        if (signer.Read(cookie) is { } held)
+            context.Items[ClientIds.IdentityItem] = new ClientIdentity(held, Held: true);
+        else if (IsApi(context.Request.Path))
+        {
+            if (cookie is not null)
+            {
+                await RefuseAsync(context, $"The {ClientIds.CookieName} cookie was not issued by this server.");
+                return;
+            }
+
+            context.Items[ClientIds.IdentityItem] = new ClientIdentity(ClientIds.NewId(), Held: false);
+        }
+        else if (!await TryIssueCookieAsync(context))
+            return;
+
+        await next(context);
     }
+
+    private async Task<bool> TryIssueCookieAsync(HttpContext context)
+    {
+        using var lease = issuance.Acquire(context);
+        if (!lease.IsAcquired)
+        {
+            await AddressLimits.RejectAsync(context, lease, context.RequestAborted,
+                "Too many new visitors came from your network address in a short time: this browser could not be given its id.");
+            return false;
+        }
+
+        var (id, token) = signer.Issue();
+        context.Items[ClientIds.IdentityItem] = new ClientIdentity(id, Held: true);
+        context.Response.Cookies.Append(ClientIds.CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            IsEssential = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(400),
+            Path = "/",
+        });
+        return true;
+    }
+
+    /// <summary>Calls made by scripts and monitors, not by a browser showing a page: they get no cookie.</summary>
+    private static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
+    private static Task RefuseAsync(HttpContext context, string why) =>
+        Results.Problem($"{why} {HowToGetOne}", statusCode: StatusCodes.Status401Unauthorized, title: "Unknown client id",
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { why, HowToGetOne } }).ExecuteAsync(context);
 }

@@ -7,7 +7,7 @@ namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>
 /// <see cref="IJobQueue"/> for this machine: a request is checked, counted against its client's limits, and
-/// stored as a row in SQLite that the engine worker takes in order.
+/// stored as a row in SQLite that the engine worker takes owner by owner, in turn (<see cref="JobEntity.Round"/>).
 /// </summary>
 public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck check, SubmissionLimits limits, JobEstimates estimates,
     JobOwnerActions owners, ProgressBoard board, QueueSignal signal, JobEventBus events, ILogger<JobQueue> logger) : IJobQueue
@@ -49,6 +49,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
                 UploadId = checkedRequest.Upload?.Id,
                 InitImage = settings.InitImage,
                 CreatedAt = DateTime.UtcNow,
+                Round = await store.RoundForNewJobAsync(clientId, cancellationToken),
             };
             await store.AddAsync(job, cancellationToken);
         }

@@ -47,7 +47,8 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.AsNoTracking()
             .Where(j => j.State == JobState.Queued || j.State == JobState.Running)
-            .OrderBy(j => j.State == JobState.Running ? 0 : 1).ThenBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
+            .OrderBy(j => j.State == JobState.Running ? 0 : 1).ThenBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0)
+            .ThenBy(j => j.Round).ThenBy(j => j.Number)
             .ToListAsync(cancellationToken);
     }
 
@@ -60,30 +61,69 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
             return null;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var queued = db.Jobs.Where(j => j.State == JobState.Queued);
+        var (round, number) = (job.Round, job.Number);
         var ahead = ExampleOwner.Owns(job.OwnerId)
-            ? queued.Where(j => j.OwnerId != ExampleOwner.Id || j.Number < job.Number)
-            : queued.Where(j => j.OwnerId != ExampleOwner.Id && j.Number < job.Number);
+            ? queued.Where(j => j.OwnerId != ExampleOwner.Id || j.Round < round || (j.Round == round && j.Number < number))
+            : queued.Where(j => j.OwnerId != ExampleOwner.Id && (j.Round < round || (j.Round == round && j.Number < number)));
         return 1 + await ahead.CountAsync(cancellationToken);
     }
 
     public async Task PublishPositionsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var queued = await db.Jobs.Where(j => j.State == JobState.Queued).OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
+        var queued = await InTurn(db.Jobs.Where(j => j.State == JobState.Queued))
             .Select(j => j.Id)
             .ToListAsync(cancellationToken);
         for (var i = 0; i < queued.Count; i++)
             events.Publish(new QueuePositionEvent(queued[i], i + 1));
     }
 
-    /// <summary>Marks the next queued job as running and returns it (visitors' jobs before examples); null when the queue is empty.</summary>
+    /// <summary>
+    /// The round a new job of <paramref name="ownerId"/> runs in: the round after the owner's last waiting or running
+    /// job, but never before the round the queue is serving now, so an owner with nothing waiting joins the current
+    /// round and does not wait out another owner's backlog. Call under the queue's submission lock.
+    /// </summary>
+    public async Task<long> RoundForNewJobAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var active = db.Jobs.Where(j => j.State == JobState.Queued || j.State == JobState.Running);
+        var current = await active.MinAsync(j => (long?)j.Round, cancellationToken) ?? 0;
+        var ownersLast = await active.Where(j => j.OwnerId == ownerId).MaxAsync(j => (long?)j.Round, cancellationToken);
+        return ownersLast is { } last ? Math.Max(current, last + 1) : current;
+    }
+
+    public async Task<int> CountQueuedVisitorJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.CountAsync(j => j.State == JobState.Queued && j.OwnerId != ExampleOwner.Id, cancellationToken);
+    }
+
+    /// <summary>An owner's queued jobs, in the order they would run.</summary>
+    public async Task<List<JobEntity>> QueuedOfAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await InTurn(db.Jobs.AsNoTracking().Include(j => j.Upload).Where(j => j.OwnerId == ownerId && j.State == JobState.Queued))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Cancels every queued job of an owner (an admin's purge); returns how many.</summary>
+    public async Task<int> PurgeQueuedAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        return await db.Jobs.Where(j => j.OwnerId == ownerId && j.State == JobState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Error, "Removed from the queue by an admin."), cancellationToken);
+    }
+
+    /// <summary>Marks the next queued job as running and returns it (visitors' jobs before examples, owners in turn); null when the queue is empty.</summary>
     public async Task<JobEntity?> TakeNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         while (true)
         {
             var next = await db.Jobs.AsNoTracking().Include(j => j.Upload)
-                .Where(j => j.State == JobState.Queued).OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Number)
+                .Where(j => j.State == JobState.Queued).OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Round).ThenBy(j => j.Number)
                 .FirstOrDefaultAsync(cancellationToken);
             if (next is null)
                 return null;
@@ -100,6 +140,10 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
             }
         }
     }
+
+    /// <summary>Visitors' jobs before the examples; then round by round; within a round, first come first served.</summary>
+    private static IOrderedQueryable<JobEntity> InTurn(IQueryable<JobEntity> queued) =>
+        queued.OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Round).ThenBy(j => j.Number);
 
     /// <summary>Withdraws a job that has not started; false when it already has (or never was queued).</summary>
     public async Task<bool> CancelQueuedAsync(Guid jobId, CancellationToken cancellationToken)

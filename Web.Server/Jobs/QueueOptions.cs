@@ -7,6 +7,10 @@ public sealed class QueueOptions
 {
     public const string Section = "Queue";
 
+    /// <summary>Visitors' jobs that may wait in the queue, all clients together; past it, submissions get 503 and Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueued { get; set; } = 200;
+
     /// <summary>Jobs one client may have waiting or running at once.</summary>
     [Range(1, 1000)]
     public int MaxActivePerClient { get; set; } = 5;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>
-/// The per-client limits on submissions, shared by the pages and the API: how many jobs one client may have
-/// waiting or running, and how many it may submit per window (a sliding window).
+/// The limits on submissions, shared by the pages and the API: how many jobs may wait in all, how many one client
+/// may have waiting or running, and how many it may submit per window (a sliding window).
 /// </summary>
 public sealed class SubmissionLimits : IDisposable
 {
@@ -35,6 +35,10 @@ public sealed class SubmissionLimits : IDisposable
     /// </summary>
     public async Task<SubmitResult?> RefusalAsync(string clientId, CancellationToken cancellationToken)
     {
+        var queued = await _store.CountQueuedVisitorJobsAsync(cancellationToken);
+        if (queued >= _queue.MaxQueued)
+            return SubmitResult.Refused(SubmitProblem.QueueFull,
+                $"The queue is full: {queued} jobs are waiting, at most {_queue.MaxQueued}. Try again in a little while.");
         var active = await _store.CountActiveAsync(clientId, cancellationToken);
         if (active >= _queue.MaxActivePerClient)
             return SubmitResult.Refused(SubmitProblem.TooManyQueued,

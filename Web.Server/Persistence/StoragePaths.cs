@@ -11,5 +11,8 @@ public sealed class StoragePaths(IOptions<StorageOptions> options, IHostEnvironm
 
     public string ContentFolder => Path.Combine(DataFolder, "content");
 
+    /// <summary>The Data Protection key ring, which signs client ids and admin cookies: kept here, they survive a restart.</summary>
+    public string KeysFolder => Path.Combine(DataFolder, "keys");
+
     public string ConnectionString => $"Data Source={Database};Default Timeout=30;Foreign Keys=True";
 }

@@ -49,6 +49,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             job.Property(j => j.AudioConditionedImage).HasMaxLength(64);
             job.Property(j => j.InitImage).HasMaxLength(64);
             job.HasIndex(j => new { j.State, j.Number });
+            job.HasIndex(j => new { j.State, j.Round, j.Number });
             job.HasIndex(j => new { j.OwnerId, j.State });
             job.HasOne(j => j.Upload).WithMany().HasForeignKey(j => j.UploadId).OnDelete(DeleteBehavior.Restrict);
             job.HasMany(j => j.Ratings).WithOne().HasForeignKey(r => r.JobId).HasPrincipalKey(j => j.Id)
@@ -86,6 +87,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     {
         modelBuilder.Entity<AccountEntity>(account =>
         {
+            account.Property(a => a.SessionStamp).HasMaxLength(32);
             account.HasKey(a => a.Id);
             account.Property(a => a.Email).HasMaxLength(256);
             account.HasIndex(a => a.Email).IsUnique();

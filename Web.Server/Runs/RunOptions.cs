@@ -21,6 +21,13 @@ public sealed class RunOptions
     public bool Exclusive { get; set; }
 
     /// <summary>Denoising steps of each sample image a training run makes (every <c>SamplesEvery</c> steps).</summary>
+    /// <summary>
+    /// Starts of one training or evaluation run the server may die in before the run is given up: a run found running
+    /// after a restart (the process ended under it) is queued again until it has been started this many times.
+    /// </summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 2;
+
     [Range(1, 1000)]
     public int SampleSteps { get; set; } = 20;
 

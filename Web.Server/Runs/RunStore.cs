@@ -4,11 +4,12 @@ using Clap2Diffusion.Engine.Training.Metrics;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Runs;
 
 /// <summary>Runs, their metrics and artifacts in SQLite: one short transaction per change.</summary>
-public sealed class RunStore(IDbContextFactory<StudioDbContext> contexts, ILogger<RunStore> logger)
+public sealed class RunStore(IDbContextFactory<StudioDbContext> contexts, IOptions<RunOptions> options, ILogger<RunStore> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -82,14 +83,38 @@ public sealed class RunStore(IDbContextFactory<StudioDbContext> contexts, ILogge
                 .SetProperty(r => r.ReportFolder, reportFolder).SetProperty(r => r.SummaryJson, json), cancellationToken);
     }
 
-    /// <summary>After a restart, a run that was running goes back into the queue, to resume from its last checkpoint.</summary>
+    /// <summary>
+    /// After a restart, a run still marked running is one the process ended under (a clean stop queues it again
+    /// itself). It goes back into the queue, to resume from its last checkpoint, unless the server has now died
+    /// <see cref="RunOptions.MaxAttempts"/> times under it: then it may be what brings the server down, and it is
+    /// failed with that reason instead of looping at every start.
+    /// </summary>
     public async Task RecoverAfterRestartAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Runs.Where(r => r.State == RunState.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Queued), cancellationToken);
-        if (interrupted > 0)
-            logger.LogWarning("{Count} run(s) were running when the server stopped: queued again to resume", interrupted);
+        var interrupted = await db.Runs.Where(r => r.State == RunState.Running).ToListAsync(cancellationToken);
+        var maxAttempts = options.Value.MaxAttempts;
+        foreach (var run in interrupted)
+        {
+            run.Attempts++;
+            if (run.Attempts >= maxAttempts)
+            {
+                run.State = RunState.Failed;
+                run.FinishedAt = DateTime.UtcNow;
+                run.Error = $"The server stopped {run.Attempts} times while running this run (Training:MaxAttempts is {maxAttempts}), " +
+                    "so it was not tried again; it may be what brings the server down.";
+                logger.LogError("{Kind} run {RunId} was running when the server stopped, for the {Attempts}th time: marked failed",
+                    run.Kind, run.Id, run.Attempts);
+            }
+            else
+            {
+                run.State = RunState.Queued;
+                logger.LogWarning("{Kind} run {RunId} was running when the server stopped (attempt {Attempts} of {Max}): queued again to resume",
+                    run.Kind, run.Id, run.Attempts, maxAttempts);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Stores one metric record (called on the engine thread, so synchronously) and advances the run's step.</summary>

@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using Clap2Diffusion.Server.Network;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
@@ -8,39 +8,21 @@ namespace Clap2Diffusion.Server.Study;
 /// <summary>
 /// ASP.NET Core's rate limiter on the participants' page (<c>/study/{code}</c>), partitioned by client address, in
 /// every access mode: a new session needs a fresh browser and so a page load, and this bounds how many one machine
-/// can make. Behind a reverse proxy, the proxy must forward the client address (ForwardedHeaders) or every
-/// participant shares one partition.
+/// can make. Behind a reverse proxy, list it in <c>Network:KnownProxies</c>, or every participant shares one partition.
 /// </summary>
 public static class StudyJoinLimits
 {
     public const string Policy = "study-joins";
 
+    public const string Message = "Too many study pages were opened from your network address in a short time. Wait a minute, then reload the page.";
+
     public static IServiceCollection AddStudyJoinLimits(this IServiceCollection services)
     {
-        services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, context =>
         {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                return new ValueTask(context.HttpContext.Response.WriteAsync(
-                    "Too many study pages were opened from your network address in a short time. Wait a minute, then reload the page.",
-                    cancellationToken));
-            };
-            limiter.AddPolicy(Policy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<StudyOptions>>().Value;
-                return RateLimitPartition.GetSlidingWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new SlidingWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.JoinsPerAddress,
-                        Window = options.JoinWindow,
-                        SegmentsPerWindow = 6,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
-            });
-        });
+            var options = context.RequestServices.GetRequiredService<IOptions<StudyOptions>>().Value;
+            return AddressLimits.PerAddress(context, options.JoinsPerAddress, options.JoinWindow);
+        }));
         return services;
     }
 
@@ -50,7 +32,10 @@ public static class StudyJoinLimits
         builder.Add(endpoint =>
         {
             if (endpoint is RouteEndpointBuilder { RoutePattern: { } pattern } && IsParticipantPage(pattern))
+            {
                 endpoint.Metadata.Add(new EnableRateLimitingAttribute(Policy));
+                endpoint.Metadata.Add(new AddressLimitMessage(Message));
+            }
         });
         return builder;
     }

@@ -71,7 +71,7 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
     private async Task UserAsync(string run, int user, byte[]? audio, ConcurrentBag<double> latency, ConcurrentBag<string> ids,
         CancellationToken token)
     {
-        var clientId = $"load-{run}-{user:D3}";
+        var clientId = await IssueClientIdAsync(token);
         for (var job = 1; job <= options.JobsPerUser; job++)
         {
             while (true)
@@ -93,6 +93,25 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
                     throw new InvalidOperationException($"User {user} job {job}: HTTP {(int)response.StatusCode}: {body}");
                 await Task.Delay(TimeSpan.FromSeconds(2), token);
             }
+        }
+    }
+
+    /// <summary>A client id from the server, as every script must ask for one; refused ids are waited out like busy queues.</summary>
+    private async Task<string> IssueClientIdAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            using var response = await http.PostAsync("api/clients", null, token);
+            var body = await response.Content.ReadAsStringAsync(token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var issued = JsonDocument.Parse(body);
+                return issued.RootElement.GetProperty("clientId").GetString()!;
+            }
+
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                throw new InvalidOperationException($"No client id issued: HTTP {(int)response.StatusCode}: {body}");
+            await Task.Delay(TimeSpan.FromSeconds(2), token);
         }
     }
 

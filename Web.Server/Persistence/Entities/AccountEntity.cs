@@ -13,10 +13,17 @@ public sealed class AccountEntity
 
     public bool IsAdmin { get; set; }
 
-    /// <summary>Failed sign-ins since the last success or lockout.</summary>
+    /// <summary>Failed sign-ins since the last success, from any address (shown to admins; locking is per address, see <c>SignInThrottle</c>).</summary>
     public int FailedSignIns { get; set; }
 
+    /// <summary>No longer set: a lockout now holds for one account from one address only, in memory.</summary>
     public DateTime? LockedUntil { get; set; }
+
+    /// <summary>
+    /// Every sign-in cookie of the account carries this stamp and is valid only while it matches; signing out
+    /// replaces it, so a copied cookie stops working at once. Empty until the first sign-in.
+    /// </summary>
+    public string SessionStamp { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
 

@@ -49,6 +49,12 @@ public sealed class JobEntity
 
     public int Attempts { get; set; }
 
+    /// <summary>
+    /// The queue's round this job runs in: each owner has at most one job per round, and the queue takes the lowest
+    /// round first (then <see cref="Number"/>), so owners take turns instead of one owner's backlog going first.
+    /// </summary>
+    public long Round { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? StartedAt { get; set; }

@@ -24,6 +24,9 @@ public sealed class RunEntity
 
     public int Yields { get; set; }
 
+    /// <summary>How many times the run has been started; a run the server stopped in is given up after <c>Training:MaxAttempts</c>.</summary>
+    public int Attempts { get; set; }
+
     public string? LastCheckpoint { get; set; }
 
     public long LastCheckpointStep { get; set; }

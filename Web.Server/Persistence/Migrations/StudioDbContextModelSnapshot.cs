@@ -47,6 +47,11 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SessionStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Email")
@@ -157,6 +162,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Round")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("RunMs")
                         .HasColumnType("REAL");
 
@@ -195,6 +203,8 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.HasIndex("OwnerId", "State");
 
                     b.HasIndex("State", "Number");
+
+                    b.HasIndex("State", "Round", "Number");
 
                     b.ToTable("Jobs");
                 });
@@ -371,6 +381,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                 {
                     b.Property<long>("Number")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")

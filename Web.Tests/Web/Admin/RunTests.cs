@@ -2,6 +2,7 @@ using System.Net;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Tests.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Tests.Web.Admin;
@@ -50,6 +51,48 @@ public sealed class RunTests : IDisposable
         Assert.Equal([5L, 10, 12], detail.Checkpoints.Select(c => c.Step));
         Assert.Equal(12 * 12, await factory.DbAsync(db => db.Metrics.CountAsync(m => m.RunId == run.Id && m.Kind == "train")));
         Assert.Equal(4, detail.Dataset!.Usable);
+    }
+
+    [Fact]
+    public async Task A_run_the_server_keeps_dying_under_is_failed_after_its_attempts()
+    {
+        var settings = new Dictionary<string, string?> { ["Training:MaxAttempts"] = "2" };
+        _world.Training.Gate.Reset();
+        Guid runId;
+        await using (var first = await _world.Factory(settings).ReadyAsync())
+        {
+            var runs = first.Get<IRunConsole>();
+            runId = (await runs.LaunchTrainingAsync(Settings(12))).RunId!.Value;
+            await WaitForRunAsync(runs, runId, RunState.Running);
+        }
+
+        await LeaveRunningAsCrashDoesAsync();
+        await using (var second = await _world.Factory(settings).ReadyAsync())
+        {
+            await WaitForRunAsync(second.Get<IRunConsole>(), runId, RunState.Running);
+            Assert.Equal(1, await second.DbAsync(db => db.Runs.Where(r => r.Id == runId).Select(r => r.Attempts).SingleAsync()));
+        }
+
+        await LeaveRunningAsCrashDoesAsync();
+        await using var third = await _world.Factory(settings).ReadyAsync();
+        await WaitForRunAsync(third.Get<IRunConsole>(), runId, RunState.Failed);
+        var error = await third.DbAsync(db => db.Runs.Where(r => r.Id == runId).Select(r => r.Error).SingleAsync());
+        Assert.Contains("The server stopped 2 times while running this run", error);
+        Assert.Equal(2, _world.Training.Starts.Count(s => s.RunId == runId));
+        _world.Training.Gate.Set();
+    }
+
+    /// <summary>
+    /// A clean stop queues the running run again; a process that dies leaves it marked running, which is what this
+    /// writes into the stopped server's database.
+    /// </summary>
+    private async Task LeaveRunningAsCrashDoesAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_world.DataFolder, "studio.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE Runs SET State = 'Running' WHERE State = 'Queued'";
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Fact]

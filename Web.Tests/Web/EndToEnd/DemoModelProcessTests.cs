@@ -19,7 +19,7 @@ public sealed class DemoModelProcessTests
         await using var server = await ServerProcess.StartAsync(data.Path, new Dictionary<string, string> { ["Studio__SeedExamples"] = "false" });
         Assert.True(server.HealthStatus == HttpStatusCode.OK, $"the engine is not ready: {server.HealthBody}");
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Client-Id", "demo-process-test");
+        http.DefaultRequestHeaders.Add("X-Client-Id", await http.IssuedClientIdAsync());
 
         var engine = JsonDocument.Parse(await http.GetStringAsync("/api/engine")).RootElement;
         Assert.True(engine.GetProperty("ready").GetBoolean(), engine.ToString());

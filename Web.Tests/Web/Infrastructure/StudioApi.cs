@@ -61,6 +61,16 @@ public static class StudioApi
         return json.RootElement.GetProperty("jobId").GetGuid();
     }
 
+    /// <summary>A client id from <c>POST /api/clients</c>, as a script asks for one.</summary>
+    public static async Task<string> IssuedClientIdAsync(this HttpClient client)
+    {
+        using var response = await client.PostAsync("/api/clients", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"No client id issued: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("clientId").GetString()!;
+    }
+
     public static async Task<JsonElement> StatusAsync(this HttpClient client, Guid jobId)
     {
         var body = await client.GetStringAsync($"/api/jobs/{jobId}");

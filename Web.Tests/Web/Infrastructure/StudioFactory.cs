@@ -1,6 +1,8 @@
 using System.Net;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Identity;
 using Clap2Diffusion.Server.Persistence;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,6 +44,10 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
                 // A test's own jobs only: an engine-backed factory on a model with the demo vocabulary would otherwise
                 // queue the nine showcase pairs beside them. The tests of the examples turn this back on.
                 ["Studio:SeedExamples"] = "false",
+                // Tests make many requests from one machine, as the load test does; the tests of the per-address
+                // limits put back limits with NoExemptions.
+                ["Network:ExemptNetworks:0"] = "127.0.0.0/8",
+                ["Network:ExemptNetworks:1"] = "::1/128",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 values[key] = value;
@@ -54,19 +60,36 @@ public sealed class StudioFactory(string dataFolder, TestGenerationBackend? back
         });
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<IStartupFilter, LoopbackTestServerAddress>();
             if (backend is not null)
                 services.AddSingleton<IGenerationBackend>(backend);
             EngineDoubles?.Invoke(services);
         });
     }
 
-    /// <summary>A client that identifies itself with <c>X-Client-Id</c>, as scripts do.</summary>
+    /// <summary>
+    /// Settings that exempt no network a test connects from (192.0.2.0/24 is reserved for documentation), so the
+    /// per-address limits apply to the test's requests.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string?>> NoExemptions =>
+    [
+        new("Network:ExemptNetworks:0", "192.0.2.0/24"),
+        new("Network:ExemptNetworks:1", "192.0.2.0/24"),
+    ];
+
+    /// <summary>
+    /// A client that identifies itself with <c>X-Client-Id</c>, as scripts do, with the server's own signature on
+    /// <paramref name="clientId"/>, so tests can name owners; scripts get theirs from <c>POST /api/clients</c>.
+    /// </summary>
     public HttpClient ClientFor(string clientId)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
-        client.DefaultRequestHeaders.Add("X-Client-Id", clientId);
+        client.DefaultRequestHeaders.Add("X-Client-Id", SignedId(clientId));
         return client;
     }
+
+    /// <summary>The token that carries <paramref name="clientId"/>, signed by this server.</summary>
+    public string SignedId(string clientId) => Get<ClientIdSigner>().Sign(clientId);
 
     /// <summary>Serves the app with Kestrel on a free loopback port, for a real browser; clients then talk to it there.</summary>
     public StudioFactory ServeOverKestrel()

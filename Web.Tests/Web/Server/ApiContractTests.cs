@@ -114,7 +114,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         client.DefaultRequestHeaders.Add("X-Client-Id", "no spaces allowed");
         using var response = await client.GetAsync("/api/engine");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         using var browser = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         using var first = await browser.GetAsync("/about");
         var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("c2d-client=", StringComparison.Ordinal));
-        Assert.Matches("^c2d-client=[0-9a-f]{32};", cookie);
+        Assert.Matches("^c2d-client=[A-Za-z0-9_-]{64,};", cookie);
         Assert.Contains("httponly", cookie);
 
         using var second = new HttpRequestMessage(HttpMethod.Get, "/about");

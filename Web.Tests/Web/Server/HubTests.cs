@@ -23,7 +23,7 @@ public sealed class HubTests : IAsyncLifetime
             {
                 options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
                 options.Transports = HttpTransportType.LongPolling;
-                options.Headers["X-Client-Id"] = clientId;
+                options.Headers["X-Client-Id"] = _factory.SignedId(clientId);
             })
             .Build();
         foreach (var method in new[] { "QueuePosition", "Progress", "Completed", "Failed" })

@@ -18,7 +18,11 @@ public sealed class StartupOptionsTests : IDisposable
     [InlineData("jobs", "Queue:MaxAttempts", "0", "Queue:MaxAttempts")]
     [InlineData("models", "Models:LoraRoots:0", "/no/such/lora/folder", "Models:LoraRoots")]
     [InlineData("runs", "Training:SampleSteps", "0", "Training:SampleSteps")]
+    [InlineData("runs", "Training:MaxAttempts", "0", "Training:MaxAttempts")]
     [InlineData("study", "Study:JoinsPerAddress", "0", "Study:JoinsPerAddress")]
+    [InlineData("network", "Network:KnownProxies:0", "proxy.example", "Network:KnownProxies")]
+    [InlineData("network", "Network:ExemptNetworks:0", "127.0.0.1/99", "Network:ExemptNetworks")]
+    [InlineData("network", "Network:SubmissionsPerAddress", "0", "Network:SubmissionsPerAddress")]
     [InlineData("demo world", "DemoWorld:TrainClips", "0", "DemoWorld:TrainClips")]
     [InlineData("demo world", "DemoWorld:Folder", "datasets/demo-world.partial", "DemoWorld:Folder")]
     public async Task An_invalid_setting_fails_start_up_naming_its_key(string feature, string key, string value, string named)

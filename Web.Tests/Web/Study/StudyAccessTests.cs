@@ -130,7 +130,7 @@ public sealed class StudyAccessTests : IDisposable
     public async Task Joins_are_limited_per_client_address()
     {
         await using var factory = await new StudioFactory(_data.Path, new TestGenerationBackend(),
-            new Dictionary<string, string?> { ["Study:JoinsPerAddress"] = "3" }).ReadyAsync();
+            new Dictionary<string, string?>(StudioFactory.NoExemptions) { ["Study:JoinsPerAddress"] = "3" }).ReadyAsync();
         var (_, code) = await factory.OpenStudyAsync(await factory.PairsAsync(1), attentionChecks: 0);
 
         var statuses = new List<HttpStatusCode>();

@@ -97,7 +97,7 @@ public sealed class StudyBlindingTests : IDisposable
             {
                 options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
                 options.Transports = HttpTransportType.LongPolling;
-                options.Headers["X-Client-Id"] = Owner;
+                options.Headers["X-Client-Id"] = factory.SignedId(Owner);
             })
             .Build();
         foreach (var method in new[] { "QueuePosition", "Progress", "Completed", "Failed" })

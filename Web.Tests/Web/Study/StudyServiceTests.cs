@@ -252,7 +252,7 @@ public sealed class StudyServiceTests : IDisposable
         await participation.PlayAndVoteAsync(code, "participant-a", StudyChoice.Left);
         var own = (await participation.ConsentAsync(code, "participant-b")).Trial!;
         using var other = factory.BrowserClient();
-        other.DefaultRequestHeaders.Add("X-Client-Id", "participant-b");
+        other.DefaultRequestHeaders.Add("X-Client-Id", factory.SignedId("participant-b"));
 
         foreach (var path in new[] { $"/admin/studies/{studyId}/votes.csv", $"/admin/studies/{studyId}", "/admin/studies" })
         {
