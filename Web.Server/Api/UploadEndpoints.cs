@@ -71,7 +71,8 @@ public static class UploadEndpoints
             throw uploads.TooLarge();
         await using var stream = file.OpenReadStream();
         var bytes = await uploads.ReadLimitedAsync(stream, cancellationToken);
-        return await uploads.SaveAsync(context.ClientId(), bytes, file.FileName, cancellationToken);
+        var address = context.RequestServices.GetRequiredService<Network.ClientNetwork>().PartitionOf(context);
+        return await uploads.SaveAsync(context.ClientId(), bytes, file.FileName, cancellationToken, address, visitor: true);
     }
 
     /// <summary>The upload form, for the OpenAPI document.</summary>

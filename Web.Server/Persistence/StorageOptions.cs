@@ -22,6 +22,14 @@ public sealed class StorageOptions
     [Range(1, 64)]
     public int MaxConcurrentDecodes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>Bytes of decoded audio one client may store in a day (200 MB: about 35 minutes at 48 kHz).</summary>
+    [Range(1L << 20, long.MaxValue)]
+    public long UploadBytesPerClientPerDay { get; set; } = 200_000_000;
+
+    /// <summary>Bytes of decoded audio one network address (an IPv6 /64) may store in a day, whatever ids it uses.</summary>
+    [Range(1L << 20, long.MaxValue)]
+    public long UploadBytesPerAddressPerDay { get; set; } = 1_000_000_000;
+
     /// <summary>Longest audio upload, in seconds.</summary>
     [Range(1, 3600)]
     public double MaxAudioSeconds { get; set; } = 60;

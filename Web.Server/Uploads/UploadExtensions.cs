@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Clap2Diffusion.Server.Uploads;
 
 public static class UploadExtensions
@@ -6,6 +8,8 @@ public static class UploadExtensions
     public static IServiceCollection AddUploads(this IServiceCollection services)
     {
         services.AddSingleton<IAudioValidator, AudioUploadDecoder>();
+        services.AddSingleton<UploadQuotas>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadService>();
         services.AddSingleton<EditImageService>();
         services.AddSingleton<Clap2Diffusion.Client.Contracts.IEditImages>(provider => provider.GetRequiredService<EditImageService>());

@@ -12,7 +12,7 @@ namespace Clap2Diffusion.Server.Uploads;
 /// request thread, at most <c>Storage:MaxConcurrentDecodes</c> at a time, and stops when the client goes away.
 /// </summary>
 public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, ContentStore content, IAudioValidator validator,
-    IOptions<StorageOptions> options, ILogger<UploadService> logger) : IDisposable
+    UploadQuotas quotas, IOptions<StorageOptions> options, ILogger<UploadService> logger) : IDisposable
 {
     private readonly SemaphoreSlim _decodes = new(options.Value.MaxConcurrentDecodes);
 
@@ -57,7 +57,13 @@ public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, C
 
     public void Dispose() => _decodes.Dispose();
 
-    public async Task<AudioClip> SaveAsync(string ownerId, byte[] bytes, string? fileName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes, checks and stores a clip for <paramref name="ownerId"/>. A visitor's upload names its network
+    /// <paramref name="address"/> (null when the address is exempt) and counts against the day's upload budgets; the
+    /// server's own clips (examples) pass <paramref name="visitor"/> false and count against none.
+    /// </summary>
+    public async Task<AudioClip> SaveAsync(string ownerId, byte[] bytes, string? fileName, CancellationToken cancellationToken,
+        string? address = null, bool visitor = false)
     {
         if (bytes.Length == 0)
             throw new UploadRejectedException("The file is empty.");
@@ -65,6 +71,7 @@ public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, C
             throw TooLarge();
         var facts = await DecodeAsync(bytes, cancellationToken);
         bytes = facts.Stored;
+        using var reservation = visitor ? quotas.Reserve(ownerId, address, bytes.LongLength) : null;
         if (await content.QuotaProblemAsync(bytes.LongLength, cancellationToken) is { } full)
             throw new UploadRejectedException(full, StatusCodes.Status507InsufficientStorage);
 
@@ -91,6 +98,7 @@ public sealed class UploadService(IDbContextFactory<StudioDbContext> contexts, C
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
 
+        reservation?.Keep();
         logger.LogInformation("Upload {UploadId} by {ClientId}: {Bytes} bytes, {Seconds:0.00} s at {SampleRate} Hz",
             saved!.Id, ownerId, saved.Bytes, saved.DurationSeconds, saved.SampleRate);
         return ToClip(saved);

@@ -114,6 +114,33 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(tight.DataFolder, "content"), "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_client_and_an_address_each_have_a_days_upload_budget_whatever_ids_they_use()
+    {
+        // 1.2 MB a client and 2 MB an address; a 6 s clip stores 576 KB once decoded.
+        var settings = new Dictionary<string, string?>(StudioFactory.NoExemptions)
+        {
+            ["Storage:UploadBytesPerClientPerDay"] = "1200000",
+            ["Storage:UploadBytesPerAddressPerDay"] = "2000000",
+        };
+        await using var budgeted = await new StudioFactory(Path.Combine(_data.Path, "budget"), new TestGenerationBackend(), settings).ReadyAsync();
+        var first = budgeted.ClientFor("uploader-budget-1");
+        await ClipAsync(first, ToneWav.Make(6, rate: 48_000));
+        await ClipAsync(first, ToneWav.Make(6.01, rate: 48_000));
+
+        using var third = await UploadAsync(first, ToneWav.Make(6.02, rate: 48_000), "third.wav");
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("would take your uploads past 1.2 MB in a day", (await third.ProblemAsync()).GetProperty("detail").GetString());
+
+        // A fresh id from the same address gets one more clip, then meets the address's budget.
+        var second = budgeted.ClientFor("uploader-budget-2");
+        await ClipAsync(second, ToneWav.Make(6.03, rate: 48_000));
+        using var refused = await UploadAsync(second, ToneWav.Make(6.04, rate: 48_000), "fourth.wav");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("would take uploads from your network address past 2 MB in a day", (await refused.ProblemAsync()).GetProperty("detail").GetString());
+        Assert.Equal(3, await budgeted.DbAsync(db => db.Uploads.CountAsync()));
+    }
+
     [Theory]
     [InlineData("../../etc/passwd", "passwd")]
     [InlineData("..\\..\\windows\\win.ini", "win.ini")]
