@@ -146,7 +146,21 @@ after=$(curl -s --max-time 10 --interface 127.0.0.3 -b "$DATA/jar-copy" -o /dev/
 [[ "$before" == 200 && "$after" == 302 ]] && ok=1 || ok=0
 verdict $ok "a copied admin cookie: /admin answers $before before sign-out, $after after (302: to sign-in)"
 
-# 8. An online backup while submissions go on; the restored server has the backup's jobs, and ids the original
+# 8. Uploads cannot be amplified: 59 s of 384 kHz silence packs into tens of KB of FLAC, and is stored as 48 kHz
+#    mono 16-bit at most (5.7 MB, under Storage:MaxAudioBytes), not as the 45 MB WAV of its own rate.
+if command -v sox >/dev/null; then
+  sox -D -n -r 384000 -c 1 -b 16 "$DATA/silence.flac" trim 0 59
+  sent=$(stat -c %s "$DATA/silence.flac")
+  clip=$(curl -s --max-time 60 --interface 127.0.0.9 -H "X-Client-Id: $(issue 127.0.0.9)" -F "audio=@$DATA/silence.flac" "$URL/api/uploads")
+  rate=$(sed -n 's/.*"sampleRate":\([0-9]*\).*/\1/p' <<<"$clip")
+  stored=$(sed -n 's/.*"bytes":\([0-9]*\).*/\1/p' <<<"$clip")
+  [[ -n "$rate" && "$rate" -le 48000 && "$stored" -le 10000000 ]] && ok=1 || ok=0
+  verdict $ok "a $sent-byte FLAC of 59 s at 384 kHz: stored at ${rate:-?} Hz, ${stored:-?} bytes"
+else
+  echo "SKIPPED upload amplification: sox is not installed (scripts/test.sh installs it)"
+fi
+
+# 9. An online backup while submissions go on; the restored server has the backup's jobs, and ids the original
 #    issued still hold there (the keys came along). (That the restored gallery and study results equal the
 #    original's at the backup's moment is BackupTests' check, which can hold the engine still.)
 load_until=$(( $(date +%s) + 15 ))

@@ -76,6 +76,9 @@ public sealed class ServerProcess : IAsyncDisposable
         // second process then wait on each other at every parallel region (the nine showcase pairs once took over
         // five minutes in a full run). A test may still ask for more.
         start.Environment["Engine__Threads"] = "1";
+        // The tests drive it from this machine, as the load test does its server: loopback is exempt from the
+        // per-address limits, as in StudioFactory.
+        start.Environment["Network__ExemptNetworks__0"] = "127.0.0.0/8";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
