@@ -9,7 +9,8 @@ namespace Clap2Diffusion.Server.Identity;
 /// API (and health checks), within the per-address budget of new ids; a Blazor circuit cannot set cookies, so this has to happen on the
 /// page request before the circuit starts. An API call with no id gets one for that request only.
 /// </summary>
-public sealed class ClientIdMiddleware(RequestDelegate next, ClientIdSigner signer, ClientIdIssuance issuance)
+public sealed class ClientIdMiddleware(RequestDelegate next, ClientIdSigner signer, ClientIdIssuance issuance, ClientNetwork network,
+    ClientAddresses addresses)
 {
     public const string HowToGetOne =
         $"Ask for an id with POST /api/clients and send the 'clientId' it returns, unchanged, as the {ClientIds.HeaderName} header; " +
@@ -26,6 +27,7 @@ public sealed class ClientIdMiddleware(RequestDelegate next, ClientIdSigner sign
             }
 
             context.Items[ClientIds.IdentityItem] = new ClientIdentity(id, Held: true);
+            Remember(context);
             await next(context);
             return;
         }
@@ -46,7 +48,15 @@ public sealed class ClientIdMiddleware(RequestDelegate next, ClientIdSigner sign
         else if (!await TryIssueCookieAsync(context))
             return;
 
+        Remember(context);
         await next(context);
+    }
+
+    // The address an id is seen from, for the submissions the studio makes over its circuit (no HTTP limiter sees them).
+    private void Remember(HttpContext context)
+    {
+        if (context.Items[ClientIds.IdentityItem] is ClientIdentity { Held: true } client)
+            addresses.Saw(client.Id, network.PartitionOf(context));
     }
 
     private async Task<bool> TryIssueCookieAsync(HttpContext context)

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Clap2Diffusion.Client.Contracts;
+using Clap2Diffusion.Server.Network;
 using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Jobs;
@@ -13,11 +14,20 @@ public sealed class SubmissionLimits : IDisposable
     private readonly JobStore _store;
     private readonly QueueOptions _queue;
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<string> _perAddress;
+    private readonly ClientAddresses _addresses;
+    private readonly NetworkOptions _network;
 
-    public SubmissionLimits(JobStore store, IOptions<QueueOptions> options)
+    public SubmissionLimits(JobStore store, IOptions<QueueOptions> options, IOptions<NetworkOptions> network, ClientAddresses addresses)
     {
         _store = store;
         _queue = options.Value;
+        _network = network.Value;
+        _addresses = addresses;
+        // The API's submissions also meet the HTTP rate limiter with the same numbers, so this one bites first only
+        // when the studio's circuits add to what an address sends.
+        _perAddress = PartitionedRateLimiter.Create<string, string>(address =>
+            RateLimitPartition.GetSlidingWindowLimiter(address, _ => AddressLimits.Window(_network.SubmissionsPerAddress, _network.Window)));
         _limiter = PartitionedRateLimiter.Create<string, string>(clientId => RateLimitPartition.GetSlidingWindowLimiter(clientId,
             _ => new SlidingWindowRateLimiterOptions
             {
@@ -44,13 +54,24 @@ public sealed class SubmissionLimits : IDisposable
             return SubmitResult.Refused(SubmitProblem.TooManyQueued,
                 $"You already have {active} jobs waiting or running; at most {_queue.MaxActivePerClient} at once. Wait for one to finish or cancel one.");
         using var lease = _limiter.AttemptAcquire(clientId);
-        return lease.IsAcquired
+        if (!lease.IsAcquired)
+            return SubmitResult.Refused(SubmitProblem.RateLimited,
+                $"Too many submissions: at most {_queue.SubmissionsPerWindow} per {Describe(_queue.RateWindow)}. Try again shortly.");
+        if (_addresses.Of(clientId) is not { } address)
+            return null;
+        using var addressLease = _perAddress.AttemptAcquire(address);
+        return addressLease.IsAcquired
             ? null
             : SubmitResult.Refused(SubmitProblem.RateLimited,
-                $"Too many submissions: at most {_queue.SubmissionsPerWindow} per {Describe(_queue.RateWindow)}. Try again shortly.");
+                $"Too many submissions from your network address: at most {_network.SubmissionsPerAddress} per {Describe(_network.Window)}, " +
+                "whichever ids they come under. Try again shortly.");
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _perAddress.Dispose();
+    }
 
     private static string Describe(TimeSpan window) =>
         window.TotalMinutes >= 1 && window.TotalMinutes % 1 == 0 ? $"{window.TotalMinutes:0} min" : $"{window.TotalSeconds:0} s";

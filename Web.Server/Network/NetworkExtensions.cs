@@ -12,6 +12,7 @@ public static class NetworkExtensions
     {
         services.AddSectionOptions<NetworkOptions>(NetworkOptions.Section);
         services.AddSingleton<ClientNetwork>();
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientIdIssuance>();
         services.AddAddressLimits();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((forwarded, network) =>

@@ -47,6 +47,36 @@ public sealed class ClientIdentityTests : IDisposable
         Assert.Contains("network address", (await refusal.ProblemAsync()).GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Submissions_from_the_studio_page_count_against_the_address_as_the_apis_do()
+    {
+        // The studio submits over its circuit, through IJobQueue, where no HTTP rate limiter sees it: each circuit's id
+        // was seen from its address when the circuit connected (here: one GET per id), and the queue counts by that.
+        await using var factory = await StartAsync(("Network:ClientIdsPerAddress", "100"), ("Network:SubmissionsPerAddress", "5"));
+        using var http = Anonymous(factory);
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var id = await http.IssuedClientIdAsync();
+            using var seen = new HttpRequestMessage(HttpMethod.Get, "/api/gallery?take=1");
+            seen.Headers.Add("X-Client-Id", id);
+            (await http.SendAsync(seen)).Dispose();
+            ids.Add(id);
+        }
+
+        var signer = factory.Get<Clap2Diffusion.Server.Identity.ClientIdSigner>();
+        var queue = factory.Get<Clap2Diffusion.Client.Contracts.IJobQueue>();
+        var settings = queue.Status.Info!.Defaults with { Prompt = "a dog", Steps = 2 };
+        var results = new List<Clap2Diffusion.Client.Contracts.SubmitResult>();
+        foreach (var id in ids)
+            results.Add(await queue.SubmitAsync(signer.Read(id)!, new Clap2Diffusion.Client.Contracts.JobRequest(settings, null)));
+
+        Assert.Equal(5, results.Count(r => r.Accepted));
+        var refused = results.Where(r => !r.Accepted).ToList();
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, r => Assert.Contains("from your network address", Assert.Single(r.Messages)));
+    }
+
     [Theory]
     [InlineData("made-up-client-0001")]
     [InlineData("CfDJ8forged0000000000000000000000000000000000000000000000000000000000000")]
