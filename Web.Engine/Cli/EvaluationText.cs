@@ -8,7 +8,7 @@ namespace Clap2Diffusion.Engine.Cli;
 /// <summary>The plain-text result of <c>evaluate</c>: where the report is, the checks, the headline accuracies and the distances.</summary>
 internal static class EvaluationText
 {
-    private static readonly string[] Columns = [SceneAccuracy.Object, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience];
+    private static readonly string[] Columns = [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience];
 
     public static void Write(TextWriter output, EvaluationReport report, string folder)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Clap2Diffusion.Engine.Composition;
+using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Runtime;
@@ -20,7 +21,7 @@ public sealed class DemoEvaluationSource : IEvaluationSource
     public const double ClipSeconds = 10;
 
     private readonly ulong seed;
-    private readonly Dictionary<string, ulong> caseKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ulong Key, RelationCase Pair)> pairs = new(StringComparer.Ordinal);
 
     public DemoEvaluationSource(int perRelation = DefaultPerRelation, long seed = 0, int? limit = null)
     {
@@ -43,12 +44,12 @@ public sealed class DemoEvaluationSource : IEvaluationSource
                 var random = CaseRandom(key);
                 var pair = RelationCase.Sample(relation, random.Fork(1));
                 var id = string.Create(CultureInfo.InvariantCulture, $"{relation.Name()}-{k:D3}");
-                caseKeys[id] = key;
+                pairs[id] = (key, pair);
                 cases.Add(new EvaluationCase(id, pair.Prompt, AudioCaptionWriter.Write(pair.Audio, random.Fork(2)),
                     unchecked(seed + cases.Count) & long.MaxValue, relation)
                 {
-                    AudioScene = pair.Audio,
-                    Expected = pair.Expected,
+                    AudioLabels = SceneLabels.LabelsOf(pair.Audio),
+                    ExpectedLabels = SceneLabels.LabelsOf(pair.Expected),
                 });
             }
         Cases = cases;
@@ -68,19 +69,19 @@ public sealed class DemoEvaluationSource : IEvaluationSource
 
     public EvaluationAudio Audio(EvaluationCase evaluationCase)
     {
-        var scene = evaluationCase.AudioScene ?? throw new ArgumentException($"case {evaluationCase.Id} is not a demo-world case", nameof(evaluationCase));
-        var random = CaseRandom(Key(evaluationCase)).Fork(3);
-        return EvaluationAudio.FromSamples(evaluationCase.Id, () => SceneSynthesizer.Synthesize(scene, random, SampleRate, ClipSeconds), SampleRate);
+        var (key, pair) = Pair(evaluationCase);
+        var random = CaseRandom(key).Fork(3);
+        return EvaluationAudio.FromSamples(evaluationCase.Id, () => SceneSynthesizer.Synthesize(pair.Audio, random, SampleRate, ClipSeconds), SampleRate);
     }
 
     public RgbImage? ReferenceImage(EvaluationCase evaluationCase, int size)
     {
-        var scene = evaluationCase.Expected ?? throw new ArgumentException($"case {evaluationCase.Id} is not a demo-world case", nameof(evaluationCase));
-        return new RgbImage(size, size, SceneRenderer.Render(scene, CaseRandom(Key(evaluationCase)).Fork(4), size));
+        var (key, pair) = Pair(evaluationCase);
+        return new RgbImage(size, size, SceneRenderer.Render(pair.Expected, CaseRandom(key).Fork(4), size));
     }
 
-    private ulong Key(EvaluationCase evaluationCase) =>
-        caseKeys.TryGetValue(evaluationCase.Id, out var key) ? key : throw new ArgumentException($"case {evaluationCase.Id} is not from this source", nameof(evaluationCase));
+    private (ulong Key, RelationCase Pair) Pair(EvaluationCase evaluationCase) =>
+        pairs.TryGetValue(evaluationCase.Id, out var pair) ? pair : throw new ArgumentException($"case {evaluationCase.Id} is not from this source", nameof(evaluationCase));
 
     private SeededRandom CaseRandom(ulong key) => new SeededRandom(seed).Fork(key);
 }

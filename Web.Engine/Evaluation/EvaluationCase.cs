@@ -1,5 +1,4 @@
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Imaging;
 
 namespace Clap2Diffusion.Engine.Evaluation;
@@ -13,11 +12,23 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// <param name="Seed">The generation seed shared by every variant of the case.</param>
 public sealed record EvaluationCase(string Id, string Prompt, string AudioCaption, long Seed, PromptAudioRelation? Relation)
 {
-    /// <summary>Demo world: the scene the audio was synthesised from.</summary>
-    public DemoScene? AudioScene { get; init; }
+    /// <summary>A synthetic world: the labels (<see cref="SceneAttributes"/>) of the scene the audio was synthesised from.</summary>
+    public IReadOnlyDictionary<string, string>? AudioLabels { get; init; }
 
-    /// <summary>Demo world: the scene a good image shows (the prompt's object, the audio's scene, what a creative prompt adds).</summary>
-    public DemoScene? Expected { get; init; }
+    /// <summary>A synthetic world: the labels of the scene a good image shows (the prompt's object, the audio's scene, what a creative prompt adds).</summary>
+    public IReadOnlyDictionary<string, string>? ExpectedLabels { get; init; }
+
+    // Two cases are equal when their labels are, not when they share the dictionaries.
+    public bool Equals(EvaluationCase? other) =>
+        other is not null && Id == other.Id && Prompt == other.Prompt && AudioCaption == other.AudioCaption && Seed == other.Seed
+        && Relation == other.Relation && SameLabels(AudioLabels, other.AudioLabels) && SameLabels(ExpectedLabels, other.ExpectedLabels);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Prompt, AudioCaption, Seed, Relation);
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Count == b.Count && a.All(label => b.TryGetValue(label.Key, out var value) && value == label.Value);
 }
 
 /// <summary>Where an evaluation's cases, their sounds and the FID reference images come from.</summary>

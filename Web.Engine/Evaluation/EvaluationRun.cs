@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
@@ -76,7 +75,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
             notes.Add(measures.FeatureNote);
         if (measures.Features is null)
             notes.Add("no feature space for distances: give --fid-weights for FID (or a demo classifier for a domain FID)");
-        if (measures.Scenes is not null && cases.Any(c => c.Expected is null))
+        if (measures.Scenes is not null && cases.Any(c => c.ExpectedLabels is null))
             notes.Add("the scene reader only scores demo-world cases; cases without a demo scene have no accuracies");
 
         var summary = EvaluationSummary.Build(cases, records, variants, settings);
@@ -140,7 +139,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
             for (var i = 0; i < records.Count; i++)
             {
                 records[i].Prediction = predictions[i];
-                if (evaluationCase.Expected is { } expected)
+                if (evaluationCase.ExpectedLabels is { } expected)
                     records[i].Hits = SceneAccuracy.Score(expected, predictions[i].Labels);
             }
         }
@@ -182,18 +181,9 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
     {
         var byCase = records.GroupBy(r => r.Case.Id).ToDictionary(g => g.Key, g => g.ToList());
         return cases.Select(c => new CaseResult(c.Id, EvaluationSummary.RelationName(c.Relation), c.Prompt, c.AudioCaption, c.Seed,
-            Labels(c.AudioScene), Labels(c.Expected),
+            c.AudioLabels, c.ExpectedLabels,
             byCase.GetValueOrDefault(c.Id, []).Select(r => new ImageResult(r.Variant.Name(), r.File, r.Seconds,
                 EvaluationSummary.RelationName(r.AssignedRelation), r.Prediction?.Labels, r.Prediction?.Confidence, r.Hits,
                 r.ClipScore, r.Alignment, r.AlignmentRank)).ToList())).ToList();
     }
-
-    private static Dictionary<string, string>? Labels(DemoScene? scene) => scene is null ? null : new()
-    {
-        [Demo.Classifier.SceneLabels.Shape] = scene.Shape,
-        [Demo.Classifier.SceneLabels.Color] = scene.Color,
-        [Demo.Classifier.SceneLabels.Foreground] = scene.Foreground ?? DemoVocabulary.None,
-        [Demo.Classifier.SceneLabels.Background] = scene.Background ?? DemoVocabulary.None,
-        [Demo.Classifier.SceneLabels.Ambience] = scene.Ambience ?? DemoVocabulary.None,
-    };
 }

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Classifiers;
 
 namespace Clap2Diffusion.Engine.Evaluation;
 

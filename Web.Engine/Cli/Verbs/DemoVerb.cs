@@ -4,6 +4,7 @@ using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
@@ -92,11 +93,11 @@ public static class DemoVerb
             cli.WriteJson(paths.Zip(predictions).Select(p => new Dictionary<string, object?>
             {
                 ["file"] = p.First,
-                ["shape"] = p.Second.Labels[SceneLabels.Shape],
-                ["color"] = p.Second.Labels[SceneLabels.Color],
-                ["foreground"] = Level(p.Second.Labels[SceneLabels.Foreground]),
-                ["background"] = Level(p.Second.Labels[SceneLabels.Background]),
-                ["ambience"] = Level(p.Second.Labels[SceneLabels.Ambience]),
+                ["shape"] = p.Second.Labels[SceneAttributes.Shape],
+                ["color"] = p.Second.Labels[SceneAttributes.Color],
+                ["foreground"] = Level(p.Second.Labels[SceneAttributes.Foreground]),
+                ["background"] = Level(p.Second.Labels[SceneAttributes.Background]),
+                ["ambience"] = Level(p.Second.Labels[SceneAttributes.Ambience]),
                 ["confidence"] = p.Second.Confidence.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
             }).ToList());
             return ExitCodes.Success;

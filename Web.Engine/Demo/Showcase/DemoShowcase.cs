@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Imaging;
+using Clap2Diffusion.Engine.Models.Classifiers;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 using SkiaSharp;
@@ -24,7 +26,7 @@ public sealed record ShowcaseRow(ShowcaseCase Case, RgbImage TextOnly, RgbImage 
 {
     /// <summary>The scene elements the classifier reads in the audio-conditioned image but not in the text-only one.</summary>
     public IReadOnlyList<string> SoundAdded =>
-        [.. new[] { SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience }
+        [.. new[] { SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience }
             .Where(level => WithSoundReading.Labels[level] != DemoVocabulary.None && WithSoundReading.Labels[level] != TextOnlyReading.Labels[level])
             .Select(level => WithSoundReading.Labels[level])];
 }
@@ -143,7 +145,7 @@ public static class DemoShowcase
     };
 
     private static Dictionary<string, string> Reading(ScenePrediction prediction) =>
-        new[] { SceneLabels.Shape, SceneLabels.Color, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience }
+        new[] { SceneAttributes.Shape, SceneAttributes.Color, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience }
             .ToDictionary(label => label, label => prediction.Labels[label]);
 
     private static void DrawImage(SKCanvas canvas, RgbImage image, int x, int y, int side)

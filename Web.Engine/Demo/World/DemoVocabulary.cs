@@ -8,7 +8,7 @@ namespace Clap2Diffusion.Engine.Demo.World;
 /// </summary>
 public static class DemoVocabulary
 {
-    public const string None = "none";
+    public const string None = Evaluation.SceneAttributes.None;
 
     public static readonly IReadOnlyList<string> Shapes = ["circle", "square", "triangle", "star"];
     public static readonly IReadOnlyList<string> Colors = ["red", "green", "blue", "yellow"];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Evaluation;
 
 namespace Clap2Diffusion.Engine.Evaluation.Reports;
 
@@ -12,12 +13,12 @@ namespace Clap2Diffusion.Engine.Evaluation.Reports;
 public static class MarkdownSummary
 {
     private static readonly string[] AccuracyColumns =
-        [SceneAccuracy.Object, SceneAccuracy.Shape, SceneAccuracy.Color, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience, SceneAccuracy.Elements];
+        [SceneAccuracy.Object, SceneAccuracy.Shape, SceneAccuracy.Color, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Elements];
 
     private static readonly string[] MainVariants = [PairVariant.TextOnly.Name(), PairVariant.Audio.Name(), PairVariant.ShuffledAudio.Name()];
 
     private static readonly string[] DifferenceColumns =
-        [SceneAccuracy.Object, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience, SceneAccuracy.Elements];
+        [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Elements];
 
     public static string Render(EvaluationReport report, IReadOnlyList<string> charts)
     {

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Evaluation;
 using SkiaSharp;
 
 namespace Clap2Diffusion.Engine.Evaluation.Reports;
@@ -11,7 +12,7 @@ namespace Clap2Diffusion.Engine.Evaluation.Reports;
 /// </summary>
 public static class ReportCharts
 {
-    private static readonly string[] Attributes = [SceneAccuracy.Object, SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience];
+    private static readonly string[] Attributes = [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience];
 
     public static IReadOnlyList<string> Write(string folder, EvaluationReport report)
     {

@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Classifiers;
 using Clap2Diffusion.Engine.Runtime;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed class SceneClassifierTests
 
         Assert.True(losses.TakeLast(20).Average() < 0.7 * losses.Take(20).Average());
         // The coarse cues (colour field, texture) are learnt first; every head beats chance.
-        Assert.True(accuracy[SceneLabels.Ambience] > 0.7 && accuracy[SceneLabels.Background] > 0.7, "scene cues not learnt");
+        Assert.True(accuracy[SceneAttributes.Ambience] > 0.7 && accuracy[SceneAttributes.Background] > 0.7, "scene cues not learnt");
         foreach (var (head, value) in accuracy)
             Assert.True(value > 1.3 / config.Heads[head].Length, $"{head} accuracy {value}");
     }

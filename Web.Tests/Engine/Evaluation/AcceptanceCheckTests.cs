@@ -27,11 +27,11 @@ public sealed class AcceptanceCheckTests
             Group("complementary", PairVariant.Audio, (SceneAccuracy.Elements, pooled)),
         ];
         var comparisons = new List<ComparisonResult>();
-        foreach (var level in new[] { SceneLabels.Foreground, SceneLabels.Background, SceneLabels.Ambience })
+        foreach (var level in new[] { SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience })
             comparisons.Add(Difference(PairVariant.Audio, PairVariant.TextOnly, level, gain));
-        comparisons.Add(Difference(PairVariant.NullForeground, PairVariant.Audio, SceneLabels.Foreground, loss));
-        comparisons.Add(Difference(PairVariant.NullBackground, PairVariant.Audio, SceneLabels.Background, -0.7));
-        comparisons.Add(Difference(PairVariant.NullAmbience, PairVariant.Audio, SceneLabels.Ambience, -0.7));
+        comparisons.Add(Difference(PairVariant.NullForeground, PairVariant.Audio, SceneAttributes.Foreground, loss));
+        comparisons.Add(Difference(PairVariant.NullBackground, PairVariant.Audio, SceneAttributes.Background, -0.7));
+        comparisons.Add(Difference(PairVariant.NullAmbience, PairVariant.Audio, SceneAttributes.Ambience, -0.7));
         return (groups, comparisons);
     }
 

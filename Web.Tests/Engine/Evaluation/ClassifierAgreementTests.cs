@@ -54,7 +54,7 @@ public sealed class ClassifierAgreementTests : IDisposable
                 .Where(p => p.Image.Variant == group.Variant && (group.Scope == "all" || p.Case.Relation == group.Scope)).ToList();
             foreach (var attribute in SceneAccuracy.Metrics)
             {
-                var expected = members.Average(p => SceneAccuracy.Score(SceneLabels.SceneOf(p.Case.Expected!), p.Labels)[attribute]);
+                var expected = members.Average(p => SceneAccuracy.Score(p.Case.Expected!, p.Labels)[attribute]);
                 Assert.Equal(expected, group[EvaluationSummary.AccuracyMetric(attribute)]!.Mean, 12);
             }
         }
@@ -81,7 +81,7 @@ public sealed class ClassifierAgreementTests : IDisposable
     public void A_classifier_that_cannot_read_the_demo_world_is_refused()
     {
         var config = SceneLabels.DefaultConfig();
-        config.Heads.Remove(SceneLabels.Ambience);
+        config.Heads.Remove(SceneAttributes.Ambience);
         using var model = new SceneAttributeClassifier(config with { Channels = [4] });
         var path = folder.File("partial");
         SceneClassifierFolder.Save(model, path);
@@ -90,7 +90,7 @@ public sealed class ClassifierAgreementTests : IDisposable
         Assert.Contains("'ambience' head", error.Message);
 
         var narrow = SceneLabels.DefaultConfig();
-        narrow.Heads[SceneLabels.Foreground] = [DemoVocabulary.None, "bell"];
+        narrow.Heads[SceneAttributes.Foreground] = [DemoVocabulary.None, "bell"];
         using var small = new SceneAttributeClassifier(narrow with { Channels = [4] });
         SceneClassifierFolder.Save(small, folder.File("narrow"));
         Assert.Contains("lacks barking, chirping", Assert.Throws<InputException>(() => SceneClassifierFolder.Load(folder.File("narrow"))).Message);

@@ -32,7 +32,7 @@ public sealed class EvaluationRunTests
         foreach (var level in Enum.GetValues<AudioLevel>())
         {
             // Text alone draws no scene for a complementary prompt: right only where the audio's level is empty.
-            var empty = complementary.Count(c => c.Expected!.Element(level) is null) / 25.0;
+            var empty = complementary.Count(c => SceneLabels.SceneOf(c.ExpectedLabels!).Element(level) is null) / 25.0;
             Assert.Equal(empty, run.Mean("complementary", PairVariant.TextOnly, Accuracy(level)), 12);
             Assert.Equal(empty, run.Mean("complementary", PairVariants.NullingVariant(level), Accuracy(level)), 12);
             Assert.Equal(1 - empty, run.Report.Comparison("complementary", Accuracy(level), PairVariant.Audio, PairVariant.TextOnly)!.Difference.Mean, 12);

@@ -14,7 +14,7 @@ public sealed class EvaluationSummaryTests
     private static ImageRecord Image(EvaluationCase evaluationCase, PairVariant variant, double foreground, double clipScore)
     {
         var hits = SceneAccuracy.Metrics.ToDictionary(m => m, _ => 1.0);
-        hits[SceneLabels.Foreground] = foreground;
+        hits[SceneAttributes.Foreground] = foreground;
         return new ImageRecord(evaluationCase, variant, "x.png", 64, 64, 0.5, null) { Hits = hits, ClipScore = clipScore };
     }
 
@@ -36,7 +36,7 @@ public sealed class EvaluationSummaryTests
 
         var (groups, comparisons) = EvaluationSummary.Build(cases, records, [PairVariant.TextOnly, PairVariant.Audio], Settings);
 
-        var foreground = EvaluationSummary.AccuracyMetric(SceneLabels.Foreground);
+        var foreground = EvaluationSummary.AccuracyMetric(SceneAttributes.Foreground);
         GroupResult Group(string scope, PairVariant variant) => groups.Single(g => g.Scope == scope && g.Variant == variant.Name());
         Assert.Equal(0.5, Group("complementary", PairVariant.TextOnly)[foreground]!.Mean, 12);
         Assert.Equal(1.0, Group("complementary", PairVariant.Audio)[foreground]!.Mean, 12);

@@ -6,6 +6,7 @@ using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Adapters;
+using Clap2Diffusion.Engine.Models.Classifiers;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
 
@@ -39,7 +40,7 @@ internal sealed class GroundTruthPairGenerator(IReadOnlyDictionary<string, DemoS
     private readonly GeneratorFaults faults = faults ?? new GeneratorFaults();
 
     public static GroundTruthPairGenerator For(IEvaluationSource source, GeneratorFaults? faults = null) =>
-        new(source.Cases.ToDictionary(c => c.Id, c => c.AudioScene!), faults);
+        new(source.Cases.ToDictionary(c => c.Id, c => SceneLabels.SceneOf(c.AudioLabels!)), faults);
 
     public ConcurrentDictionary<string, DemoScene> Ledger { get; } = new();
 
@@ -138,11 +139,11 @@ internal sealed class RenderedSceneReader(GroundTruthPairGenerator generator) : 
             : throw new InvalidOperationException("the oracle was asked about an image the double did not render");
         var labels = new Dictionary<string, string>
         {
-            [SceneLabels.Shape] = scene.Shape,
-            [SceneLabels.Color] = scene.Color,
-            [SceneLabels.Foreground] = scene.Foreground ?? DemoVocabulary.None,
-            [SceneLabels.Background] = scene.Background ?? DemoVocabulary.None,
-            [SceneLabels.Ambience] = scene.Ambience ?? DemoVocabulary.None,
+            [SceneAttributes.Shape] = scene.Shape,
+            [SceneAttributes.Color] = scene.Color,
+            [SceneAttributes.Foreground] = scene.Foreground ?? DemoVocabulary.None,
+            [SceneAttributes.Background] = scene.Background ?? DemoVocabulary.None,
+            [SceneAttributes.Ambience] = scene.Ambience ?? DemoVocabulary.None,
         };
         return new ScenePrediction(labels, labels.Keys.ToDictionary(k => k, _ => 1.0));
     }).ToList();

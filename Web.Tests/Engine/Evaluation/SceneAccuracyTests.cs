@@ -9,11 +9,11 @@ public sealed class SceneAccuracyTests
 {
     private static Dictionary<string, string> Labels(string shape, string color, string foreground, string background, string ambience) => new()
     {
-        [SceneLabels.Shape] = shape,
-        [SceneLabels.Color] = color,
-        [SceneLabels.Foreground] = foreground,
-        [SceneLabels.Background] = background,
-        [SceneLabels.Ambience] = ambience,
+        [SceneAttributes.Shape] = shape,
+        [SceneAttributes.Color] = color,
+        [SceneAttributes.Foreground] = foreground,
+        [SceneAttributes.Background] = background,
+        [SceneAttributes.Ambience] = ambience,
     };
 
     [Fact]
@@ -21,14 +21,14 @@ public sealed class SceneAccuracyTests
     {
         var expected = new DemoScene("circle", "red", "bell", null, "rain");
 
-        var hits = SceneAccuracy.Score(expected, Labels("circle", "blue", "bell", "engine", "rain"));
+        var hits = SceneAccuracy.Score(SceneLabels.LabelsOf(expected), Labels("circle", "blue", "bell", "engine", "rain"));
 
         Assert.Equal(0, hits[SceneAccuracy.Object]);
         Assert.Equal(1, hits[SceneAccuracy.Shape]);
         Assert.Equal(0, hits[SceneAccuracy.Color]);
-        Assert.Equal(1, hits[SceneLabels.Foreground]);
-        Assert.Equal(0, hits[SceneLabels.Background]);
-        Assert.Equal(1, hits[SceneLabels.Ambience]);
+        Assert.Equal(1, hits[SceneAttributes.Foreground]);
+        Assert.Equal(0, hits[SceneAttributes.Background]);
+        Assert.Equal(1, hits[SceneAttributes.Ambience]);
         Assert.Equal(2.0 / 3, hits[SceneAccuracy.Elements], 12);
         Assert.Equal(0, hits[SceneAccuracy.Scene]);
     }
@@ -38,7 +38,7 @@ public sealed class SceneAccuracyTests
     {
         var expected = new DemoScene("star", "green", null, "chatter", null);
 
-        var hits = SceneAccuracy.Score(expected, Labels("star", "green", DemoVocabulary.None, "chatter", DemoVocabulary.None));
+        var hits = SceneAccuracy.Score(SceneLabels.LabelsOf(expected), Labels("star", "green", DemoVocabulary.None, "chatter", DemoVocabulary.None));
 
         Assert.All(SceneAccuracy.Metrics, metric => Assert.Equal(1, hits[metric]));
     }
@@ -47,9 +47,9 @@ public sealed class SceneAccuracyTests
     public void A_reader_without_every_head_is_refused()
     {
         var labels = Labels("star", "green", "bell", "engine", "rain");
-        labels.Remove(SceneLabels.Ambience);
+        labels.Remove(SceneAttributes.Ambience);
 
-        var error = Assert.Throws<InputException>(() => SceneAccuracy.Score(new DemoScene("star", "green", null, null, null), labels));
+        var error = Assert.Throws<InputException>(() => SceneAccuracy.Score(SceneLabels.LabelsOf(new DemoScene("star", "green", null, null, null)), labels));
         Assert.Contains("ambience", error.Message);
     }
 }

@@ -3,6 +3,7 @@ using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
 using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
@@ -68,7 +69,7 @@ public sealed class ExampleSoundsProcessTests(BrowserFixture browser) : IDisposa
         var expected = example.Scene;
         Assert.Equal(
             (expected.Foreground ?? DemoVocabulary.None, expected.Background ?? DemoVocabulary.None, expected.Ambience ?? DemoVocabulary.None),
-            (read[SceneLabels.Foreground], read[SceneLabels.Background], read[SceneLabels.Ambience]));
+            (read[SceneAttributes.Foreground], read[SceneAttributes.Background], read[SceneAttributes.Ambience]));
         await page.Context.CloseAsync();
     }
 

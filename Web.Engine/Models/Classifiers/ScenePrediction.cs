@@ -1,7 +1,6 @@
-using Clap2Diffusion.Engine.Models.Classifiers;
 using static TorchSharp.torch;
 
-namespace Clap2Diffusion.Engine.Demo.Classifier;
+namespace Clap2Diffusion.Engine.Models.Classifiers;
 
 /// <summary>What the classifier reads in one image: a label and its probability per attribute.</summary>
 public sealed record ScenePrediction(IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, double> Confidence)
