@@ -73,7 +73,7 @@ public static class EngineProgram
     private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
         GenerateVerb.Create(cli),
-        DemoVerb.Create(cli),
+        .. FeatureVerbs.Create(cli),
         KeysVerb.Create(cli),
         TrainVerb.Create(cli),
         PrepareAudioCapsVerb.Create(cli),

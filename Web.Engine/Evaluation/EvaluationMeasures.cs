@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation.Fid;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Models.Clip;
@@ -34,10 +33,10 @@ public sealed class EvaluationMeasures(ISceneReader? scenes = null, ClipScore? c
         var owned = new List<IDisposable>();
         try
         {
-            SceneImageClassifier? classifier = null;
+            ISceneClassifier? classifier = null;
             if (classifierFolder is not null)
             {
-                classifier = SceneImageClassifier.Load(classifierFolder, target);
+                classifier = EvaluationWorlds.BuiltIn.LoadClassifier(classifierFolder, target);
                 owned.Add(classifier);
             }
             ClipScore? clip = null;
@@ -59,7 +58,7 @@ public sealed class EvaluationMeasures(ISceneReader? scenes = null, ClipScore? c
             }
             else if (classifier is not null)
             {
-                features = new DomainImageFeatures(classifier);
+                features = classifier.DomainFeatures;
                 note = "no Inception weights given (--fid-weights), so FID is not computed; the distance below is a domain FID " +
                     "in the demo classifier's feature space, not FID";
             }

@@ -22,7 +22,7 @@ public static class EvaluationMetrics
             values[$"{comparison.Scope}/{comparison.Variant}-{comparison.Baseline}/{comparison.Metric}"] = comparison.Difference.Mean;
         foreach (var distance in report.Distances)
         {
-            var name = distance.Name == DomainImageFeatures.Name ? "domain_fid" : "fid";
+            var name = distance.Name == InceptionImageFeatures.Name ? "fid" : "domain_fid";
             values[$"distance/{distance.Variant}/{name}"] = distance.Value;
             if (distance.Kid is not null)
                 values[$"distance/{distance.Variant}/{(name == "fid" ? "kid" : "domain_kid")}"] = distance.Kid.Value;

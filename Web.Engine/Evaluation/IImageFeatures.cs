@@ -1,4 +1,3 @@
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation.Fid;
 using Clap2Diffusion.Engine.Imaging;
 using static TorchSharp.torch;
@@ -23,7 +22,9 @@ public interface IImageFeatures
 /// <summary>pytorch-fid's Inception pool3 features: the distance is FID proper.</summary>
 public sealed class InceptionImageFeatures(FidFeatureExtractor extractor) : IImageFeatures, IDisposable
 {
-    public string DistanceName => "FID";
+    public const string Name = "FID";
+
+    public string DistanceName => Name;
 
     public string FeatureSpace => extractor.FeatureSpace;
 
@@ -36,20 +37,4 @@ public sealed class InceptionImageFeatures(FidFeatureExtractor extractor) : IIma
     }
 
     public void Dispose() => extractor.Dispose();
-}
-
-/// <summary>
-/// The demo classifier's pooled features: used when no Inception weights are given. The distance measures how
-/// far generated scenes are from rendered ones as the classifier sees them; it is not FID and never called so.
-/// </summary>
-public sealed class DomainImageFeatures(SceneImageClassifier classifier) : IImageFeatures
-{
-    public const string Name = "domain FID (demo classifier features), not FID";
-
-    public string DistanceName => Name;
-
-    public string FeatureSpace =>
-        $"demo SceneAttributeClassifier pooled features, {classifier.Model.Config.FeatureSize}-d at {classifier.Model.Config.ImageSize}x{classifier.Model.Config.ImageSize}";
-
-    public Tensor Extract(IReadOnlyList<RgbImage> images) => classifier.Features(images);
 }

@@ -1,5 +1,4 @@
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Models.Classifiers;
 
 namespace Clap2Diffusion.Engine.Evaluation;

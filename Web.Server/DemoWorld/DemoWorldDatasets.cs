@@ -1,6 +1,5 @@
 using Clap2Diffusion.Client.Contracts;
-using Clap2Diffusion.Engine.Demo.Build;
-using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Worlds;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence;
 using Microsoft.Extensions.Options;
@@ -63,7 +62,7 @@ public sealed class DemoWorldDatasets : IDemoWorld
             return unavailable;
         lock (_gate)
         {
-            if (_built.State == DemoWorldState.Ready && !DemoWorldDataset.IsComplete(Folder, _splits, Seed))
+            if (_built.State == DemoWorldState.Ready && !SyntheticWorlds.BuiltIn.Dataset.IsComplete(Folder, _splits, Seed))
                 _built = Found();
             if (_built.State is DemoWorldState.Ready or DemoWorldState.Building)
                 return _built;
@@ -81,7 +80,7 @@ public sealed class DemoWorldDatasets : IDemoWorld
         try
         {
             _logger.LogInformation("Building the demo world dataset ({Clips} clips) in {Folder}", _splits.Values.Sum(), Folder);
-            DemoWorldDataset.BuildOnce(Folder, _splits, Seed, Progress, _stopping);
+            SyntheticWorlds.BuiltIn.Dataset.BuildOnce(Folder, _splits, Seed, Progress, _stopping);
             Set(Found());
             _logger.LogInformation("Demo world dataset built in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
         }
@@ -117,16 +116,16 @@ public sealed class DemoWorldDatasets : IDemoWorld
     }
 
     private DemoWorldStatus Found() =>
-        DemoWorldDataset.IsComplete(Folder, _splits, Seed)
+        SyntheticWorlds.BuiltIn.Dataset.IsComplete(Folder, _splits, Seed)
             ? new DemoWorldStatus(DemoWorldState.Ready, _splits.Values.Sum(), _splits.Values.Sum(), Folder, null)
             : new DemoWorldStatus(DemoWorldState.NotBuilt, 0, _splits.Values.Sum(), null, null);
 
     private string? Unavailability()
     {
         var model = _models.Current.Model;
-        return Directory.Exists(Path.Combine(model, SceneClassifierFolder.FolderName))
+        return Directory.Exists(Path.Combine(model, SyntheticWorlds.BuiltIn.ClassifierFolderName))
             ? null
-            : $"The active base model ({model}) was not trained on the demo world (it has no {SceneClassifierFolder.FolderName}/ folder); " +
+            : $"The active base model ({model}) was not trained on the demo world (it has no {SyntheticWorlds.BuiltIn.ClassifierFolderName}/ folder); " +
               "the demo world is offered with the demo model.";
     }
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Clap2Diffusion.Engine.Demo.Build;
+using Clap2Diffusion.Engine.Worlds;
 
 namespace Clap2Diffusion.Server.DemoWorld;
 
@@ -31,8 +31,8 @@ public sealed class DemoWorldOptions : IValidatableObject
     // An unfinished build lies beside the folder under this suffix; a folder named so would be deleted as one.
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!string.IsNullOrWhiteSpace(Folder) && Folder.Trim().EndsWith(DemoWorldDataset.PartialSuffix, StringComparison.Ordinal))
-            yield return new ValidationResult($"DemoWorld:Folder is '{Folder}'; a name ending in '{DemoWorldDataset.PartialSuffix}' " +
+        if (!string.IsNullOrWhiteSpace(Folder) && Folder.Trim().EndsWith(SyntheticWorlds.BuiltIn.Dataset.PartialSuffix, StringComparison.Ordinal))
+            yield return new ValidationResult($"DemoWorld:Folder is '{Folder}'; a name ending in '{SyntheticWorlds.BuiltIn.Dataset.PartialSuffix}' " +
                 "is kept for unfinished builds: choose another.", [nameof(Folder)]);
     }
 }

@@ -1,7 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
@@ -36,7 +35,7 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
         var source = Source(settings);
         var options = engine.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = options.Device, Threads = options.Threads });
-        var classifier = Path.Combine(folders.Model, SceneClassifierFolder.FolderName);
+        var classifier = Path.Combine(folders.Model, EvaluationWorlds.BuiltIn.ClassifierFolderName);
         if (settings.DemoWorld && !Directory.Exists(classifier))
             throw new InputException($"The demo world is scored by the demo classifier, and the active base model ({folders.Model}) has none.");
         using var measures = EvaluationMeasures.Load(Directory.Exists(classifier) ? classifier : null, NullIfEmpty(evaluation.Value.ClipFolder),
@@ -73,7 +72,7 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
         if (!settings.DemoWorld)
             return new AudioCapsEvaluationSource(settings.DatasetFolder, SplitOf(settings.DatasetFolder), settings.Seed, settings.Samples);
         var relations = Enum.GetValues<PromptAudioRelation>().Length;
-        return new DemoEvaluationSource((settings.Samples + relations - 1) / relations, settings.Seed, settings.Samples);
+        return EvaluationWorlds.BuiltIn.Cases((settings.Samples + relations - 1) / relations, settings.Seed, settings.Samples);
     }
 
     private static string SplitOf(string dataset)

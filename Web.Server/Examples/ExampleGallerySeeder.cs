@@ -1,7 +1,6 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Demo.Showcase;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Worlds;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Persistence;
@@ -35,10 +34,11 @@ public sealed class ExampleGallerySeeder(EngineState engine, IDbContextFactory<S
                 return;
         }
 
-        foreach (var (item, index) in DemoShowcase.Cases.Select((c, i) => (c, i)))
+        var world = SyntheticWorlds.BuiltIn;
+        foreach (var (item, index) in world.Showcase.Select((c, i) => (c, i)))
         {
-            var clip = await uploads.SaveAsync(ExampleOwner.Id, WavWriter.Encode(item.Synthesize(), DemoExamples.SampleRate), $"showcase-{index + 1}.wav", stoppingToken);
-            var settings = info.Defaults with { Prompt = item.Prompt, Seed = item.Seed, Steps = DemoShowcase.Steps };
+            var clip = await uploads.SaveAsync(ExampleOwner.Id, WavWriter.Encode(item.Synthesize(), world.SampleRate), $"showcase-{index + 1}.wav", stoppingToken);
+            var settings = info.Defaults with { Prompt = item.Prompt, Seed = item.Seed, Steps = world.ShowcaseSteps };
             await store.AddAsync(new JobEntity
             {
                 Id = Guid.NewGuid(),
@@ -54,6 +54,6 @@ public sealed class ExampleGallerySeeder(EngineState engine, IDbContextFactory<S
         }
 
         signal.Notify();
-        logger.LogInformation("The gallery was empty: {Count} showcase pairs queued as examples (Studio:SeedExamples)", DemoShowcase.Cases.Count);
+        logger.LogInformation("The gallery was empty: {Count} showcase pairs queued as examples (Studio:SeedExamples)", world.Showcase.Count);
     }
 }

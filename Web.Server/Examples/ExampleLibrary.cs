@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Audio;
 using Clap2Diffusion.Engine.Composition;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Worlds;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence;
@@ -40,7 +40,7 @@ public sealed class ExampleLibrary
     private sealed record Loaded(ExampleSet Set, IReadOnlyDictionary<string, byte[]> Bytes);
 
     /// <summary>Whether a model is the demo model: it was trained on exactly the demo world's words.</summary>
-    public static bool IsDemoModel(EngineInfo? info) => info is not null && info.KnownWords.ToHashSet().SetEquals(DemoVocabulary.PromptWords);
+    public static bool IsDemoModel(EngineInfo? info) => info is not null && info.KnownWords.ToHashSet().SetEquals(SyntheticWorlds.BuiltIn.PromptWords);
 
     /// <summary>The examples once prepared; none before, so no page waits for the synthesis.</summary>
     public ExampleSet Current => Ready()?.Set ?? ExampleSet.None;
@@ -74,9 +74,10 @@ public sealed class ExampleLibrary
     {
         var sounds = new List<ExampleSound>();
         var bytes = new Dictionary<string, byte[]>();
-        foreach (var example in DemoExamples.All)
+        var world = SyntheticWorlds.BuiltIn;
+        foreach (var example in world.Examples)
         {
-            var wav = WavWriter.Encode(example.Synthesize(), DemoExamples.SampleRate);
+            var wav = WavWriter.Encode(example.Synthesize(), world.SampleRate);
             bytes[example.Id] = wav;
             sounds.Add(new ExampleSound(example.Id, example.Title, example.Caption, UrlOf(example.Id), StoredUrlOf(wav),
                 example.Prompts.Select(p => new SuggestedPrompt(p.Relation, p.Prompt)).ToList()));

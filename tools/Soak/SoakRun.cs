@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Benchmarks;
+using Clap2Diffusion.Engine.Demo.Benchmarks;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.LoadTest;
 using static TorchSharp.torch;

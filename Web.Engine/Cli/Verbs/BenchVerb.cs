@@ -38,7 +38,7 @@ public static class BenchVerb
             var options = new BenchOptions(result.GetValue(repeats), result.GetValue(warmup), result.GetValue(seed));
             var soak = new SoakPlan(result.GetValue(soakSteps), result.GetValue(soakGenerations), result.GetValue(soakPairs), result.GetValue(soakDenoising));
             soak.Validate();
-            var registry = BenchSections.All.Select(s => s is SoakBenchSection ? new SoakBenchSection(soak) : s).ToList();
+            var registry = BenchSections.For(soak);
             return result.GetValue(compare)
                 ? Compare(cli, AllocatorComparison.ThisEngine(), registry, names, options, result.GetValue(threads), result.GetValue(newThread), result.GetValue(json))
                 : Run(cli, registry, names, options, result.GetValue(threads), result.GetValue(json), result.GetValue(newThread));

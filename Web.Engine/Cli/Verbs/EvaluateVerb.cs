@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Training.Metrics;
@@ -21,7 +20,7 @@ public sealed record EvaluateOptions
     public string? Clip { get; init; }
     public string? FidWeights { get; init; }
     public int? Limit { get; init; }
-    public int PerRelation { get; init; } = DemoEvaluationSource.DefaultPerRelation;
+    public int PerRelation { get; init; } = EvaluationWorlds.BuiltIn.DefaultPerRelation;
     public long Seed { get; init; }
     public int? Steps { get; init; }
     public string? Out { get; init; }
@@ -49,14 +48,14 @@ public static class EvaluateVerb
         var model = new Option<string?>("--model") { Description = "Stable Diffusion folder (diffusers layout); default: the generator's" };
         var clap = new Option<string?>("--clap") { Description = "CLAP folder (transformers layout); default: the generator's" };
         var adapters = new Option<string?>("--adapters") { Description = "trained V4 adapters folder; default: the generator's" };
-        var classifier = new Option<string?>("--classifier") { Description = $"demo classifier folder (default {SceneClassifierFolder.DefaultPath} when it exists)" };
+        var classifier = new Option<string?>("--classifier") { Description = $"demo classifier folder (default {EvaluationWorlds.BuiltIn.DefaultClassifierPath} when it exists)" };
         var noClassifier = new Option<bool>("--no-classifier") { Description = "score without the demo classifier: no attribute accuracies, no acceptance checks" };
         var clip = new Option<string?>("--clip") { Description = "CLIP folder (transformers CLIPModel with tokenizer files) for CLIP score and alignment" };
         var fidWeights = new Option<string?>("--fid-weights") { Description = "pytorch-fid Inception weights (.pth or .safetensors); without them a domain FID is given" };
         var limit = new Option<int?>("--limit") { Description = "evaluate only the first N cases (a short run)" };
         var perRelation = new Option<int>("--per-relation")
         {
-            Description = "demo world: cases per relation", DefaultValueFactory = _ => DemoEvaluationSource.DefaultPerRelation,
+            Description = "demo world: cases per relation", DefaultValueFactory = _ => EvaluationWorlds.BuiltIn.DefaultPerRelation,
         };
         var seed = new Option<long>("--seed") { Description = "seed of the cases, the shuffled pairing and the bootstrap" };
         var steps = new Option<int?>("--steps") { Description = "denoising steps (default: the generator's)" };
@@ -100,7 +99,7 @@ public static class EvaluateVerb
         if (File.Exists(Path.Combine(folder, ReportWriter.ReportFile)))
             throw new InputException($"{folder} already holds an evaluation report; choose another --out");
         IEvaluationSource source = demo
-            ? new DemoEvaluationSource(options.PerRelation, options.Seed, options.Limit)
+            ? EvaluationWorlds.BuiltIn.Cases(options.PerRelation, options.Seed, options.Limit)
             : new AudioCapsEvaluationSource(options.Dataset!, options.Split ?? "test", options.Seed, options.Limit);
         if (generators is null)
         {
@@ -109,9 +108,9 @@ public static class EvaluateVerb
             return ExitCodes.Failure;
         }
         var classifierFolder = options.NoClassifier ? null
-            : options.Classifier ?? (demo && Directory.Exists(SceneClassifierFolder.DefaultPath) ? SceneClassifierFolder.DefaultPath : null);
+            : options.Classifier ?? (demo && Directory.Exists(EvaluationWorlds.BuiltIn.DefaultClassifierPath) ? EvaluationWorlds.BuiltIn.DefaultClassifierPath : null);
         if (demo && classifierFolder is null)
-            cli.Error.WriteLine($"note: no demo classifier (--classifier, or {SceneClassifierFolder.DefaultPath}): no attribute accuracies, no acceptance checks");
+            cli.Error.WriteLine($"note: no demo classifier (--classifier, or {EvaluationWorlds.BuiltIn.DefaultClassifierPath}): no attribute accuracies, no acceptance checks");
         using var measures = EvaluationMeasures.Load(classifierFolder, options.Clip, options.FidWeights);
         using var generator = generators(new EvaluationGeneratorOptions(options.Model, options.Clap, options.Adapters, options.Steps, demo));
         var settings = new EvaluationSettings(folder)
@@ -139,8 +138,8 @@ public static class EvaluateVerb
     {
         if (options.World is not null && options.Dataset is not null)
             throw new InputException("--world and --dataset exclude each other: evaluate on the demo world or on a dataset");
-        if (options.World is not null && !string.Equals(options.World, "demo", StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"unknown world '{options.World}'; the only built-in world is demo");
+        if (options.World is not null && !string.Equals(options.World, EvaluationWorlds.BuiltIn.Name, StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"unknown world '{options.World}'; the only built-in world is {EvaluationWorlds.BuiltIn.Name}");
         var demo = options.Dataset is null;
         if (demo && options.Split is not null)
             throw new InputException("--split applies to a --dataset only");
@@ -150,8 +149,8 @@ public static class EvaluateVerb
             throw new InputException("--classifier and --no-classifier exclude each other");
         if (options.Limit is < 1)
             throw new InputException($"--limit must be at least 1, not {options.Limit}");
-        if (options.PerRelation is < 1 or > DemoEvaluationSource.MaxPerRelation)
-            throw new InputException($"--per-relation must lie in 1..{DemoEvaluationSource.MaxPerRelation}, not {options.PerRelation}");
+        if (options.PerRelation < 1 || options.PerRelation > EvaluationWorlds.BuiltIn.MaxPerRelation)
+            throw new InputException($"--per-relation must lie in 1..{EvaluationWorlds.BuiltIn.MaxPerRelation}, not {options.PerRelation}");
         if (options.Seed < 0)
             throw new InputException($"--seed must not be negative, not {options.Seed}");
         if (options.Steps is < 1 or > MaxSteps)

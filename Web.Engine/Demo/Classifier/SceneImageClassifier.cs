@@ -12,7 +12,7 @@ namespace Clap2Diffusion.Engine.Demo.Classifier;
 /// <c>evaluate</c> (images in memory, then saved losslessly) use, so their numbers agree. Images of equal size
 /// are read in batches; each is scaled to [-1, 1] and resized by the model itself.
 /// </summary>
-public sealed class SceneImageClassifier(SceneAttributeClassifier model, string description) : ISceneReader, IDisposable
+public sealed class SceneImageClassifier(SceneAttributeClassifier model, string description) : ISceneClassifier
 {
     public const int BatchSize = 32;
 
@@ -22,6 +22,8 @@ public sealed class SceneImageClassifier(SceneAttributeClassifier model, string 
     public SceneAttributeClassifier Model { get; } = model;
 
     public string Description { get; } = description;
+
+    public IImageFeatures DomainFeatures => new DomainImageFeatures(this);
 
     public IReadOnlyList<ScenePrediction> Read(IReadOnlyList<RgbImage> images)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Evaluation;
 
 namespace Clap2Diffusion.Engine.Evaluation.Reports;

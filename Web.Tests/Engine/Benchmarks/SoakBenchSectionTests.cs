@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Benchmarks;
+using Clap2Diffusion.Engine.Demo.Benchmarks;
 
 namespace Clap2Diffusion.Tests.Engine.Benchmarks;
 

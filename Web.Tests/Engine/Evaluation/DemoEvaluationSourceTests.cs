@@ -1,6 +1,7 @@
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 
 namespace Clap2Diffusion.Tests.Engine.Evaluation;

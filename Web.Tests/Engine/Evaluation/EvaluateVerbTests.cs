@@ -3,6 +3,7 @@ using System.Text.Json;
 using Clap2Diffusion.Engine.Cli;
 using Clap2Diffusion.Engine.Cli.Verbs;
 using Clap2Diffusion.Engine.Demo.Classifier;
+using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Models.Classifiers;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Imaging;

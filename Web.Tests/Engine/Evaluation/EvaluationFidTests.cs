@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Fid;
 using Clap2Diffusion.Engine.Evaluation.Reports;

@@ -1,4 +1,5 @@
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Benchmarks;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Evaluation;
@@ -9,7 +10,7 @@ using Clap2Diffusion.Engine.Training;
 using Clap2Diffusion.Engine.Training.Metrics;
 using TorchSharp;
 
-namespace Clap2Diffusion.Engine.Benchmarks;
+namespace Clap2Diffusion.Engine.Demo.Benchmarks;
 
 /// <summary>
 /// <c>soak</c>: the engine's long-run health in one process, phase after phase: demo adapter training, demo

@@ -1,10 +1,11 @@
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Benchmarks;
 using Clap2Diffusion.Engine.Demo.World;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 
-namespace Clap2Diffusion.Engine.Benchmarks;
+namespace Clap2Diffusion.Engine.Demo.Benchmarks;
 
 /// <summary>
 /// <c>demo</c>: one 64x64 image from the embedded demo model at 25 steps, warm: CLAP feature extraction and

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Benchmarks;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Unets;
@@ -8,7 +9,7 @@ using Clap2Diffusion.Engine.Training.Optim;
 using Clap2Diffusion.Engine.Weights;
 using static TorchSharp.torch;
 
-namespace Clap2Diffusion.Engine.Benchmarks;
+namespace Clap2Diffusion.Engine.Demo.Benchmarks;
 
 /// <summary>
 /// <c>training</c>: adapter training throughput from cached features (the frozen VAE, CLAP and CLIP outputs are

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Demo.Classifier;
-using Clap2Diffusion.Engine.Demo.World;
+using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Runtime;
 
-namespace Clap2Diffusion.Engine.Evaluation;
+namespace Clap2Diffusion.Engine.Demo.World;
 
 /// <summary>
 /// Evaluation cases drawn from the demo world: <see cref="PerRelation"/> pairs of each relation, listed in

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Cli;
 using Clap2Diffusion.Engine.Demo.Build;
 using Clap2Diffusion.Engine.Demo.Classifier;
 using Clap2Diffusion.Engine.Demo.Showcase;
@@ -9,7 +10,7 @@ using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
 
-namespace Clap2Diffusion.Engine.Cli.Verbs;
+namespace Clap2Diffusion.Engine.Demo;
 
 /// <summary>
 /// <c>demo build | clip | classify | showcase</c>: rebuild the embedded demo model, write one demo-world clip, read the
