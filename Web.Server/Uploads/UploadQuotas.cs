@@ -16,6 +16,7 @@ public sealed class UploadQuotas(IOptions<StorageOptions> options, TimeProvider 
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private readonly Dictionary<string, Queue<(DateTimeOffset At, long Bytes)>> _spent = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private int _sincePrune;
 
     /// <summary>
     /// Reserves <paramref name="bytes"/> against the client's and the address's budgets, or throws
@@ -27,6 +28,7 @@ public sealed class UploadQuotas(IOptions<StorageOptions> options, TimeProvider 
         var now = clock.GetUtcNow();
         lock (_lock)
         {
+            Prune(now);
             Check("client:" + clientId, storage.UploadBytesPerClientPerDay, "your uploads", bytes, now);
             if (address is not null)
                 Check("address:" + address, storage.UploadBytesPerAddressPerDay, "uploads from your network address", bytes, now);
@@ -50,6 +52,27 @@ public sealed class UploadQuotas(IOptions<StorageOptions> options, TimeProvider 
         throw new UploadRejectedException(
             $"Storing this clip ({bytes / 1e6:0.0#} MB decoded) would take {whose} past {budget / 1e6:0.#} MB in a day " +
             $"({used / 1e6:0.0#} MB stored so far). Try again in about {hours} h, or use a shorter clip.", StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>How many ids and addresses are remembered now.</summary>
+    internal int Tracked
+    {
+        get
+        {
+            lock (_lock)
+                return _spent.Count;
+        }
+    }
+
+    // Ids and addresses that stored nothing for a day are forgotten, so months of visitors do not pile up here.
+    private void Prune(DateTimeOffset now)
+    {
+        if (++_sincePrune < 1000)
+            return;
+        _sincePrune = 0;
+        foreach (var (key, spent) in _spent.ToList())
+            if (!spent.TryPeek(out _) || spent.All(s => now - s.At >= Day))
+                _spent.Remove(key);
     }
 
     private Queue<(DateTimeOffset At, long Bytes)> Spent(string key)
