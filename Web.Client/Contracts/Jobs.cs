@@ -1,5 +1,6 @@
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Serving;
 
 namespace Clap2Diffusion.Client.Contracts;
 
@@ -44,13 +45,14 @@ public sealed record JobImages(string TextOnlyUrl, string? AudioConditionedUrl)
     public IReadOnlyList<string> All => AudioConditionedUrl is null ? [TextOnlyUrl] : [TextOnlyUrl, AudioConditionedUrl];
 }
 
-public sealed record StageTiming(string Name, double Milliseconds);
-
 public sealed record JobTimings(double QueuedMs, double RunMs, IReadOnlyList<StageTiming> Stages);
 
 /// <summary>
 /// One job as its owner or any visitor sees it. <see cref="Position"/>: 0 while running, 1 for next, null when done.
 /// <see cref="IsExample"/>: one of the showcase pairs an empty gallery starts with on the demo model, nobody's work.
+/// <see cref="Worker"/>: the engine that runs or ran it (a worker's name, or "inprocess"); null while queued.
+/// <see cref="Attempts"/>: how many times an engine started it. <see cref="Waiting"/>: why a queued job cannot start
+/// yet, when the reason is not the jobs ahead of it ("waiting for an engine worker").
 /// </summary>
 public sealed record JobStatus(
     Guid Id,
@@ -68,7 +70,10 @@ public sealed record JobStatus(
     DateTimeOffset? FinishedAt,
     JobTimings? Timings,
     ProgressEvent? LastProgress,
-    [property: System.Text.Json.Serialization.JsonPropertyName("example")] bool IsExample = false)
+    [property: System.Text.Json.Serialization.JsonPropertyName("example")] bool IsExample = false,
+    string? Worker = null,
+    int Attempts = 0,
+    string? Waiting = null)
 {
     public bool IsFinished => State is not (JobState.Queued or JobState.Running);
 }

@@ -82,6 +82,7 @@ public static class EngineProgram
         CheckWeightsVerb.Create(cli),
         BenchVerb.Create(cli),
         ParityVerb.Create(cli),
+        ServeVerb.Create(cli),
         EvaluateVerb.Create(cli, PipelinePairGenerator.Factory),
     ];
 

@@ -2,14 +2,11 @@ using System.Diagnostics;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Audio;
-using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
-using Clap2Diffusion.Engine.Imaging.Png;
-using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
-using Clap2Diffusion.Engine.Schedulers;
+using Clap2Diffusion.Engine.Serving;
 using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Engine;
@@ -29,22 +26,14 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
     // What a job costs beyond its steps (text and audio encoding, decoding, PNG); not learned, it is small beside the steps.
     private const double FixedSeconds = 0.5;
 
-    /// <summary>The one place the engine's description of a loaded pipeline becomes the web's (<see cref="EngineInfo"/>).</summary>
     public EngineInfo Describe()
     {
         var engine = Pipeline();
         var info = engine.Info;
         logger.LogInformation("Engine ready: {Model} ({Hash}) on {Device}; audio {Audio}; safety checker {Safety}", info.ModelFolder, info.ModelHash,
             info.Device, engine.HearsAudio, engine.Safety.Name());
-        var defaults = engine.Defaults;
-        return new EngineInfo(info.ModelName, info.ModelHash, info.AdaptersHash, info.Device, engine.HearsAudio, info.KnownWords ?? [],
-            SafetyCheckerActive: engine.Safety != SafetyMode.Off,
-            [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults,
-            // A web server offers at most 1024 pixels a side: larger images take minutes even on a GPU and crowd the queue.
-            engine.Limits with { MaxSide = Math.Min(engine.Limits.MaxSide, MaxSideOnline) });
+        return EngineInfos.From(EngineDescription.Of(engine));
     }
-
-    private const int MaxSideOnline = 1024;
 
     public TimeSpan Estimate(GenerationSettings settings, JobKind kind)
     {
@@ -62,47 +51,24 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         var engine = Pipeline();
         var clock = Stopwatch.StartNew();
         var settings = work.Settings;
-        AudioInput? audio = null;
+        Clap2Diffusion.Engine.Audio.AudioClip? audio = null;
         if (work.Kind == JobKind.Pair)
-        {
-            var path = work.AudioPath ?? throw new InputException("a pair needs an audio clip");
-            audio = new AudioInput(AudioDecoder.DecodeFile(path), Path.GetFileName(path));
-        }
+            audio = AudioDecoder.DecodeFile(work.AudioPath ?? throw new InputException("a pair needs an audio clip"));
         // Both images of a pair start from this one image, noised with the same seed, so they are edits of the same input.
         var initImage = work.InitImagePath is { } imagePath ? EditImage.Load(imagePath) : null;
-        var decoded = clock.Elapsed;
+        var loraFiles = (settings.Loras ?? []).DistinctBy(l => l.Name).ToDictionary(l => l.Name,
+            l => loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library"));
+        var inputs = new JobInputs(settings, audio, work.AudioPath is { } path ? Path.GetFileName(path) : null, initImage, loraFiles, clock.Elapsed);
+
         var steps = 0;
-        var result = engine.Generate(new GenerationRequest
-        {
-            Settings = settings,
-            Audio = audio,
-            Pair = audio is not null,
-            InitImage = initImage,
-            LoraFiles = (settings.Loras ?? []).DistinctBy(l => l.Name).ToDictionary(l => l.Name,
-                l => loras.Resolve(l.Name) ?? throw new InputException($"LoRA '{l.Name}' is no longer in the LoRA library")),
-        }, step =>
+        var outcome = JobExecution.Run(engine, inputs, step =>
         {
             steps = step.TotalSteps;
             onStep(step);
         }, cancellationToken);
-
-        var elapsed = clock.Elapsed;
-        Learn(settings, steps, elapsed - decoded);
-        var textOnly = result.TextOnly!;
-        var withAudio = result.AudioConditioned;
-        return new GenerationOutcome(
-            Png(textOnly),
-            withAudio is null ? null : Png(withAudio),
-            work.Seed,
-            result.Relation?.Relation,
-            [new StageTiming(initImage is null ? "decode audio" : "decode audio and image", decoded.TotalMilliseconds), new StageTiming("generate", (elapsed - decoded).TotalMilliseconds)])
-        {
-            TextOnlyFlagged = textOnly.Flagged,
-            AudioConditionedFlagged = withAudio?.Flagged ?? false,
-        };
+        Learn(settings, steps, clock.Elapsed - inputs.Read);
+        return outcome;
     }
-
-    private static byte[] Png(GeneratedImage image) => PngWriter.Encode(image.Image.Width, image.Image.Height, image.Image.Pixels, image.Parameters.PngTexts());
 
     // An exponential average of measured cost, so estimates follow the machine's real speed.
     private void Learn(GenerationSettings settings, int steps, TimeSpan spent)

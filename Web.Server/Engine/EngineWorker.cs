@@ -1,6 +1,8 @@
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Server.Runs;
+using Clap2Diffusion.Server.Workers;
+using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Engine;
 
@@ -11,11 +13,15 @@ namespace Clap2Diffusion.Server.Engine;
 /// it applies a model switch, if one was asked for, and has the backend describe itself again.
 /// </summary>
 public sealed class EngineWorker(IGenerationBackend backend, EngineState state, EngineThread engineThread, JobStore store,
-    JobRunner runner, RunStore runs, RunRunner runRunner, ModelSwitch modelSwitch, QueueSignal signal, ILogger<EngineWorker> logger)
+    JobRunner runner, RunStore runs, RunRunner runRunner, ModelSwitch modelSwitch, QueueSignal signal, IOptions<EngineServiceOptions> mode,
+    ILogger<EngineWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Remote mode: the web process holds no engine; the dispatcher hands the jobs to workers.
+        if (mode.Value.IsRemote)
+            return;
         await Task.Yield();
         await store.RecoverAfterRestartAsync(stoppingToken);
         await runs.RecoverAfterRestartAsync(stoppingToken);

@@ -1,6 +1,7 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Serving;
 
 namespace Clap2Diffusion.Server.Engine;
 

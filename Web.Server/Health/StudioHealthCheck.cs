@@ -1,11 +1,16 @@
 using System.Text.Json;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Workers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Health;
 
-/// <summary>Ready when the database is migrated and the backend has described itself.</summary>
-public sealed class StudioHealthCheck(EngineState state) : IHealthCheck
+/// <summary>
+/// Ready when the database is migrated and the backend has described itself. In remote mode it lists the engine
+/// workers, and is Degraded (still HTTP 200: the studio takes jobs, which wait) while none is live.
+/// </summary>
+public sealed class StudioHealthCheck(EngineState state, IOptions<EngineServiceOptions> mode, WorkerRegistry registry, TimeProvider clock) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -21,10 +26,36 @@ public sealed class StudioHealthCheck(EngineState state) : IHealthCheck
         data["safetyChecker"] = state.Backend is { } backend ? backend.SafetyCheckerActive ? "on" : "off" : "unavailable";
         if (state.Backend is { } described)
             data["model"] = described.ModelName;
+        data["engineMode"] = mode.Value.Mode;
+        if (mode.Value.IsRemote)
+            return Task.FromResult(Remote(data));
 
         return Task.FromResult(state.DatabaseReady && state.Status.Ready
             ? HealthCheckResult.Healthy("ready", data)
             : HealthCheckResult.Unhealthy(state.DatabaseReady ? "engine not ready" : "database not ready", data: data));
+    }
+
+    private HealthCheckResult Remote(Dictionary<string, object> data)
+    {
+        var now = clock.GetUtcNow();
+        var live = registry.Live();
+        data["workers"] = live.Select(w => new
+        {
+            name = w.Name,
+            device = w.Engine?.DeviceName ?? w.Device,
+            dtype = w.Engine?.Dtype ?? "",
+            threads = w.Threads,
+            models = new { @base = w.Engine?.ModelHash, clap = w.Engine?.ClapHash, adapters = w.Engine?.AdaptersHash },
+            state = w.State,
+            job = w.Job,
+            heartbeatAgeSeconds = Math.Round((now - w.LastSeen).TotalSeconds, 1),
+            version = w.Version,
+        }).ToList();
+        if (!state.DatabaseReady)
+            return HealthCheckResult.Unhealthy("database not ready", data: data);
+        return live.Count > 0 && state.Status.Ready
+            ? HealthCheckResult.Healthy("ready", data)
+            : HealthCheckResult.Degraded(WorkerAvailability.NoWorker, data: data);
     }
 
     public static Task WriteAsync(HttpContext context, HealthReport report)

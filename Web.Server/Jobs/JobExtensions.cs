@@ -20,6 +20,7 @@ public static class JobExtensions
         services.AddSingleton<SubmissionLimits>();
         services.AddSingleton<StepPreviews>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobOutcomes>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<SubmissionCheck>();
         services.AddSingleton<JobEstimates>();

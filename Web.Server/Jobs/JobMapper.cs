@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
+using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Clap2Diffusion.Server.Uploads;
@@ -29,14 +30,15 @@ public static class JobMapper
                 AudioConditionedFlagged = job.AudioConditionedFlagged,
             };
 
-    public static JobStatus ToStatus(JobEntity job, string clientId, int? position, ProgressEvent? progress)
+    public static JobStatus ToStatus(JobEntity job, string clientId, int? position, ProgressEvent? progress, string? waiting = null)
     {
         var timings = job.StartedAt is { } started
             ? new JobTimings((started - job.CreatedAt).TotalMilliseconds, job.RunMs ?? 0, Stages(job))
             : null;
         return new JobStatus(job.Id, job.OwnerId == clientId, job.Kind, job.State, position, Settings(job),
             job.Upload is null ? null : UploadService.ToClip(job.Upload), Images(job), job.Relation, job.Error,
-            Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == ExampleOwner.Id);
+            Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt), timings, progress, job.OwnerId == ExampleOwner.Id,
+            job.State == JobState.Queued ? null : job.Worker, job.Attempts, job.State == JobState.Queued ? waiting : null);
     }
 
     public static string? RelationName(PromptAudioRelation? relation) => relation?.Name();

@@ -1,10 +1,11 @@
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Persistence.Entities;
+using Clap2Diffusion.Server.Workers;
 
 namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>What a job's owner may do to it once queued: cancel it while it waits, skip it while it runs.</summary>
-public sealed class JobOwnerActions(JobStore store, RunningJobs running, JobEventBus events, ILogger<JobOwnerActions> logger)
+public sealed class JobOwnerActions(JobStore store, RunningJobs running, RemoteSkips remoteSkips, JobEventBus events, ILogger<JobOwnerActions> logger)
 {
     public async Task<OwnerActionResult> CancelAsync(string clientId, Guid jobId, CancellationToken cancellationToken)
     {
@@ -23,7 +24,7 @@ public sealed class JobOwnerActions(JobStore store, RunningJobs running, JobEven
         var (result, job) = await OwnedAsync(clientId, jobId, cancellationToken);
         if (result != OwnerActionResult.Done)
             return result;
-        if (job!.State != JobState.Running || !running.Skip(jobId))
+        if (job!.State != JobState.Running || !(running.Skip(jobId) || await remoteSkips.RequestAsync(jobId)))
             return OwnerActionResult.NotApplicable;
         logger.LogInformation("Job {JobId} skipped by its owner {ClientId}", jobId, clientId);
         return OwnerActionResult.Done;

@@ -2,6 +2,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence.Entities;
+using Clap2Diffusion.Server.Workers;
 
 namespace Clap2Diffusion.Server.Jobs;
 
@@ -10,7 +11,7 @@ namespace Clap2Diffusion.Server.Jobs;
 /// stored as a row in SQLite that the engine worker takes owner by owner, in turn (<see cref="JobEntity.Round"/>).
 /// </summary>
 public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck check, SubmissionLimits limits, JobEstimates estimates,
-    JobOwnerActions owners, ProgressBoard board, QueueSignal signal, JobEventBus events, ILogger<JobQueue> logger) : IJobQueue
+    JobOwnerActions owners, ProgressBoard board, QueueSignal signal, JobEventBus events, WorkerAvailability workers, ILogger<JobQueue> logger) : IJobQueue
 {
     private readonly SemaphoreSlim _submissions = new(1, 1);
 
@@ -74,7 +75,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
         if (job is null)
             return null;
         var position = await store.PositionAsync(job, cancellationToken);
-        return JobMapper.ToStatus(job, clientId, position, job.State == JobState.Running ? board.Latest(job.Id) : null);
+        return JobMapper.ToStatus(job, clientId, position, job.State == JobState.Running ? board.Latest(job.Id) : null, workers.WaitingReason());
     }
 
     public async Task<IReadOnlyList<JobStatus>> ListActiveAsync(string clientId, CancellationToken cancellationToken = default)
@@ -82,7 +83,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
         var jobs = await store.ActiveOfAsync(clientId, cancellationToken);
         var result = new List<JobStatus>(jobs.Count);
         foreach (var job in jobs)
-            result.Add(JobMapper.ToStatus(job, clientId, await store.PositionAsync(job, cancellationToken), board.Latest(job.Id)));
+            result.Add(JobMapper.ToStatus(job, clientId, await store.PositionAsync(job, cancellationToken), board.Latest(job.Id), workers.WaitingReason()));
         return result;
     }
 

@@ -3,6 +3,7 @@ using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Content;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence.Entities;
@@ -11,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Clap2Diffusion.Server.Jobs;
 
 /// <summary>Runs one taken job on the engine thread and records how it ended.</summary>
-public sealed class JobRunner(JobStore store, EngineThread engineThread, ContentStore content, ProgressBoard board, RunningJobs running,
-    JobEventBus events, IOptions<QueueOptions> options, StepPreviews previews, ILogger<JobRunner> logger)
+public sealed class JobRunner(JobStore store, JobOutcomes outcomes, EngineThread engineThread, ContentStore content, ProgressBoard board,
+    RunningJobs running, JobEventBus events, IOptions<QueueOptions> options, StepPreviews previews, ILogger<JobRunner> logger)
 {
     public async Task RunAsync(IGenerationBackend backend, JobEntity job, CancellationToken stoppingToken)
     {
@@ -35,14 +36,7 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
         {
             var outcome = await engineThread.RunAsync(() =>
                 backend.Run(work, step => OnStep(job.Id, step, throttle), cancellation.Token));
-            var runMs = clock.Elapsed.TotalMilliseconds;
-            CheckOutcome(job, outcome);
-            await store.CompleteAsync(job.Id, outcome, runMs, CancellationToken.None);
-            var finished = await store.FindAsync(job.Id, CancellationToken.None);
-            events.Publish(new CompletedEvent(job.Id, JobMapper.Images(finished!)?.All ?? [], JobMapper.RelationName(outcome.Relation)));
-            logger.LogInformation("Job {JobId} completed in {RunMs:0} ms: seed {Seed}, relation {Relation}, flagged {Flagged}, stages {Stages}",
-                job.Id, runMs, outcome.Seed, outcome.Relation?.ToString() ?? "none", outcome.TextOnlyFlagged || outcome.AudioConditionedFlagged,
-                string.Join(", ", outcome.Stages.Select(s => $"{s.Name} {s.Milliseconds:0} ms")));
+            await outcomes.CompleteAsync(job.Id, job.Kind, job.Attempts, outcome, clock.Elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -51,16 +45,17 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
         }
         catch (OperationCanceledException) when (handle.SkipRequested)
         {
-            await EndAsync(job.Id, JobState.Skipped, "Skipped by its owner.", clock);
+            await outcomes.EndAsync(job.Id, job.Attempts, JobState.Skipped, "Skipped by its owner.", clock.Elapsed.TotalMilliseconds);
         }
         catch (InputException exception)
         {
-            await EndAsync(job.Id, JobState.Failed, exception.Message, clock);
+            await outcomes.EndAsync(job.Id, job.Attempts, JobState.Failed, exception.Message, clock.Elapsed.TotalMilliseconds);
         }
         catch (Exception exception)
         {
             logger.LogError(exception, "Job {JobId} failed in the engine", job.Id);
-            await EndAsync(job.Id, JobState.Failed, $"The engine failed on this job: {exception.Message}", clock);
+            await outcomes.EndAsync(job.Id, job.Attempts, JobState.Failed, $"The engine failed on this job: {exception.Message}",
+                clock.Elapsed.TotalMilliseconds);
         }
         finally
         {
@@ -69,24 +64,6 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
         }
 
         await store.PublishPositionsAsync(CancellationToken.None);
-    }
-
-    private async Task EndAsync(Guid jobId, JobState state, string error, Stopwatch clock)
-    {
-        var runMs = clock.Elapsed.TotalMilliseconds;
-        await store.FinishAsync(jobId, state, error, runMs, CancellationToken.None);
-        events.Publish(new FailedEvent(jobId, error));
-        logger.LogInformation("Job {JobId} ended {State} after {RunMs:0} ms: {Error}", jobId, state, runMs, error);
-    }
-
-    private static void CheckOutcome(JobEntity job, GenerationOutcome outcome)
-    {
-        if (outcome.TextOnlyPng.Length == 0)
-            throw new InvalidOperationException("the backend returned no text-only image");
-        if (job.Kind == JobKind.Pair && (outcome.AudioConditionedPng is not { Length: > 0 } || outcome.Relation is null))
-            throw new InvalidOperationException("the backend returned a pair without its audio-conditioned image or relation");
-        if (job.Kind == JobKind.TextOnly && outcome.AudioConditionedPng is not null)
-            throw new InvalidOperationException("the backend returned an audio-conditioned image for a text-only job");
     }
 
     /// <summary>
@@ -114,18 +91,5 @@ public sealed class JobRunner(JobStore store, EngineThread engineThread, Content
             previewUrl ?? board.LatestPreviewUrl(jobId), step.Phase.Name());
         board.Report(progress);
         events.Publish(progress);
-    }
-
-    private sealed class PreviewThrottle(TimeSpan interval)
-    {
-        private readonly Stopwatch _sinceLast = new();
-
-        public bool Due(bool last)
-        {
-            if (_sinceLast.IsRunning && _sinceLast.Elapsed < interval && !last)
-                return false;
-            _sinceLast.Restart();
-            return true;
-        }
     }
 }

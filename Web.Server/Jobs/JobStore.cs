@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Content;
-using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -116,7 +116,10 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
                 .SetProperty(j => j.Error, "Removed from the queue by an admin."), cancellationToken);
     }
 
-    /// <summary>Marks the next queued job as running and returns it (visitors' jobs before examples, owners in turn); null when the queue is empty.</summary>
+    /// <summary>
+    /// In-process mode: marks the next queued job as running on <see cref="InProcessWorker"/> and returns it (visitors'
+    /// jobs before examples, owners in turn); null when the queue is empty.
+    /// </summary>
     public async Task<JobEntity?> TakeNextAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -130,16 +133,20 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
             var now = DateTime.UtcNow;
             var taken = await db.Jobs.Where(j => j.Id == next.Id && j.State == JobState.Queued)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, now)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1).SetProperty(j => j.Worker, InProcessWorker), cancellationToken);
             if (taken == 1)
             {
                 next.State = JobState.Running;
                 next.StartedAt = now;
+                next.Worker = InProcessWorker;
                 next.Attempts++;
                 return next;
             }
         }
     }
+
+    /// <summary>The worker name of the engine inside the web process.</summary>
+    public const string InProcessWorker = "inprocess";
 
     /// <summary>Visitors' jobs before the examples; then round by round; within a round, first come first served.</summary>
     private static IOrderedQueryable<JobEntity> InTurn(IQueryable<JobEntity> queued) =>
@@ -155,14 +162,23 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
                 .SetProperty(j => j.Error, "Cancelled by its owner."), cancellationToken) == 1;
     }
 
-    public async Task FinishAsync(Guid jobId, JobState state, string? error, double runMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a running job without images. With <paramref name="attempt"/>, only while that attempt is the job's current
+    /// one (fencing: a worker that lost the job cannot end it); false when nothing changed.
+    /// </summary>
+    public async Task<bool> FinishAsync(Guid jobId, JobState state, string? error, double runMs, CancellationToken cancellationToken,
+        int? attempt = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = DateTime.UtcNow;
-        await db.Jobs.Where(j => j.Id == jobId)
+        return await Fenced(db.Jobs.Where(j => j.Id == jobId), attempt)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.Error, error).SetProperty(j => j.RunMs, runMs), cancellationToken);
+                .SetProperty(j => j.Error, error).SetProperty(j => j.RunMs, runMs), cancellationToken) == 1;
     }
+
+    /// <summary>The job while <paramref name="attempt"/> is its current, running attempt; the job as it is without one.</summary>
+    private static IQueryable<JobEntity> Fenced(IQueryable<JobEntity> job, int? attempt) =>
+        attempt is { } current ? job.Where(j => j.State == JobState.Running && j.Attempts == current) : job;
 
     /// <summary>Puts a job the server stopped in the middle of back at its place in the queue.</summary>
     public async Task RequeueAsync(Guid jobId, CancellationToken cancellationToken)
@@ -174,24 +190,29 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
     }
 
     /// <summary>
-    /// Stores a finished job's images and marks it completed. Each image is stored and referenced under the
-    /// content store's gate, so a concurrent deletion of an identical image cannot take this job's file.
+    /// Stores a finished job's images and marks it completed, only while <paramref name="attempt"/> is the job's
+    /// current, running attempt (fencing: a late result of an attempt that lost the job is discarded; false then).
+    /// Each image is stored and referenced under the content store's gate, so a concurrent deletion of an identical
+    /// image cannot take this job's file; an image of a discarded result is left unreferenced for the sweeper.
     /// </summary>
-    public async Task CompleteAsync(Guid jobId, GenerationOutcome outcome, double runMs, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(Guid jobId, GenerationOutcome outcome, double runMs, int attempt, CancellationToken cancellationToken)
     {
+        var fenced = 1;
         var (textOnlyPng, audioPng, relation, stages) = (outcome.TextOnlyPng, outcome.AudioConditionedPng, outcome.Relation, outcome.Stages);
         await content.PutAsync(textOnlyPng, "png", async hash =>
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Jobs.Where(j => j.Id == jobId)
+            fenced = await Fenced(db.Jobs.Where(j => j.Id == jobId), attempt)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.TextOnlyImage, hash), cancellationToken);
         }, cancellationToken);
+        if (fenced == 0)
+            return false;
         if (audioPng is not null)
         {
             await content.PutAsync(audioPng, "png", async hash =>
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                await db.Jobs.Where(j => j.Id == jobId)
+                await Fenced(db.Jobs.Where(j => j.Id == jobId), attempt)
                     .ExecuteUpdateAsync(s => s.SetProperty(j => j.AudioConditionedImage, hash), cancellationToken);
             }, cancellationToken);
         }
@@ -200,11 +221,11 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
         {
             var now = DateTime.UtcNow;
             var stagesJson = JsonSerializer.Serialize(stages, JobMapper.Json);
-            await db.Jobs.Where(j => j.Id == jobId)
+            return await Fenced(db.Jobs.Where(j => j.Id == jobId), attempt)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Completed).SetProperty(j => j.FinishedAt, now)
                     .SetProperty(j => j.Relation, relation).SetProperty(j => j.RunMs, runMs)
                     .SetProperty(j => j.StagesJson, stagesJson).SetProperty(j => j.TextOnlyFlagged, outcome.TextOnlyFlagged)
-                    .SetProperty(j => j.AudioConditionedFlagged, outcome.AudioConditionedFlagged), cancellationToken);
+                    .SetProperty(j => j.AudioConditionedFlagged, outcome.AudioConditionedFlagged), cancellationToken) == 1;
         }
     }
 

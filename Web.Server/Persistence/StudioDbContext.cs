@@ -48,6 +48,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             job.Property(j => j.TextOnlyImage).HasMaxLength(64);
             job.Property(j => j.AudioConditionedImage).HasMaxLength(64);
             job.Property(j => j.InitImage).HasMaxLength(64);
+            job.Property(j => j.Worker).HasMaxLength(64);
+            job.Property(j => j.StreamEntry).HasMaxLength(64);
             job.HasIndex(j => new { j.State, j.Number });
             job.HasIndex(j => new { j.State, j.Round, j.Number });
             job.HasIndex(j => new { j.OwnerId, j.State });

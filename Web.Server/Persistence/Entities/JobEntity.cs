@@ -47,7 +47,24 @@ public sealed class JobEntity
 
     public string? Error { get; set; }
 
+    /// <summary>How many times an engine started this job (a hand-back by a draining worker takes its start back).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>The engine running or last running it: a remote worker's name, or "inprocess"; null until it starts.</summary>
+    public string? Worker { get; set; }
+
+    /// <summary>
+    /// Remote mode: how many times the front end has released this job to the work stream. Each stream entry carries
+    /// the number it was released with, so an entry left over from an earlier release (after a Redis restart, say)
+    /// cannot start the job a second time.
+    /// </summary>
+    public long Dispatch { get; set; }
+
+    /// <summary>Remote mode: when the current release reached the work stream; null while the job waits its turn.</summary>
+    public DateTime? ReleasedAt { get; set; }
+
+    /// <summary>Remote mode: the work stream's entry id of the current release.</summary>
+    public string? StreamEntry { get; set; }
 
     /// <summary>
     /// The queue's round this job runs in: each owner has at most one job per round, and the queue takes the lowest

@@ -131,6 +131,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Dispatch")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -162,6 +165,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Round")
                         .HasColumnType("INTEGER");
 
@@ -186,6 +192,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StreamEntry")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("TextOnlyFlagged")
                         .HasColumnType("INTEGER");
 
@@ -194,6 +204,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("UploadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Number");

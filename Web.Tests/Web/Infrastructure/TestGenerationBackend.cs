@@ -6,6 +6,7 @@ using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Pipelines;
+using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Engine;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;

@@ -1,7 +1,6 @@
-using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Composition;
 
-namespace Clap2Diffusion.Server.Engine;
+namespace Clap2Diffusion.Engine.Serving;
 
 /// <summary>
 /// What a finished job made. The PNGs carry their generation parameters, embedded by the engine; an image the safety

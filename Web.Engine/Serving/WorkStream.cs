@@ -1,0 +1,22 @@
+namespace Clap2Diffusion.Engine.Serving;
+
+/// <summary>
+/// The Redis names the front end and its engine workers share. The work queue is one stream with one consumer group;
+/// an entry carries a job id and the release number it was written with, never inputs or results.
+/// </summary>
+public static class WorkStream
+{
+    public const string Key = "c2d:jobs";
+
+    public const string Group = "c2d:engines";
+
+    public const string JobField = "job";
+
+    public const string DispatchField = "dispatch";
+
+    /// <summary>Set by the front end when a running job's owner skips it; the worker running it polls it.</summary>
+    public static string SkipKey(Guid jobId) => $"c2d:skip:{jobId:N}";
+
+    /// <summary>How long a skip flag outlives the request: far beyond any job, short enough to leave no litter.</summary>
+    public static readonly TimeSpan SkipFlagLifetime = TimeSpan.FromHours(6);
+}
