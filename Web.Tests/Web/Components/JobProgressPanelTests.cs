@@ -24,6 +24,16 @@ public sealed class JobProgressPanelTests : ComponentTest
         Assert.Empty(view.FindAll("[data-testid=skip]"));
     }
 
+    [Fact]
+    public void A_job_that_waits_for_an_engine_worker_says_so()
+    {
+        var job = Job(JobState.Queued, mine: true) with { Waiting = "waiting for an engine worker" };
+
+        var view = Render<JobProgressPanel>(p => p.Add(c => c.Job, job).Add(c => c.Position, 1));
+
+        Assert.Equal("Queued: next in line, waiting for an engine worker.", view.Find("[data-testid=job-state]").TextContent);
+    }
+
     [Theory]
     [InlineData("audio", "Running: step 3 of 10 (the image with the sound), about 7 s left (3 s so far).")]
     [InlineData("text-only", "Running: step 8 of 10 (the text-only image), about 2 s left (8 s so far).")]

@@ -166,6 +166,36 @@ public sealed class EngineWorkerProcessTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_drained_worker_hands_back_its_unfinished_job_uncounted_and_the_job_waits_for_the_next_worker()
+    {
+        await using var studio = await RemoteStudio.StartAsync();
+        var draining = await studio.StartWorkerAsync("w1", "--drain-seconds", "1");
+        using var owner = await studio.NewClientAsync();
+        var job = await owner.QueueAsync("a blue circle", Wav.Tone(), steps: 150);
+        await WaitForStepAsync(owner, job, 3);
+
+        draining.Signal("TERM");
+
+        Assert.Equal(0, await draining.ExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(draining.Output, line => line.Contains("handed back", StringComparison.Ordinal));
+        var waiting = await owner.StatusAsync(job);
+        Assert.Equal(("Queued", 0, "waiting for an engine worker"),
+            (waiting.GetProperty("state").GetString(), waiting.GetProperty("attempts").GetInt32(), waiting.GetProperty("waiting").GetString()));
+        using var http = studio.Client();
+        using (var health = JsonDocument.Parse(await http.GetStringAsync("health")))
+            Assert.Equal("Degraded", health.RootElement.GetProperty("status").GetString());
+        // With no live worker a new job is still accepted, and waits.
+        var later = await owner.QueueAsync("a red square", Wav.Tone(), steps: 4);
+
+        await studio.StartWorkerAsync("w2");
+        var first = await owner.WaitForAsync(job);
+        var second = await owner.WaitForAsync(later);
+
+        Assert.Equal(("Completed", 1, "w2"), (first.GetProperty("state").GetString(), first.GetProperty("attempts").GetInt32(), first.GetProperty("worker").GetString()));
+        Assert.Equal("Completed", second.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_wrong_key_a_live_name_and_an_unreachable_redis_each_stop_a_worker_with_exit_2_and_one_line()
     {
         await using var studio = await RemoteStudio.StartAsync();
