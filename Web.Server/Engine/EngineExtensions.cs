@@ -16,6 +16,7 @@ public static class EngineExtensions
         services.AddSectionOptions<SafetyOptions>(SafetyOptions.Section);
         services.AddSectionOptions<EvaluationOptions>(EvaluationOptions.Section);
         services.AddSingleton<ActiveModels>();
+        services.AddSingleton<RunTimeModel>();
         services.AddSingleton<IGenerationBackend, EngineGenerationBackend>();
         services.AddSingleton<ITrainingBackend, EngineTrainingBackend>();
         services.AddSingleton<IEvaluationBackend, EngineEvaluationBackend>();

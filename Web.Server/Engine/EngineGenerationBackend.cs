@@ -14,17 +14,14 @@ namespace Clap2Diffusion.Server.Engine;
 /// <summary>
 /// The studio's engine: the diffusion pipeline with CLAP and the V4 adapters of <see cref="ActiveModels"/>, loaded
 /// on the engine thread and kept until the active models change; then the old pipeline is released before the
-/// new one loads. Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
+/// new one loads. Estimates come from <see cref="RunTimeModel"/>, which every finished job teaches.
 /// </summary>
 public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, ActiveModels models, Models.LoraLibrary loras,
-    ILogger<EngineGenerationBackend> logger)
+    RunTimeModel runTime, ILogger<EngineGenerationBackend> logger)
     : IGenerationBackend, IDisposable
 {
     private ClapDiffusionPipeline? pipeline;
     private ModelFolders? loaded;
-    private double secondsPerStepPerMegapixel = 1.0;
-    // What a job costs beyond its steps (text and audio encoding, decoding, PNG); not learned, it is small beside the steps.
-    private const double FixedSeconds = 0.5;
 
     public EngineInfo Describe()
     {
@@ -35,16 +32,7 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         return EngineInfos.From(EngineDescription.Of(engine));
     }
 
-    public TimeSpan Estimate(GenerationSettings settings, JobKind kind)
-    {
-        var loops = kind == JobKind.Pair ? 2 : 1;
-        var megapixels = settings.Width * settings.Height / 1e6;
-        return TimeSpan.FromSeconds(FixedSeconds + loops * StepsRun(settings) * secondsPerStepPerMegapixel * Math.Max(megapixels, 0.004));
-    }
-
-    // An edit starts part-way down the schedule and runs only the last strength x steps, rounded as the pipeline rounds.
-    private static int StepsRun(GenerationSettings settings) =>
-        settings.InitImage is null ? settings.Steps : (int)Math.Min(settings.Steps, Math.Round(settings.Steps * settings.Strength));
+    public TimeSpan Estimate(GenerationSettings settings, JobKind kind) => runTime.Estimate(settings, kind);
 
     public GenerationOutcome Run(GenerationWork work, Action<StepProgress> onStep, CancellationToken cancellationToken)
     {
@@ -66,18 +54,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
             steps = step.TotalSteps;
             onStep(step);
         }, cancellationToken);
-        Learn(settings, steps, clock.Elapsed - inputs.Read);
+        runTime.Learn(settings, steps, clock.Elapsed - inputs.Read);
         return outcome;
-    }
-
-    // An exponential average of measured cost, so estimates follow the machine's real speed.
-    private void Learn(GenerationSettings settings, int steps, TimeSpan spent)
-    {
-        if (steps == 0)
-            return;
-        var megapixels = Math.Max(settings.Width * settings.Height / 1e6, 0.004);
-        var measured = spent.TotalSeconds / steps / megapixels;
-        secondsPerStepPerMegapixel = secondsPerStepPerMegapixel == 1.0 ? measured : 0.7 * secondsPerStepPerMegapixel + 0.3 * measured;
     }
 
     /// <summary>The pipeline of the active models, loading it when they changed since the last load.</summary>

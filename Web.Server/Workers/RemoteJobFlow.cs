@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Content;
+using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Clap2Diffusion.Server.Workers;
 /// A worker sees a job's inputs only while it holds the job.
 /// </summary>
 public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatch, JobStore jobs, JobOutcomes outcomes, ContentStore content,
-    LoraLibrary loras, ProgressBoard board, JobEventBus events, QueueSignal signal, RemoteEngineDescription description,
+    LoraLibrary loras, ProgressBoard board, JobEventBus events, QueueSignal signal, RemoteEngineDescription description, RunTimeModel runTime,
     IOptions<QueueOptions> queue, ILogger<RemoteJobFlow> logger)
 {
     // The attempt each running job is on, so a step's progress is checked without a database read.
@@ -126,7 +127,11 @@ public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatc
             _ => await outcomes.EndAsync(jobId, result.Attempt, JobState.Failed, result.Error ?? "The engine worker failed on this job.", result.RunMs),
         };
         if (accepted)
+        {
             Ended(worker, jobId);
+            if (result.Outcome == WorkerOutcomes.Completed)
+                runTime.Learn(JobMapper.Settings(job), job.Kind, result.Stages);
+        }
         await jobs.PublishPositionsAsync(CancellationToken.None);
         return accepted ? new ResultReceipt(true, null) : new ResultReceipt(false, $"attempt {result.Attempt} no longer holds the job");
     }

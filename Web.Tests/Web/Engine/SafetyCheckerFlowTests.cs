@@ -145,7 +145,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         using var backend = new EngineGenerationBackend(engine, safety, new ActiveModels(engine),
             new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()),
                 new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = model.Root }),
-            NullLogger<EngineGenerationBackend>.Instance);
+            new RunTimeModel(), NullLogger<EngineGenerationBackend>.Instance);
         var settings = backend.Describe().Defaults with { Prompt = Prompt, Steps = 2, Seed = 2 };
         var previews = new List<RgbImage>();
         backend.Run(new GenerationWork(Guid.NewGuid(), JobKind.TextOnly, settings, null), step =>

@@ -79,7 +79,7 @@ public sealed class SmokeEngine : IDisposable
     public EngineGenerationBackend Generation(ActiveModels models) =>
         new(EngineOptions, Options.Create(new SafetyOptions()), models,
             new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()), Environment),
-            NullLogger<EngineGenerationBackend>.Instance);
+            new RunTimeModel(), NullLogger<EngineGenerationBackend>.Instance);
 
     /// <summary>Stage 1 for four steps on four rows: a checkpoint at step 2 and at the end, samples at step 4.</summary>
     public TrainingSettings Settings => new()
