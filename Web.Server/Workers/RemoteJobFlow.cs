@@ -93,10 +93,18 @@ public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatc
         };
     }
 
-    /// <summary>A step of the attempt that holds the job reaches the studio; anything else is dropped. True when the owner asked to skip.</summary>
-    public void Progress(LiveWorker worker, Guid jobId, WorkerProgress progress)
+    /// <summary>A step of the attempt that holds the job reaches the studio; anything else is dropped.</summary>
+    public async Task ProgressAsync(LiveWorker worker, Guid jobId, WorkerProgress progress, CancellationToken cancellationToken)
     {
-        if (!_attempts.TryGetValue(jobId, out var current) || current != (progress.Attempt, worker.Name))
+        if (!_attempts.TryGetValue(jobId, out var current))
+        {
+            // This front end restarted while the worker ran the job: learn the attempt from the row once.
+            if (await jobs.FindAsync(jobId, cancellationToken) is not { State: JobState.Running, Worker: { } holder } job)
+                return;
+            current = _attempts.GetOrAdd(jobId, (job.Attempts, holder));
+        }
+
+        if (current != (progress.Attempt, worker.Name))
             return;
         string? previewUrl = null;
         if (progress.PreviewPng is { Length: > 0 } png)

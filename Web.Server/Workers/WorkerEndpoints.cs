@@ -19,8 +19,8 @@ public static class WorkerEndpoints
 
         group.MapPost("/hello", (WorkerHello hello, WorkerRegistry registry, RemoteWorkerSettings settings) =>
         {
-            if (string.IsNullOrWhiteSpace(hello.Name) || hello.Name.Length > 64)
-                return Results.Problem("A worker name has 1 to 64 characters.", statusCode: StatusCodes.Status400BadRequest);
+            if (string.IsNullOrWhiteSpace(hello.Name) || hello.Name.Length > 64 || hello.Name.Any(char.IsControl))
+                return Results.Problem("A worker name has 1 to 64 printable characters.", statusCode: StatusCodes.Status400BadRequest);
             return registry.Hello(hello) is { } worker
                 ? Results.Ok(settings.Welcome(worker))
                 : Results.Problem($"A worker named '{hello.Name}' is already live; give this one another --name.", statusCode: StatusCodes.Status409Conflict);
@@ -59,11 +59,12 @@ public static class WorkerEndpoints
             RemoteJobFlow flow, CancellationToken cancellationToken) =>
             InputAsync(registry, flow, id, name, session, "lora", lora, "application/octet-stream", cancellationToken));
 
-        group.MapPost("/jobs/{id:guid}/progress", (Guid id, WorkerProgress progress, WorkerRegistry registry, RemoteJobFlow flow) =>
+        group.MapPost("/jobs/{id:guid}/progress", async (Guid id, WorkerProgress progress, WorkerRegistry registry, RemoteJobFlow flow,
+            CancellationToken cancellationToken) =>
         {
             if (registry.Seen(progress.Name, progress.Session) is not { } worker)
                 return Forgotten();
-            flow.Progress(worker, id, progress);
+            await flow.ProgressAsync(worker, id, progress, cancellationToken);
             return Results.NoContent();
         });
 
