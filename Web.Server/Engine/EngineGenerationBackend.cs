@@ -19,8 +19,8 @@ namespace Clap2Diffusion.Server.Engine;
 /// on the engine thread and kept until the active models change; then the old pipeline is released before the
 /// new one loads. Estimates come from the time steps actually took, per megapixel, starting from a first measured job.
 /// </summary>
-public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, ActiveModels models, Models.LoraLibrary loras,
-    ILogger<EngineGenerationBackend> logger)
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, IOptions<CompositionOptions> composition,
+    ActiveModels models, Models.LoraLibrary loras, ILogger<EngineGenerationBackend> logger)
     : IGenerationBackend, IDisposable
 {
     private ClapDiffusionPipeline? pipeline;
@@ -125,7 +125,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         (pipeline, loaded) = (null, null);
         var settings = options.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
-        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target, safety.Value.Requested));
+        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target, safety.Value.Requested,
+            composition.Value.Strategy));
         loaded = wanted;
         return pipeline;
     }
