@@ -21,6 +21,8 @@ internal static class EvaluationText
         output.WriteLine(FormattableString.Invariant($"evaluation '{report.Run}': {report.Cases.Count} cases, {images} images; report in {folder}"));
         foreach (var check in report.Checks)
             output.WriteLine(check.Line);
+        foreach (var criterion in report.Criteria)
+            output.WriteLine(criterion.Line);
 
         var headline = report.Groups
             .Where(g => HeadlineVariants.Contains(g.Variant) && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null)

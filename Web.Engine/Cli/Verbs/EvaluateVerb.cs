@@ -181,6 +181,7 @@ public static class EvaluateVerb
         variants = report.Variants,
         verdict = report.Verdict,
         checks = report.Checks.Select(c => new { id = c.Id, name = c.Name, status = c.Status, value = c.Value, threshold = c.Threshold }),
+        criteria = report.Criteria.Select(c => new { id = c.Id, name = c.Name, status = c.Status, detail = c.Detail }),
         groups = report.Groups.Select(g => new
         {
             scope = g.Scope,

@@ -5,7 +5,7 @@ using Clap2Diffusion.Engine.Evaluation;
 namespace Clap2Diffusion.Engine.Evaluation.Reports;
 
 /// <summary>
-/// <c>summary.md</c>: the checks, then tables a README can quote: accuracies per relation and variant, the
+/// <c>summary.md</c>: the checks and the design's success criteria, then tables a README can quote: accuracies per relation and variant, the
 /// audio's gain, the ablations, the CLIP scores, the distances with their reference sets, and the notes.
 /// Every mean carries its bootstrap interval in brackets.
 /// </summary>
@@ -39,6 +39,14 @@ public static class MarkdownSummary
             text.AppendLine("## Acceptance checks").AppendLine().AppendLine("```");
             foreach (var check in report.Checks)
                 text.AppendLine(check.Line);
+            text.AppendLine("```").AppendLine();
+        }
+
+        if (report.Criteria.Count > 0)
+        {
+            text.AppendLine("## The design's success criteria").AppendLine().AppendLine("```");
+            foreach (var criterion in report.Criteria)
+                text.AppendLine(criterion.Line);
             text.AppendLine("```").AppendLine();
         }
 

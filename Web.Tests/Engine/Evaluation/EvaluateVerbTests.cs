@@ -76,6 +76,8 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Contains("FAIL    test pairs per relation: fewest: 1", output);
         Assert.Contains("domain FID (demo classifier features), not FID of audio images (N=4) against 'demo ground truth, rendered afresh (seed 0)' (N=4)", output);
         Assert.Contains("verdict: FAIL", output);
+        Assert.Contains("NOT MEASURED (a) FID with audio below FID text-only (minimum goal): not measured: no Inception weights were given", output);
+        Assert.Contains("NOT MEASURED (b) FID with audio below 30: not measured:", output);
         Assert.Contains("\rgenerating   [", error);
         Assert.Contains("4 cases, 8 images", output);
     }
