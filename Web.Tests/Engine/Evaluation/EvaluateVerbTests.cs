@@ -52,6 +52,8 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Equal(3, json.RootElement.GetProperty("cases").GetInt32());
         Assert.Equal(6, json.RootElement.GetProperty("images").GetInt32());
         Assert.Equal("NO CHECKS", json.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(["NOT MEASURED"], json.RootElement.GetProperty("criteria").EnumerateArray().Select(c => c.GetProperty("status").GetString()).Distinct());
+        Assert.Equal(4, json.RootElement.GetProperty("criteria").GetArrayLength());
         Assert.Equal(["text_only", "audio"], json.RootElement.GetProperty("variants").EnumerateArray().Select(v => v.GetString()));
         Assert.True(File.Exists(json.RootElement.GetProperty("report").GetString()));
         Assert.Equal("limited", json.RootElement.GetProperty("run").GetString());
