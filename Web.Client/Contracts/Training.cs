@@ -2,7 +2,7 @@ namespace Clap2Diffusion.Client.Contracts;
 
 /// <summary>
 /// Everything an admin sets for one training run; the same settings the command line's <c>train</c> takes, with
-/// the engine's stage-1 recipe as defaults (stage 2's recipe is 2,000 steps at 1e-5).
+/// the engine's stage-1 recipe as defaults (<see cref="Recipe"/> gives either stage's).
 /// </summary>
 public sealed record TrainingSettings
 {
@@ -40,6 +40,17 @@ public sealed record TrainingSettings
     /// <summary>Null: the active CLAP model.</summary>
     public string? ClapFolder { get; init; }
 
+    /// <summary>
+    /// Stage 2 only: the stage-1 result it starts from (the adapters folder a stage-1 run wrote, its run folder or
+    /// one of its checkpoints). Required for stage 2, ignored for stage 1.
+    /// </summary>
+    public string? StageOneResult { get; init; }
+
+    /// <summary>The design's recipe for a stage: stage 1 runs 3,000 steps at 5e-5, stage 2 2,000 at 1e-5, both at batch 8.</summary>
+    public static TrainingSettings Recipe(int stage) => stage == 2
+        ? new TrainingSettings { Stage = 2, Steps = 2000, LearningRate = 1e-5, BatchSize = 8 }
+        : new TrainingSettings { Stage = 1, Steps = 3000, LearningRate = 5e-5, BatchSize = 8 };
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
@@ -67,6 +78,8 @@ public sealed record TrainingSettings
             problems.Add("The limit on samples must be at least 1, or empty for the whole dataset.");
         if (string.IsNullOrWhiteSpace(DatasetFolder))
             problems.Add("Choose a dataset folder.");
+        if (Stage == 2 && string.IsNullOrWhiteSpace(StageOneResult))
+            problems.Add("Stage 2 starts from a stage-1 result: name the adapters folder (or run folder) a stage-1 run wrote.");
         return problems;
     }
 }

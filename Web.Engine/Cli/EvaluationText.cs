@@ -4,10 +4,16 @@ using Clap2Diffusion.Engine.Evaluation.Reports;
 
 namespace Clap2Diffusion.Engine.Cli;
 
-/// <summary>The plain-text result of <c>evaluate</c>: where the report is, the checks, the headline accuracies and the distances.</summary>
+/// <summary>
+/// The plain-text result of <c>evaluate</c>: where the report is, the checks, the success criteria, the headline
+/// accuracies per relation (text only, audio, and audio with the composition strategy) and the distances.
+/// </summary>
 internal static class EvaluationText
 {
-    private static readonly string[] Columns = [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience];
+    private static readonly string[] Columns =
+        [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Scene];
+
+    private static readonly string[] HeadlineVariants = [PairVariant.TextOnly.Name(), PairVariant.Audio.Name(), PairVariant.AudioComposed.Name()];
 
     public static void Write(TextWriter output, EvaluationReport report, string folder)
     {
@@ -15,15 +21,17 @@ internal static class EvaluationText
         output.WriteLine(FormattableString.Invariant($"evaluation '{report.Run}': {report.Cases.Count} cases, {images} images; report in {folder}"));
         foreach (var check in report.Checks)
             output.WriteLine(check.Line);
+        foreach (var criterion in report.Criteria)
+            output.WriteLine(criterion.Line);
 
         var headline = report.Groups
-            .Where(g => g.Variant is "text_only" or "audio" && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null)
+            .Where(g => HeadlineVariants.Contains(g.Variant) && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null)
             .ToList();
         if (headline.Count > 0)
         {
-            output.WriteLine($"{"scope",-14} {"variant",-10} {"n",4} {string.Join(" ", Columns.Select(c => $"{c,11}"))}");
+            output.WriteLine($"{"scope",-14} {"variant",-14} {"n",4} {string.Join(" ", Columns.Select(c => $"{c,11}"))}");
             foreach (var group in headline)
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group.Scope,-14} {group.Variant,-10} {group.Cases,4} ") +
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group.Scope,-14} {group.Variant,-14} {group.Cases,4} ") +
                     string.Join(" ", Columns.Select(c => $"{Percent(group[EvaluationSummary.AccuracyMetric(c)]),11}")));
         }
         foreach (var group in report.Groups.Where(g => g.Scope == EvaluationSummary.AllScope && g[EvaluationSummary.ClipScoreMetric] is not null))

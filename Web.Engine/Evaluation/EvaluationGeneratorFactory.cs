@@ -15,4 +15,6 @@ public delegate IPairGenerator EvaluationGeneratorFactory(EvaluationGeneratorOpt
 /// <param name="Adapters">A trained V4 adapters folder (<c>--adapters</c>).</param>
 /// <param name="Steps">Denoising steps (<c>--steps</c>); null for the generator's default.</param>
 /// <param name="DemoWorld">True when the cases come from the demo world rather than a dataset.</param>
-public sealed record EvaluationGeneratorOptions(string? Model, string? Clap, string? Adapters, int? Steps, bool DemoWorld);
+/// <param name="Composition">The strategy of the <c>audio_composed</c> variant (<c>--contradictory-strength</c>); null for the design's.</param>
+public sealed record EvaluationGeneratorOptions(string? Model, string? Clap, string? Adapters, int? Steps, bool DemoWorld,
+    Composition.CompositionStrategy? Composition = null);

@@ -13,7 +13,7 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// The evaluation run: every case under every variant through the generator (same prompt and seed per case),
 /// each image saved and measured as soon as it exists (so memory does not grow with the run), then the scores
 /// that need all images (alignment ranks, distances), the summary per relation with bootstrap intervals, the
-/// acceptance checks, the report folder and one metric record of kind "eval".
+/// acceptance checks, the design's success criteria, the report folder and one metric record of kind "eval".
 /// </summary>
 public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator generator, EvaluationMeasures measures,
     EvaluationSettings settings, IMetricSink? sink = null)
@@ -103,6 +103,7 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
             Verdict = AcceptanceChecks.Verdict(checks),
             Notes = notes,
         };
+        report = report with { Criteria = SuccessCriteria.Evaluate(report) };
         progress?.Report(new EvaluationProgress("writing", 0, 1, settings.OutputFolder));
         ReportWriter.Write(settings.OutputFolder, report, grid);
         sink?.Write(EvaluationMetrics.Record(report, settings.Step));

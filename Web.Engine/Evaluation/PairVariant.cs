@@ -12,8 +12,15 @@ public enum PairVariant
     /// <summary>The prompt alone: the audio adapters off (<c>AudioStrength.Off</c>), no audio.</summary>
     TextOnly,
 
-    /// <summary>The prompt and the case's own audio at the trained strength.</summary>
+    /// <summary>The prompt and the case's own audio at the trained strength, the composition strategy off.</summary>
     Audio,
+
+    /// <summary>
+    /// The case's own audio with the composition strategy on: a level where prompt and sound conflict is heard at
+    /// the contradictory strength (<see cref="Composition.CompositionStrategy"/>). Against <see cref="Audio"/> it
+    /// measures what the strategy does.
+    /// </summary>
+    AudioComposed,
 
     /// <summary>The prompt with another case's audio: shows how much the image follows the sound it is given.</summary>
     ShuffledAudio,
@@ -47,6 +54,7 @@ public static class PairVariants
     {
         PairVariant.TextOnly => "text_only",
         PairVariant.Audio => "audio",
+        PairVariant.AudioComposed => "audio_composed",
         PairVariant.ShuffledAudio => "shuffled_audio",
         PairVariant.NullForeground => "null_foreground",
         PairVariant.NullBackground => "null_background",
@@ -73,6 +81,9 @@ public static class PairVariants
 
     /// <summary>Whether the generator conditions on a sound (every variant but text-only).</summary>
     public static bool UsesAudio(this PairVariant variant) => variant != PairVariant.TextOnly;
+
+    /// <summary>Whether the pipeline adapts per-level strength to the pair's relation (only <see cref="PairVariant.AudioComposed"/>).</summary>
+    public static bool ComposesByRelation(this PairVariant variant) => variant == PairVariant.AudioComposed;
 
     /// <summary>The audio level whose tokens a null-level variant replaces by null tokens.</summary>
     public static AudioLevel? NulledLevel(this PairVariant variant) => variant switch

@@ -11,7 +11,8 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// Makes evaluation images with the real pipeline. Every variant of a case is the same call with the same prompt
 /// and seed; only the audio settings differ: text-only turns the adapters off, a null-level variant masks that
 /// level's tokens, an adapters-off variant zeroes one block group's strength. The composition strategy is off, so
-/// the measured effect of the audio is the adapters' own.
+/// the measured effect of the audio is the adapters' own, except in <see cref="PairVariant.AudioComposed"/>, which
+/// measures the strategy (at the pipeline's <see cref="ClapDiffusionPipeline.Composition"/>).
 /// </summary>
 public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? steps) : IPairGenerator
 {
@@ -23,10 +24,12 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
 
     public string Description =>
         $"{pipeline.Info.ModelName} (unet {Weights.ModelHash.Short(pipeline.Info.ModelHash)}, adapters {Weights.ModelHash.Short(pipeline.Info.AdaptersHash ?? "none")}), " +
-        $"{steps ?? pipeline.Settings.DefaultSteps} steps, {pipeline.Target}";
+        $"{steps ?? pipeline.Settings.DefaultSteps} steps, {pipeline.Target}, contradictory strength " +
+        pipeline.Composition.ContradictoryStrength.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static EvaluationGeneratorFactory Factory => options => new PipelinePairGenerator(
-        ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu)),
+        ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), options.Clap, options.Adapters, ComputeTarget.Cpu,
+            Composition: options.Composition)),
         options.Steps);
 
     public PairGeneration Generate(PairRequest request, CancellationToken cancellationToken = default)
@@ -47,7 +50,7 @@ public sealed class PipelinePairGenerator(ClapDiffusionPipeline pipeline, int? s
                     Up: variant == PairVariant.AdaptersOffUp ? 0 : 1),
             },
             Audio = audio,
-            AdaptToRelation = false,
+            AdaptToRelation = variant.ComposesByRelation(),
             HeardLevels = variant.NulledLevel() is { } nulled ? AudioLevelMask.Without(nulled) : AudioLevelMask.All,
         }, cancellation: cancellationToken);
         return new PairGeneration(result.Image, result.Relation?.Relation, clock.Elapsed.TotalSeconds);

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Autoencoders;
 using Clap2Diffusion.Engine.Models.Clip;
@@ -12,10 +13,11 @@ namespace Clap2Diffusion.Engine.Pipelines;
 
 /// <summary>
 /// Where a pipeline's parts come from. CLAP and adapter folders default to <c>clap/</c> and <c>adapters/</c> inside the
-/// model folder; <paramref name="Safety"/> null means <c>block</c> when the folder has a safety checker, off otherwise.
+/// model folder; <paramref name="Safety"/> null means <c>block</c> when the folder has a safety checker, off otherwise;
+/// <paramref name="Composition"/> null means the design's strategy (<see cref="CompositionStrategy.DefaultContradictoryStrength"/>).
 /// </summary>
 public sealed record PipelineOptions(string ModelFolder, string? ClapFolder = null, string? AdaptersFolder = null, ComputeTarget? Target = null,
-    SafetyMode? Safety = null);
+    SafetyMode? Safety = null, CompositionStrategy? Composition = null);
 
 public sealed partial class ClapDiffusionPipeline
 {
@@ -48,7 +50,10 @@ public sealed partial class ClapDiffusionPipeline
         var textEncoder = CLIPTextModel.FromPretrained(folder.ComponentFolder("text_encoder"), target);
         var unet = UNet2DConditionModel.FromPretrained(unetFolder, target);
         var vae = AutoencoderKL.FromPretrained(folder.ComponentFolder("vae"), target);
-        var pipeline = new ClapDiffusionPipeline(options.ModelFolder, tokenizer, textEncoder, unet, vae, schedulerConfig, settings, target, unetHash);
+        var pipeline = new ClapDiffusionPipeline(options.ModelFolder, tokenizer, textEncoder, unet, vae, schedulerConfig, settings, target, unetHash)
+        {
+            Composition = options.Composition ?? new CompositionStrategy(),
+        };
         try
         {
             pipeline.safety = SafetyGate.Load(folder, options.Safety, target);

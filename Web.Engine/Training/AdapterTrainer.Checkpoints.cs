@@ -86,7 +86,7 @@ public sealed partial class AdapterTrainer
 
     private AdapterMetadata Metadata(long step) => new(components.UNetHash, Path.GetFileName(components.ModelFolder),
         components.Clap.WeightsHash, Domain: Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Dataset))),
-        TrainingStep: step, Description: $"stage {settings.Stage}");
+        TrainingStep: step, Description: $"stage {settings.Stage}", TrainingStage: settings.Stage);
 
     /// <summary>Sample images from fixed validation pairs: the same prompts, sounds and seeds at every sampling step.</summary>
     private void WriteSamples(long step, IReadOnlyList<AudioCapsEntry> trainingEntries, CancellationToken cancellation)

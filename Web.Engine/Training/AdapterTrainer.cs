@@ -78,6 +78,8 @@ public sealed partial class AdapterTrainer : IDisposable
         ITrainingListener? listener = null)
     {
         settings.Validate();
+        if (settings.Stage == 2)
+            settings = settings with { InitAdapters = StageOneResult.Resolve(settings.InitAdapters, "init_adapters (--init-adapters)") };
         Directory.CreateDirectory(settings.Output);
         using var components = TrainingComponents.Load(settings.Model, settings.Clap, target);
         var resolution = settings.Resolution ?? components.DefaultResolution;

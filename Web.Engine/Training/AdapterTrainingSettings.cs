@@ -31,7 +31,10 @@ public sealed record AdapterTrainingSettings
     /// <summary><c>full</c>, <c>compact</c>, or a path to an adapter config.json.</summary>
     [JsonPropertyName("adapter_config")] public string AdapterConfig { get; init; } = "full";
 
-    /// <summary>Adapters to start from (stage 2 starts from stage 1's result).</summary>
+    /// <summary>
+    /// Adapters to start from. Stage 2 requires a stage-1 result here (see <see cref="StageOneResult"/>); stage 1 may
+    /// start from any adapter set, or from scratch when this is null.
+    /// </summary>
     [JsonPropertyName("init_adapters")] public string? InitAdapters { get; init; }
 
     /// <summary>

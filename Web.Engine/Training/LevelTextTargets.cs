@@ -8,10 +8,11 @@ namespace Clap2Diffusion.Engine.Training;
 
 /// <summary>
 /// What each hierarchy level of a training clip should read, taken from its caption alone, as a user training on
-/// AudioCaps has it: the caption is split into events (<see cref="CaptionParser"/>), each event goes to the level of
-/// the CLAP folder's anchor sound it names (by keyword, or by text similarity where the folder's threshold allows),
-/// and a level's target is the normalised mean CLAP text embedding of its events, or zero when no event names
-/// that level. Targets are [3, clap_dim] per clip in the order foreground, background, ambience.
+/// AudioCaps has it: the caption is split into events and an environment (<see cref="CaptionParser"/>), each goes to
+/// the level of the CLAP folder's anchor sound it names (by keyword, or by text similarity where the folder's
+/// threshold allows), an environment that names no sound ("in a large hall") fills an otherwise empty ambience
+/// (<see cref="CaptionLevels"/>), and a level's target is the normalised mean CLAP text embedding of its phrases, or
+/// zero when nothing names that level. Targets are [3, clap_dim] per clip in the order foreground, background, ambience.
 /// </summary>
 public sealed class LevelTextTargets : IDisposable
 {
@@ -42,11 +43,8 @@ public sealed class LevelTextTargets : IDisposable
         foreach (var entry in entries)
         {
             using var scope = NewDisposeScope();
-            var levels = Order.Select(_ => new List<string>()).ToArray();
-            foreach (var phrase in CaptionParser.Parse(entry.Caption).Events)
-                if (LevelOf(phrase, clap) is { } level)
-                    levels[Array.IndexOf(Order, level)].Add(phrase);
-            var rows = levels.Select(phrases => phrases.Count == 0
+            var levels = CaptionLevels.Assign(CaptionParser.Parse(entry.Caption), phrase => LevelOf(phrase, clap));
+            var rows = Order.Select(level => levels[level]).Select(phrases => phrases.Count == 0
                 ? zeros(clap.EmbeddingSize)
                 : nn.functional.normalize(clap.EmbedTexts(phrases).mean([0]), dim: 0)).ToArray();
             byClip[entry.AudiocapId] = stack(rows).DetachFromDisposeScope();

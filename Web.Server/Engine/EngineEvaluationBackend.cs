@@ -17,7 +17,8 @@ namespace Clap2Diffusion.Server.Engine;
 /// variant, or as <c>evaluate --world demo</c> runs it, on the demo world's cases scored by the model's classifier, through the pipeline of the active models with the chosen adapters. The report folder is the
 /// engine's (<c>report.json</c>, <c>summary.md</c>, <c>charts/</c>, <c>grid.png</c>, the images, <c>metrics.jsonl</c>).
 /// </summary>
-public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine, IOptions<EvaluationOptions> evaluation, ActiveModels models)
+public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine, IOptions<EvaluationOptions> evaluation,
+    IOptions<CompositionOptions> composition, ActiveModels models)
     : IEvaluationBackend
 {
     public static readonly IReadOnlyList<string> SplitPreference = ["test", "val", "train"];
@@ -40,7 +41,8 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
             throw new InputException($"The demo world is scored by the demo classifier, and the active base model ({folders.Model}) has none.");
         using var measures = EvaluationMeasures.Load(Directory.Exists(classifier) ? classifier : null, NullIfEmpty(evaluation.Value.ClipFolder),
             NullIfEmpty(evaluation.Value.FidWeights), target);
-        using var generator = new PipelinePairGenerator(ClapDiffusionPipeline.Load(new PipelineOptions(folders.Model, folders.Clap, adapters, target)),
+        using var generator = new PipelinePairGenerator(ClapDiffusionPipeline.Load(new PipelineOptions(folders.Model, folders.Clap, adapters, target,
+            Composition: composition.Value.Strategy)),
             settings.Steps);
         var step = AdapterFolder.ReadMetadata(adapters).TrainingStep ?? 0;
         var runSettings = new EvaluationSettings(work.ReportFolder) { RunName = work.RunId.ToString("N"), Seed = settings.Seed, Step = step };

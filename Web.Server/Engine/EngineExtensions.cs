@@ -15,6 +15,7 @@ public static class EngineExtensions
         services.AddSectionOptions<EngineModelOptions>(EngineModelOptions.Section);
         services.AddSectionOptions<SafetyOptions>(SafetyOptions.Section);
         services.AddSectionOptions<EvaluationOptions>(EvaluationOptions.Section);
+        services.AddSectionOptions<CompositionOptions>(CompositionOptions.Section);
         services.AddSingleton<ActiveModels>();
         services.AddSingleton<RunTimeModel>();
         services.AddSingleton<IGenerationBackend, EngineGenerationBackend>();

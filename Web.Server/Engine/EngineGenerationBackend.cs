@@ -16,8 +16,8 @@ namespace Clap2Diffusion.Server.Engine;
 /// on the engine thread and kept until the active models change; then the old pipeline is released before the
 /// new one loads. Estimates come from <see cref="RunTimeModel"/>, which every finished job teaches.
 /// </summary>
-public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, ActiveModels models, Models.LoraLibrary loras,
-    RunTimeModel runTime, ILogger<EngineGenerationBackend> logger)
+public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options, IOptions<SafetyOptions> safety, IOptions<CompositionOptions> composition,
+    ActiveModels models, Models.LoraLibrary loras, RunTimeModel runTime, ILogger<EngineGenerationBackend> logger)
     : IGenerationBackend, IDisposable
 {
     private ClapDiffusionPipeline? pipeline;
@@ -69,7 +69,8 @@ public sealed class EngineGenerationBackend(IOptions<EngineModelOptions> options
         (pipeline, loaded) = (null, null);
         var settings = options.Value;
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = settings.Device, Threads = settings.Threads });
-        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target, safety.Value.Requested));
+        pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(wanted.Model, wanted.Clap, wanted.Adapters, target, safety.Value.Requested,
+            composition.Value.Strategy));
         loaded = wanted;
         return pipeline;
     }

@@ -13,9 +13,9 @@ namespace Clap2Diffusion.Server.Engine;
 
 /// <summary>
 /// <see cref="ITrainingBackend"/> over the engine's <see cref="AdapterTrainer"/>, the trainer of the command
-/// line's <c>train</c>, on the active base model and CLAP unless the settings name others. Stage 2 starts from
-/// the active adapter set, as the recipe's stage 2 starts from stage 1's result. Frozen features are cached
-/// once for all runs under the runs folder.
+/// line's <c>train</c>, on the active base model and CLAP unless the settings name others. Stage 2 starts from the
+/// stage-1 result the settings name, as the recipe's stage 2 does. Frozen features are cached once for all runs
+/// under the runs folder.
 /// </summary>
 public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, IOptions<RunOptions> runs, RunPaths paths, ActiveModels models)
     : ITrainingBackend
@@ -83,7 +83,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         Model = folders.Model,
         Clap = folders.Clap,
         AdapterConfig = settings.Preset == AdapterPreset.Compact ? "compact" : "full",
-        InitAdapters = settings.Stage == 2 ? folders.Adapters : null,
+        InitAdapters = settings.Stage == 2 ? settings.StageOneResult : null,
         Stage = settings.Stage,
         Steps = settings.Steps,
         LearningRate = settings.LearningRate,
@@ -103,7 +103,7 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
         ResumeFrom = resumeFrom,
     };
 
-    /// <summary>The models a run trains with: the ones it names, else the active ones (stage 2 starts from the active adapters).</summary>
+    /// <summary>The models a run trains with: the ones it names, else the active ones.</summary>
     private ModelFolders Folders(TrainingSettings settings) =>
         settings.BaseModelFolder is null && settings.ClapFolder is null
             ? models.Current
@@ -115,20 +115,34 @@ public sealed class EngineTrainingBackend(IOptions<EngineModelOptions> engine, I
             yield return $"No diffusers base model at {folders.Model} ({DiffusersPipelineFolder.IndexFile} is missing).";
         if (folders.Clap is null || !File.Exists(Path.Combine(folders.Clap, "config.json")))
             yield return $"No CLAP model to train with: {folders.Model} has no clap/ folder; choose a CLAP folder.";
-        if (settings.Stage != 2)
+        // A missing stage-1 result is the form's own problem (TrainingSettings.Problems); here, whether the one named is one.
+        if (settings.Stage != 2 || string.IsNullOrWhiteSpace(settings.StageOneResult))
             yield break;
-        if (folders.Adapters is null || !AdapterFolder.IsAdapterFolder(folders.Adapters))
+        var (start, problem) = StageOneStart(settings.StageOneResult);
+        if (problem is not null)
         {
-            yield return "Stage 2 starts from stage 1's adapters: activate a stage-1 adapter set (or training checkpoint) first.";
+            yield return problem;
             yield break;
         }
         if (DiffusersPipelineFolder.IsPipeline(folders.Model))
         {
-            var trainedOn = AdapterFolder.ReadMetadata(folders.Adapters).BaseModelHash;
+            var trainedOn = AdapterFolder.ReadMetadata(start!).BaseModelHash;
             var unet = ModelHash.OfFiles(WeightFiles.Locate(Path.Combine(folders.Model, "unet"), WeightFiles.Diffusers));
             if (!string.Equals(trainedOn, unet, StringComparison.OrdinalIgnoreCase))
-                yield return $"Stage 2 would start from the active adapters ({folders.Adapters}), which were trained on base model " +
+                yield return $"Stage 2 would start from {start}, which was trained on base model " +
                     $"{ModelHash.Short(trainedOn)}, not on this run's {ModelHash.Short(unet)}.";
+        }
+    }
+
+    private static (string? Folder, string? Problem) StageOneStart(string named)
+    {
+        try
+        {
+            return (StageOneResult.Resolve(named, "Stage-1 result"), null);
+        }
+        catch (InputException error)
+        {
+            return (null, error.Message);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
 using Clap2Diffusion.Engine.Training.Metrics;
@@ -27,12 +28,13 @@ public sealed record EvaluateOptions
     public string? Variants { get; init; }
     public string? Run { get; init; }
     public bool Json { get; init; }
+    public double ContradictoryStrength { get; init; } = CompositionStrategy.DefaultContradictoryStrength;
 }
 
 /// <summary>
 /// <c>evaluate [--world demo | --dataset DIR --split test] [--model DIR] [--clap DIR] [--adapters DIR]
 /// [--classifier DIR | --no-classifier] [--clip DIR] [--fid-weights FILE] [--limit N] [--per-relation N] [--seed S] [--steps N]
-/// [--variants LIST] [--run NAME] [--out DIR] [--json]</c>: generates every case text-only, with its audio and
+/// [--variants LIST] [--contradictory-strength F] [--run NAME] [--out DIR] [--json]</c>: generates every case text-only, with its audio and
 /// under the ablations, measures the images, writes the report folder and prints the acceptance checks. Exits 1
 /// when a check fails. The images come from the <see cref="EvaluationGeneratorFactory"/> the program plugs in.
 /// </summary>
@@ -60,12 +62,18 @@ public static class EvaluateVerb
         var seed = new Option<long>("--seed") { Description = "seed of the cases, the shuffled pairing and the bootstrap" };
         var steps = new Option<int?>("--steps") { Description = "denoising steps (default: the generator's)" };
         var variants = new Option<string?>("--variants") { Description = $"comma-separated variants (default all): {string.Join(", ", PairVariants.All.Select(v => v.Name()))}" };
+        var contradictoryStrength = new Option<double>("--contradictory-strength")
+        {
+            Description = "audio_composed: the strength a level keeps where prompt and sound conflict, 0..1 (default 0.35)",
+            DefaultValueFactory = _ => CompositionStrategy.DefaultContradictoryStrength,
+        };
         var run = new Option<string?>("--run") { Description = "the run's name in metric records (default: the output folder's name)" };
         var output = new Option<string?>("--out") { Description = "report folder (default evaluations/<UTC time>)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout instead of text" };
         var command = new Command("evaluate", "Measure how audio changes the images: accuracies, CLIP score, alignment, FID and ablations, per relation.")
         {
-            world, dataset, split, model, clap, adapters, classifier, noClassifier, clip, fidWeights, limit, perRelation, seed, steps, variants, run, output, json,
+            world, dataset, split, model, clap, adapters, classifier, noClassifier, clip, fidWeights, limit, perRelation, seed, steps, variants,
+            contradictoryStrength, run, output, json,
         };
         command.SetAction(result => VerbAction.Guard(cli, () => Run(cli, new EvaluateOptions
         {
@@ -84,6 +92,7 @@ public static class EvaluateVerb
             Seed = result.GetValue(seed),
             Steps = result.GetValue(steps),
             Variants = result.GetValue(variants),
+            ContradictoryStrength = result.GetValue(contradictoryStrength),
             Run = result.GetValue(run),
             Out = result.GetValue(output),
             Json = result.GetValue(json),
@@ -94,6 +103,7 @@ public static class EvaluateVerb
     public static int Run(CliContext cli, EvaluateOptions options, EvaluationGeneratorFactory? generators, CancellationToken cancellationToken = default)
     {
         var demo = Validate(options);
+        var composition = CompositionStrategy.FromSetting(options.ContradictoryStrength, "--contradictory-strength");
         var selected = options.Variants is null ? PairVariants.All : PairVariants.ParseList(options.Variants);
         var folder = options.Out ?? Path.Combine("evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         if (File.Exists(Path.Combine(folder, ReportWriter.ReportFile)))
@@ -112,7 +122,7 @@ public static class EvaluateVerb
         if (demo && classifierFolder is null)
             cli.Error.WriteLine($"note: no demo classifier (--classifier, or {EvaluationWorlds.BuiltIn.DefaultClassifierPath}): no attribute accuracies, no acceptance checks");
         using var measures = EvaluationMeasures.Load(classifierFolder, options.Clip, options.FidWeights);
-        using var generator = generators(new EvaluationGeneratorOptions(options.Model, options.Clap, options.Adapters, options.Steps, demo));
+        using var generator = generators(new EvaluationGeneratorOptions(options.Model, options.Clap, options.Adapters, options.Steps, demo, composition));
         var settings = new EvaluationSettings(folder)
         {
             RunName = options.Run ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))),
@@ -171,6 +181,7 @@ public static class EvaluateVerb
         variants = report.Variants,
         verdict = report.Verdict,
         checks = report.Checks.Select(c => new { id = c.Id, name = c.Name, status = c.Status, value = c.Value, threshold = c.Threshold }),
+        criteria = report.Criteria.Select(c => new { id = c.Id, name = c.Name, status = c.Status, detail = c.Detail }),
         groups = report.Groups.Select(g => new
         {
             scope = g.Scope,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
@@ -43,6 +44,11 @@ public static class GenerateVerb
             Description = "how far an edit may move from --init-image, in (0, 1]: near 0 keeps it, 1 redraws it from noise",
             DefaultValueFactory = _ => EditStrength.Default,
         };
+        var contradictoryStrength = new Option<double>("--contradictory-strength")
+        {
+            Description = "with --audio: the strength a level keeps where prompt and sound conflict, 0..1 (default 0.35; 1 turns the strategy off)",
+            DefaultValueFactory = _ => CompositionStrategy.DefaultContradictoryStrength,
+        };
         var output = new Option<string>("--out") { Description = "output PNG", Required = true };
         var loras = new Option<string[]>("--lora")
         {
@@ -52,14 +58,15 @@ public static class GenerateVerb
         var command = new Command("generate", "Make an image from a prompt and, optionally, a sound.")
         {
             prompt, audio, negative, steps, seed, width, height, scheduler, textScale, audioScale, audioStrength, levels,
-            model, clap, adapters, pair, device, safety, output, loras, initImage, strength,
+            model, clap, adapters, pair, device, safety, output, loras, initImage, strength, contradictoryStrength,
         };
         command.SetAction(result => VerbAction.Guard(cli, () =>
         {
             var (down, mid, up) = ParseLevels(result.GetValue(levels));
             var options = new PipelineOptions(EmbeddedModel.Require(result.GetValue(model)), result.GetValue(clap), result.GetValue(adapters),
                 ComputeTarget.Resolve(new DeviceSettings { Device = result.GetValue(device)! }),
-                result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null);
+                result.GetValue(safety) is { } mode ? SafetyModes.Parse(mode, "--safety") : null,
+                CompositionStrategy.FromSetting(result.GetValue(contradictoryStrength), "--contradictory-strength"));
             var audioPath = result.GetValue(audio);
             var initPath = result.GetValue(initImage);
             var loraChoices = (result.GetValue(loras) ?? []).Select(LoraChoice.Parse).ToList();

@@ -25,7 +25,10 @@ public static class TrainVerb
         var model = new Option<string?>("--model") { Description = "diffusers model folder (default: the embedded demo model)" };
         var clap = new Option<string?>("--clap") { Description = "CLAP folder (default: <model>/clap)" };
         var adapterConfig = new Option<string?>("--adapter-config") { Description = "full, compact, or a config.json" };
-        var initAdapters = new Option<string?>("--init-adapters") { Description = "adapter folder to start from (stage 2: stage 1's result)" };
+        var initAdapters = new Option<string?>("--init-adapters")
+        {
+            Description = "adapters to start from; stage 2 requires a stage-1 result (its adapters folder, run folder or checkpoint)",
+        };
         var loraRank = new Option<int?>("--lora-rank") { Description = "rank of the LoRA on the UNet's attention projections, trained in stage 2 (0: none)" };
         var loraAlpha = new Option<double?>("--lora-alpha") { Description = "the LoRA's alpha (update scaled by alpha / rank; default: the rank)" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints" };

@@ -47,6 +47,9 @@ public sealed record EvaluationReport
 
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>The design's success criteria (<see cref="SuccessCriteria"/>), each passed, failed or not measured with the reason.</summary>
+    public IReadOnlyList<SuccessCriterion> Criteria { get; init; } = [];
+
     public GroupResult? Group(string scope, PairVariant variant) =>
         Groups.FirstOrDefault(g => g.Scope == scope && g.Variant == variant.Name());
 

@@ -5,16 +5,19 @@ using Clap2Diffusion.Engine.Evaluation;
 namespace Clap2Diffusion.Engine.Evaluation.Reports;
 
 /// <summary>
-/// <c>summary.md</c>: the checks, then tables a README can quote: accuracies per relation and variant, the
+/// <c>summary.md</c>: the checks and the design's success criteria, then tables a README can quote: accuracies per relation and variant, the
 /// audio's gain, the ablations, the CLIP scores, the distances with their reference sets, and the notes.
 /// Every mean carries its bootstrap interval in brackets.
 /// </summary>
 public static class MarkdownSummary
 {
     private static readonly string[] AccuracyColumns =
-        [SceneAccuracy.Object, SceneAccuracy.Shape, SceneAccuracy.Color, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Elements];
+        [SceneAccuracy.Object, SceneAccuracy.Shape, SceneAccuracy.Color, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Elements, SceneAccuracy.Scene];
 
-    private static readonly string[] MainVariants = [PairVariant.TextOnly.Name(), PairVariant.Audio.Name(), PairVariant.ShuffledAudio.Name()];
+    private static readonly string[] MainVariants =
+        [PairVariant.TextOnly.Name(), PairVariant.Audio.Name(), PairVariant.AudioComposed.Name(), PairVariant.ShuffledAudio.Name()];
+
+    private static readonly string[] CompositionColumns = [SceneAccuracy.Object, SceneAccuracy.Scene];
 
     private static readonly string[] DifferenceColumns =
         [SceneAccuracy.Object, SceneAttributes.Foreground, SceneAttributes.Background, SceneAttributes.Ambience, SceneAccuracy.Elements];
@@ -39,6 +42,14 @@ public static class MarkdownSummary
             text.AppendLine("```").AppendLine();
         }
 
+        if (report.Criteria.Count > 0)
+        {
+            text.AppendLine("## The design's success criteria").AppendLine().AppendLine("```");
+            foreach (var criterion in report.Criteria)
+                text.AppendLine(criterion.Line);
+            text.AppendLine("```").AppendLine();
+        }
+
         var accuracyGroups = report.Groups
             .Where(g => MainVariants.Contains(g.Variant) && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null).ToList();
         if (accuracyGroups.Count > 0)
@@ -59,8 +70,11 @@ public static class MarkdownSummary
                 .. DifferenceColumns.Select(c => Points(p.Rows.GetValueOrDefault(EvaluationSummary.AccuracyMetric(c))))]));
         }
 
+        CompositionTable(text, report);
+
         var ablations = report.Comparisons
-            .Where(c => c.Baseline == PairVariant.Audio.Name() && c.Scope is EvaluationSummary.AllScope or "complementary"
+            .Where(c => c.Baseline == PairVariant.Audio.Name() && c.Variant != PairVariant.AudioComposed.Name()
+                && c.Scope is EvaluationSummary.AllScope or "complementary"
                 && c.Metric.StartsWith("accuracy/", StringComparison.Ordinal))
             .GroupBy(c => (c.Scope, c.Variant)).ToList();
         if (ablations.Count > 0)
@@ -121,6 +135,34 @@ public static class MarkdownSummary
             text.AppendLine($"- `{chart}`");
         text.AppendLine("- `images/<case>/<variant>.png`: every generated image");
         return text.ToString();
+    }
+
+    /// <summary>The composition strategy measured: per relation, object and scene accuracy without it, with it, and the paired change.</summary>
+    private static void CompositionTable(StringBuilder text, EvaluationReport report)
+    {
+        var scopes = report.Groups.Where(g => g.Variant == PairVariant.AudioComposed.Name()
+            && g[EvaluationSummary.AccuracyMetric(SceneAccuracy.Object)] is not null).Select(g => g.Scope).ToList();
+        if (scopes.Count == 0)
+            return;
+        text.AppendLine("## The composition strategy (audio_composed against audio, %)").AppendLine();
+        text.AppendLine("Both variants use the case's own audio; audio_composed lets the relation lower a conflicting level's strength " +
+            "(the contradictory strength), so it can differ from audio only where the pipeline finds a conflict. Scene: all three audio levels right.").AppendLine();
+        var header = new List<string> { "scope", "n" };
+        foreach (var column in CompositionColumns)
+            header.AddRange([$"{column}, audio", $"{column}, composed", $"{column}, change (points)"]);
+        Table(text, header, scopes.Select(scope =>
+        {
+            var plain = report.Group(scope, PairVariant.Audio);
+            var composed = report.Group(scope, PairVariant.AudioComposed)!;
+            var row = new List<string> { scope, Count(composed.Cases) };
+            foreach (var column in CompositionColumns)
+            {
+                var metric = EvaluationSummary.AccuracyMetric(column);
+                row.AddRange([Percent(plain?[metric]), Percent(composed[metric]),
+                    Points(report.Comparison(scope, metric, PairVariant.AudioComposed, PairVariant.Audio)?.Difference)]);
+            }
+            return (IEnumerable<string>)row;
+        }));
     }
 
     private static List<(string Scope, Dictionary<string, Estimate> Rows)> Differences(EvaluationReport report, string variant, string baseline) =>

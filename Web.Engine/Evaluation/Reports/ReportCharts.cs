@@ -61,6 +61,7 @@ public static class ReportCharts
     {
         PairVariant.TextOnly => new SKColor(150, 150, 150),
         PairVariant.Audio => new SKColor(40, 100, 200),
+        PairVariant.AudioComposed => new SKColor(20, 170, 215),
         PairVariant.ShuffledAudio => new SKColor(235, 140, 40),
         PairVariant.NullForeground => new SKColor(205, 60, 60),
         PairVariant.NullBackground => new SKColor(150, 80, 185),

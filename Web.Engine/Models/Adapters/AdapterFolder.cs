@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace Clap2Diffusion.Engine.Models.Adapters;
 
 /// <summary>What an adapter set records about itself in its safetensors metadata.</summary>
+/// <param name="TrainingStage">The recipe stage (1 or 2) that wrote the set; null for sets from before it was recorded.</param>
 public sealed record AdapterMetadata(string BaseModelHash, string? BaseModel = null, string? ClapModelHash = null,
-    string? Domain = null, long? TrainingStep = null, string? Description = null);
+    string? Domain = null, long? TrainingStep = null, string? Description = null, int? TrainingStage = null);
 
 /// <summary>
 /// An adapter set on disk: <c>config.json</c> (the <see cref="V4AdapterConfig"/>) and
@@ -47,6 +48,7 @@ public static class AdapterFolder
         if (metadata.Domain is not null) entries["domain"] = metadata.Domain;
         if (metadata.TrainingStep is { } step) entries["training_step"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (metadata.Description is not null) entries["description"] = metadata.Description;
+        if (metadata.TrainingStage is { } stage) entries["training_stage"] = stage.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using (no_grad())
         using (NewDisposeScope())
@@ -145,6 +147,7 @@ public static class AdapterFolder
             throw new InputException($"{folder} is not a CLAP2Diffusion V4 adapter folder (its weights lack format={Format})");
         string? Get(string key) => file.Metadata.GetValueOrDefault(key);
         return new AdapterMetadata(Get("base_model_hash") ?? "", Get("base_model"), Get("clap_model_hash"), Get("domain"),
-            long.TryParse(Get("training_step"), out var step) ? step : null, Get("description"));
+            long.TryParse(Get("training_step"), out var step) ? step : null, Get("description"),
+            int.TryParse(Get("training_stage"), System.Globalization.CultureInfo.InvariantCulture, out var stage) ? stage : null);
     }
 }

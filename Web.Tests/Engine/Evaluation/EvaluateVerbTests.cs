@@ -52,6 +52,8 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Equal(3, json.RootElement.GetProperty("cases").GetInt32());
         Assert.Equal(6, json.RootElement.GetProperty("images").GetInt32());
         Assert.Equal("NO CHECKS", json.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(["NOT MEASURED"], json.RootElement.GetProperty("criteria").EnumerateArray().Select(c => c.GetProperty("status").GetString()).Distinct());
+        Assert.Equal(4, json.RootElement.GetProperty("criteria").GetArrayLength());
         Assert.Equal(["text_only", "audio"], json.RootElement.GetProperty("variants").EnumerateArray().Select(v => v.GetString()));
         Assert.True(File.Exists(json.RootElement.GetProperty("report").GetString()));
         Assert.Equal("limited", json.RootElement.GetProperty("run").GetString());
@@ -76,8 +78,38 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Contains("FAIL    test pairs per relation: fewest: 1", output);
         Assert.Contains("domain FID (demo classifier features), not FID of audio images (N=4) against 'demo ground truth, rendered afresh (seed 0)' (N=4)", output);
         Assert.Contains("verdict: FAIL", output);
+        Assert.Contains("NOT MEASURED (a) FID with audio below FID text-only (minimum goal): not measured: no Inception weights were given", output);
+        Assert.Contains("NOT MEASURED (b) FID with audio below 30: not measured:", output);
         Assert.Contains("\rgenerating   [", error);
         Assert.Contains("4 cases, 8 images", output);
+    }
+
+    [Fact]
+    public void The_composed_variant_is_reported_per_relation_beside_audio_with_object_and_scene_accuracy()
+    {
+        var classifier = folder.File("classifier-composed");
+        using (var model = new SceneAttributeClassifier(SceneLabels.DefaultConfig() with { Channels = [4, 8], ImageSize = 32 }))
+            SceneClassifierFolder.Save(model, classifier);
+        var report = folder.File("composed");
+
+        var (_, output, _) = Evaluate(25, 0, 4, false,
+            "--limit", "4", "--classifier", classifier, "--variants", "audio_composed,audio", "--contradictory-strength", "0.5", "--out", report);
+
+        Assert.Contains("4 cases, 8 images", output);
+        var header = output.Split('\n').Single(l => l.StartsWith("scope ", StringComparison.Ordinal));
+        Assert.Contains("object", header);
+        Assert.Contains("scene", header);
+        foreach (var relation in new[] { "matching", "complementary", "creative", "contradictory" })
+        {
+            Assert.Contains(output.Split('\n'), l => l.StartsWith(relation, StringComparison.Ordinal) && l.Contains(" audio ", StringComparison.Ordinal));
+            Assert.Contains(output.Split('\n'), l => l.StartsWith(relation, StringComparison.Ordinal) && l.Contains(" audio_composed ", StringComparison.Ordinal));
+        }
+        var summary = File.ReadAllText(Path.Combine(report, "summary.md"));
+        Assert.Contains("## The composition strategy (audio_composed against audio, %)", summary);
+        Assert.Contains("| scope | n | object, audio | object, composed | object, change (points) | scene, audio | scene, composed | scene, change (points) |", summary);
+        Assert.Contains("| contradictory | 1 |", summary);
+        // The composed variant is no ablation: with only audio beside it there is no ablation table.
+        Assert.DoesNotContain("## Ablations", summary);
     }
 
     [Fact]
@@ -112,6 +144,23 @@ public sealed class EvaluateVerbTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.StartsWith("error: ", error);
         Assert.DoesNotContain("   at ", error);
+    }
+
+    [Theory]
+    [InlineData("evaluate", "-0.1")]
+    [InlineData("evaluate", "1.5")]
+    [InlineData("evaluate", "NaN")]
+    [InlineData("generate", "2")]
+    [InlineData("generate", "-1")]
+    public void A_contradictory_strength_outside_0_to_1_exits_2_naming_the_option(string verb, string value)
+    {
+        var (code, _, error) = verb == "evaluate"
+            ? EngineCliTests.Run("evaluate", "--contradictory-strength", value, "--out", folder.File("strength"))
+            : EngineCliTests.Run("generate", "--prompt", "a red circle", "--contradictory-strength", value, "--out", folder.File("strength.png"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --contradictory-strength must lie in 0..1", error);
+        Assert.False(Directory.Exists(folder.File("strength")));
     }
 
     [Fact]

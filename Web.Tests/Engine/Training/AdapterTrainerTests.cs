@@ -1,6 +1,10 @@
+using Clap2Diffusion.Engine;
+using Clap2Diffusion.Engine.Cli;
+using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Runtime;
 using Clap2Diffusion.Engine.Training;
 using Clap2Diffusion.Engine.Training.Metrics;
+using Clap2Diffusion.Tests.Engine.Cli;
 using Clap2Diffusion.Tests.Engine.Pipelines;
 using Clap2Diffusion.Tests.Infrastructure;
 using static TorchSharp.torch;
@@ -147,6 +151,26 @@ public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data
     }
 
     [Fact]
+    public void Stage_two_is_refused_without_a_stage_one_result()
+    {
+        using var run = new TempFolder("train-refused");
+        var demoAdapters = Path.Combine(SharedData.RepositoryRoot, "models", "demo", "adapters");
+        AdapterTrainingSettings StageTwo(string? start) => Settings(run.Path, 3) with { Stage = 2, InitAdapters = start };
+
+        var absent = Assert.Throws<InputException>(() => AdapterTrainer.Run(StageTwo(null), ComputeTarget.Cpu));
+        var empty = Assert.Throws<InputException>(() => AdapterTrainer.Run(StageTwo(data.Dataset.Root), ComputeTarget.Cpu));
+        var stageTwoResult = Assert.Throws<InputException>(() => AdapterTrainer.Run(StageTwo(demoAdapters), ComputeTarget.Cpu));
+        var (code, _, error) = EngineCliTests.Run("train", "--stage", "2", "--dataset", data.Dataset.Root, "--output", run.Path);
+
+        Assert.StartsWith("stage 2 starts from a stage-1 result", absent.Message);
+        Assert.Contains("holds no adapter set", empty.Message);
+        Assert.Contains("is not a stage-1 result (stage 2 wrote it)", stageTwoResult.Message);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: stage 2 starts from a stage-1 result", error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(run.Path));
+    }
+
+    [Fact]
     public void Stage_two_trains_only_the_hierarchy_weights_and_gates()
     {
         using var stage1 = new TempFolder("train-stage1");
@@ -154,6 +178,7 @@ public sealed class AdapterTrainerTests : IClassFixture<AdapterTrainerTests.Data
         var first = AdapterTrainer.Run(Settings(stage1.Path, 3), ComputeTarget.Cpu);
 
         var second = AdapterTrainer.Run(Settings(stage2.Path, 3) with { Stage = 2, InitAdapters = first.AdaptersFolder }, ComputeTarget.Cpu);
+        Assert.Equal((1, 2), (AdapterFolder.ReadMetadata(first.AdaptersFolder).TrainingStage, AdapterFolder.ReadMetadata(second.AdaptersFolder).TrainingStage));
 
         using var before = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(first.AdaptersFolder, "diffusion_pytorch_model.safetensors"));
         using var after = Clap2Diffusion.Engine.Weights.SafeTensorsFile.Open(Path.Combine(second.AdaptersFolder, "diffusion_pytorch_model.safetensors"));

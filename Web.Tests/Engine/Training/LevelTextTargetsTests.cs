@@ -34,12 +34,13 @@ public sealed class LevelTextTargetsTests : IDisposable
     }
 
     [Fact]
-    public void Each_level_gets_the_normalised_text_embedding_of_its_events_and_silent_levels_get_zero()
+    public void Each_level_gets_the_normalised_text_embedding_of_its_phrases_and_silent_levels_get_zero()
     {
         var entries = new[]
         {
             Entry("1", "A bell rings as waves crash"),
             Entry("2", "Near silence with faint room tone"),
+            Entry("3", "A bell rings and a dog is barking"),
         };
         using var targets = LevelTextTargets.Build(entries, clap);
 
@@ -50,9 +51,16 @@ public sealed class LevelTextTargetsTests : IDisposable
         Assert.Equal(0f, first[1].abs().sum().item<float>());
         Assert.True(first[2].allclose(waves, atol: 1e-5), "the ambience target is not the waves phrase's embedding");
 
+        // The environment names no sound, so it is the place the ambience level reads; nothing else names a level.
         using var quiet = targets.For("2", clap.EmbeddingSize);
-        Assert.Equal(0f, quiet.abs().sum().item<float>());
-        Assert.Equal(1, targets.Covered);
+        using var roomTone = nn.functional.normalize(clap.EmbedTexts(["faint room tone"])[0], dim: 0);
+        Assert.Equal(0f, quiet[0].abs().sum().item<float>());
+        Assert.Equal(0f, quiet[1].abs().sum().item<float>());
+        Assert.True(quiet[2].allclose(roomTone, atol: 1e-5), "the environment did not reach the ambience target");
+
+        using var noPlace = targets.For("3", clap.EmbeddingSize);
+        Assert.Equal(0f, noPlace[2].abs().sum().item<float>());
+        Assert.Equal(3, targets.Covered);
         Assert.Equal([3L, clap.EmbeddingSize], targets.For("unknown", clap.EmbeddingSize).shape);
     }
 

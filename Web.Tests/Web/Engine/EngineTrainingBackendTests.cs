@@ -122,19 +122,22 @@ public sealed class EngineTrainingBackendTests(SmokeEngine engine)
     }
 
     [Fact]
-    public void Stage_two_needs_adapters_trained_on_the_same_base_model()
+    public void Stage_two_needs_a_named_stage_one_result_trained_on_the_same_base_model()
     {
         var models = engine.Models();
         var backend = engine.Training(models);
-        var stage2 = engine.Settings with { Stage = 2 };
+        var stageOne = engine.StraightRun().Reporter.Checkpoints[^1].Folder;
+        var stage2 = engine.Settings with { Stage = 2, StageOneResult = stageOne };
 
-        var withDemoAdapters = backend.Validate(stage2);
+        var fromStageOne = backend.Validate(stage2);
         var otherBase = backend.Validate(stage2 with { BaseModelFolder = engine.CorruptModelFolder });
-        models.Use(models.Current with { Adapters = null });
-        var withoutAdapters = backend.Validate(stage2);
+        var unnamed = backend.Validate(stage2 with { StageOneResult = null });
+        var fromStageTwo = backend.Validate(stage2 with { StageOneResult = models.Current.Adapters });
 
-        Assert.True(withDemoAdapters.CanTrain, string.Join("; ", withDemoAdapters.Problems));
-        Assert.Contains("Stage 2 starts from stage 1's adapters", Assert.Single(withoutAdapters.Problems));
+        Assert.True(fromStageOne.CanTrain, string.Join("; ", fromStageOne.Problems));
+        Assert.Equal(stageOne, backend.EngineSettings(stage2, models.Current, engine.Work, false, null).InitAdapters);
+        Assert.Contains("Stage 2 starts from a stage-1 result", Assert.Single(unnamed.Problems));
+        Assert.Contains(fromStageTwo.Problems, p => p.Contains("is not a stage-1 result (stage 2 wrote it)", StringComparison.Ordinal));
         Assert.Contains(otherBase.Problems, p => p.Contains("trained on base model", StringComparison.Ordinal));
     }
 

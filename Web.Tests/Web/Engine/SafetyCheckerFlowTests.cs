@@ -142,7 +142,7 @@ public sealed class SafetyCheckerFlowTests : IDisposable
         var engine = Options.Create(new EngineModelOptions { ModelFolder = model.Root, Device = "cpu" });
         var safety = Options.Create(new SafetyOptions { BlurPreviews = blur });
         var pngs = new StepPreviews(safety);
-        using var backend = new EngineGenerationBackend(engine, safety, new ActiveModels(engine),
+        using var backend = new EngineGenerationBackend(engine, safety, Options.Create(new CompositionOptions()), new ActiveModels(engine),
             new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()),
                 new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = model.Root }),
             new RunTimeModel(), NullLogger<EngineGenerationBackend>.Instance);

@@ -72,12 +72,12 @@ public sealed class SmokeEngine : IDisposable
     public EngineTrainingBackend Training(ActiveModels models) =>
         new(EngineOptions, Options.Create(new RunOptions { SampleSteps = 1, SamplePairs = 1 }), Paths, models);
 
-    public EngineEvaluationBackend Evaluation(ActiveModels models) => new(EngineOptions, Options.Create(new EvaluationOptions()), models);
+    public EngineEvaluationBackend Evaluation(ActiveModels models) => new(EngineOptions, Options.Create(new EvaluationOptions()), Options.Create(new CompositionOptions()), models);
 
     public EngineModelManager Manager(ActiveModels models) => new(models, NullLogger<EngineModelManager>.Instance);
 
     public EngineGenerationBackend Generation(ActiveModels models) =>
-        new(EngineOptions, Options.Create(new SafetyOptions()), models,
+        new(EngineOptions, Options.Create(new SafetyOptions()), Options.Create(new CompositionOptions()), models,
             new Clap2Diffusion.Server.Models.LoraLibrary(Options.Create(new Clap2Diffusion.Server.Models.ModelOptions()), Environment),
             new RunTimeModel(), NullLogger<EngineGenerationBackend>.Instance);
 

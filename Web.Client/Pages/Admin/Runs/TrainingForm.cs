@@ -20,13 +20,14 @@ public sealed class TrainingForm
     public string DatasetFolder { get; set; } = "";
     public string? BaseModelFolder { get; set; }
     public string? ClapFolder { get; set; }
+    public string? StageOneResult { get; set; }
 
     public static TrainingForm From(TrainingSettings s) => new()
     {
         Stage = s.Stage, Steps = s.Steps, LearningRate = s.LearningRate, BatchSize = s.BatchSize, GradientAccumulation = s.GradientAccumulation,
         WarmupSteps = s.WarmupSteps, AlignmentLossWeight = s.AlignmentLossWeight, CheckpointEvery = s.CheckpointEvery, SamplesEvery = s.SamplesEvery,
         Seed = s.Seed, SampleLimit = s.SampleLimit, Preset = s.Preset, DatasetFolder = s.DatasetFolder, BaseModelFolder = s.BaseModelFolder,
-        ClapFolder = s.ClapFolder,
+        ClapFolder = s.ClapFolder, StageOneResult = s.StageOneResult,
     };
 
     public TrainingSettings ToSettings() => new()
@@ -36,5 +37,13 @@ public sealed class TrainingForm
         Seed = Seed, SampleLimit = SampleLimit, Preset = Preset, DatasetFolder = DatasetFolder,
         BaseModelFolder = string.IsNullOrWhiteSpace(BaseModelFolder) ? null : BaseModelFolder.Trim(),
         ClapFolder = string.IsNullOrWhiteSpace(ClapFolder) ? null : ClapFolder.Trim(),
+        StageOneResult = Stage == 2 && !string.IsNullOrWhiteSpace(StageOneResult) ? StageOneResult.Trim() : null,
     };
+
+    /// <summary>Picks a stage and takes its recipe's steps, learning rate and batch size as the new defaults.</summary>
+    public void FollowStage(int stage)
+    {
+        var recipe = TrainingSettings.Recipe(stage);
+        (Stage, Steps, LearningRate, BatchSize) = (recipe.Stage, recipe.Steps, recipe.LearningRate, recipe.BatchSize);
+    }
 }
