@@ -54,6 +54,9 @@ public sealed class ClapConditioner : IDisposable
 
     public int EmbeddingSize => full?.Config.ProjectionDim ?? audioOnly!.Config.ProjectionDim;
 
+    /// <summary>Width of the audio encoder's frame features (<see cref="EmbedAudioWithFrames"/>), its hidden size.</summary>
+    public int FrameWidth => full?.Config.AudioConfig.HiddenSize ?? audioOnly!.Config.HiddenSize;
+
     public static ClapConditioner Load(string folder, ComputeTarget target)
     {
         WeightFiles.RequireFolder(folder);
@@ -77,14 +80,26 @@ public sealed class ClapConditioner : IDisposable
     /// </summary>
     public (Tensor Embedding, int CropOffset) EmbedAudio(AudioClip clip, long seed, int? cropOffset = null)
     {
-        var features = cropOffset is { } offset
-            ? Features.Extract(clip, offset)
-            : Features.Extract(clip, new Random(CropSeed(seed)));
+        var features = ExtractCrop(clip, seed, cropOffset);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = features.ToTensor(Target.Device);
         var embedding = full is not null ? full.GetAudioFeatures(input) : audioOnly!.GetAudioFeatures(input);
         return (embedding.to(ScalarType.Float32).MoveToOuterDisposeScope(), features.CropOffset);
+    }
+
+    /// <summary>
+    /// <see cref="EmbedAudio"/> and, from the same encoder pass, the frame features before pooling [1, C, T] that the
+    /// adapters' temporal branch reads. The embedding is bit for bit the one <see cref="EmbedAudio"/> returns.
+    /// </summary>
+    public (Tensor Embedding, Tensor Frames, int CropOffset) EmbedAudioWithFrames(AudioClip clip, long seed, int? cropOffset = null)
+    {
+        var features = ExtractCrop(clip, seed, cropOffset);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = features.ToTensor(Target.Device);
+        var (embedding, frames) = full is not null ? full.GetAudioFeaturesAndFrames(input) : audioOnly!.GetAudioFeaturesAndFrames(input);
+        return (embedding.to(ScalarType.Float32).MoveToOuterDisposeScope(), frames.to(ScalarType.Float32).MoveToOuterDisposeScope(), features.CropOffset);
     }
 
     /// <summary>Normalised CLAP text embeddings [N, D]. The folder's anchor phrases are embedded once and kept.</summary>
@@ -159,6 +174,10 @@ public sealed class ClapConditioner : IDisposable
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    private ClapFeatures ExtractCrop(AudioClip clip, long seed, int? cropOffset) => cropOffset is { } offset
+        ? Features.Extract(clip, offset)
+        : Features.Extract(clip, new Random(CropSeed(seed)));
 
     // The crop is part of the job's randomness: derived from its seed, independent of the latent noise stream.
     private static int CropSeed(long seed) => (int)((ulong)seed * 0x9E3779B97F4A7C15UL >> 33);

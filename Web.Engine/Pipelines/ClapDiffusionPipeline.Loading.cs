@@ -89,6 +89,12 @@ public sealed partial class ClapDiffusionPipeline
             loaded.Dispose();
             throw new InputException($"the adapters in {folder} read {loaded.Config.ClapDim}-d CLAP embeddings, but the loaded CLAP gives {clap.EmbeddingSize}-d");
         }
+        if (clap is not null && loaded.Config.Temporal && loaded.Config.TemporalWidth != clap.FrameWidth)
+        {
+            loaded.Dispose();
+            throw new InputException($"the adapters in {folder} have a temporal branch for {loaded.Config.TemporalWidth}-wide CLAP frames, " +
+                $"but the loaded CLAP's frames are {clap.FrameWidth} wide");
+        }
         adapters?.Dispose();
         adapters = loaded;
         Info = Info with { AdaptersFolder = folder, AdaptersHash = ModelHash.OfFile(Path.Combine(folder, AdapterFolder.WeightsFile)) };

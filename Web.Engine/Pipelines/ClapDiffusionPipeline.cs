@@ -77,12 +77,15 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
         int? cropOffset = null;
         if (request.Audio is { } audio)
         {
-            var (embedding, offset) = clap!.EmbedAudio(audio.Clip, plan.Seed, audio.CropOffset);
+            // Frame features only for adapters with the temporal branch; the embedding is the same either way.
+            var (embedding, frames, offset) = adapters!.Config.Temporal
+                ? clap!.EmbedAudioWithFrames(audio.Clip, plan.Seed, audio.CropOffset)
+                : WithoutFrames(clap!.EmbedAudio(audio.Clip, plan.Seed, audio.CropOffset));
             cropOffset = offset;
             relation = clap.Assess(settings.Prompt, embedding);
             if (relation is not null && request.AdaptToRelation)
-                strength = Composition.Adapt(strength, relation, adapters!.Config);
-            tokens = adapters!.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.HeardLevels);
+                strength = Composition.Adapt(strength, relation, adapters.Config);
+            tokens = adapters.audio_encoder.forward(embedding.to(Target.DType, Target.Device), request.HeardLevels, frames?.to(Target.DType, Target.Device));
         }
 
         // 8. Screen each final image with the safety checker before it leaves the pipeline.
@@ -116,6 +119,9 @@ public sealed partial class ClapDiffusionPipeline : IDisposable
             BaselineParameters = baseline is null ? null : textOnly with { Safety = baseline.Verdict },
         };
     }
+
+    private static (Tensor Embedding, Tensor? Frames, int CropOffset) WithoutFrames((Tensor Embedding, int CropOffset) audio) =>
+        (audio.Embedding, null, audio.CropOffset);
 
     /// <summary>Counts steps over the whole job and reports them; renders a preview only when the listener asks.</summary>
     private sealed class ProgressCounter(Action<StepProgress>? onStep, Stopwatch clock, int stepsPerLoop, int loops)

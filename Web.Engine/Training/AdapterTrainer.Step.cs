@@ -73,6 +73,8 @@ public sealed partial class AdapterTrainer
         var captions = new List<Tensor>();
         var masks = new List<Tensor>();
         var audio = new List<Tensor>();
+        var frames = new List<Tensor>();
+        var temporal = adapters.audio_encoder.temporal is not null;
         var levelGoals = new List<Tensor>();
         var audioOn = new float[batch];
         for (var b = 0; b < batch; b++)
@@ -82,7 +84,10 @@ public sealed partial class AdapterTrainer
             var view = random.Next((int)sample.VaeMean.shape[0]);
             var eps = randn(sample.VaeMean[view].shape, generator: generator);
             latents.Add(sample.VaeMean[view].add(sample.VaeStd[view] * eps, Scalars.One).mul(scaling));
-            audio.Add(sample.ClapEmbeddings[random.Next((int)sample.ClapEmbeddings.shape[0])].clone());
+            var crop = random.Next((int)sample.ClapEmbeddings.shape[0]);
+            audio.Add(sample.ClapEmbeddings[crop].clone());
+            if (temporal)
+                frames.Add((sample.ClapFrames ?? throw new InvalidOperationException($"the feature cache {cache.Folder} has no CLAP frames for the temporal branch"))[crop].clone());
             captions.Add(sample.Caption.clone());
             if (levelTargets is not null)
                 levelGoals.Add(levelTargets.For(sample.Id, adapters.Config.ClapDim));
@@ -103,7 +108,8 @@ public sealed partial class AdapterTrainer
         var context = stack(texts).to(target.DType, target.Device);
 
         var audioBatch = stack(audio).to(target.Device);
-        var tokens = adapters.audio_encoder.forward(audioBatch);
+        var framesBatch = temporal ? stack(frames).to(target.Device) : null;
+        var tokens = adapters.audio_encoder.forward(audioBatch, frames: framesBatch);
         var rows = tensor(audioOn, device: target.Device);
         var hooks = new UNetHooks
         {
@@ -127,7 +133,7 @@ public sealed partial class AdapterTrainer
         if (levelTargets is not null)
         {
             using var weight = settings.LevelWeight.ToScalar();
-            var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
+            var levels = LevelLoss(adapters.audio_encoder.LevelViews(audioBatch, framesBatch).to(ScalarType.Float32), stack(levelGoals).to(target.Device), rows);
             level = levels.item<float>();
             loss = loss.add(levels.mul(weight), Scalars.One);
         }

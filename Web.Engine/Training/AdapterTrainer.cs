@@ -8,6 +8,7 @@ using Clap2Diffusion.Engine.Training.Checkpoints;
 using Clap2Diffusion.Engine.Training.Data;
 using Clap2Diffusion.Engine.Training.Metrics;
 using Clap2Diffusion.Engine.Training.Optim;
+using Clap2Diffusion.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -94,8 +95,15 @@ public sealed partial class AdapterTrainer : IDisposable
         if (settings.LimitSamples is { } limit)
             entries = entries.Take(limit).ToList();
 
+        var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), settings.KeepCheckpoints);
+        var latest = settings.ResumeFrom is { } resumeFrom ? CheckpointAt(resumeFrom) : store.Latest();
+        var start = StartFolder(settings, latest?.Path);
+        // The cache keeps CLAP's frame features only when the adapters have a temporal branch to read them.
+        var temporal = start is not null
+            ? ConfigJson.Read<V4AdapterConfig>(Path.Combine(start, AdapterFolder.ConfigFile)).Temporal
+            : ResolveAdapterConfig(settings, components).Temporal;
         var encoders = new FrozenEncoders(components.Vae, components.Clap, components.TextEncoder, components.Tokenizer,
-            resolution, settings.RandomFlip, settings.AudioCrops, components.ModelFingerprint);
+            resolution, settings.RandomFlip, settings.AudioCrops, components.ModelFingerprint, temporal);
         var cacheFolder = FeatureCache.FolderFor(settings.Cache ?? Path.Combine(settings.Output, "cache"), encoders);
         var (cache, report) = FeatureCache.Build(cacheFolder, entries, encoders, settings.Split, settings.MinAudioSeconds,
             (done, total) => progress?.Invoke(new TrainingProgress("features", done, total, double.NaN, TimeSpan.Zero)), cancellation);
@@ -105,9 +113,7 @@ public sealed partial class AdapterTrainer : IDisposable
             if (cache.Count == 0)
                 throw new InputException($"no usable samples in {settings.Dataset} ({report.Summary})");
 
-            var store = new CheckpointStore(Path.Combine(settings.Output, "checkpoints"), settings.KeepCheckpoints);
-            var latest = settings.ResumeFrom is { } resumeFrom ? CheckpointAt(resumeFrom) : store.Latest();
-            using var adapters = CreateAdapters(settings, components, latest?.Path);
+            using var adapters = CreateAdapters(settings, components, start);
             var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Output)));
             using var jsonl = new JsonlMetricSink(Path.Combine(settings.Output, "metrics.jsonl"));
             using var levelTargets = settings.Stage == 1 && settings.LevelWeight > 0 && adapters.Config.LevelViews
@@ -119,9 +125,16 @@ public sealed partial class AdapterTrainer : IDisposable
         }
     }
 
-    private static AudioAdapters CreateAdapters(AdapterTrainingSettings settings, TrainingComponents components, string? checkpoint)
+    /// <summary>The adapter folder a run starts from: its checkpoint's, else the settings' initial adapters, else none.</summary>
+    private static string? StartFolder(AdapterTrainingSettings settings, string? checkpoint) =>
+        checkpoint is not null ? Path.Combine(checkpoint, CheckpointAdaptersFolder) : settings.InitAdapters;
+
+    private static V4AdapterConfig ResolveAdapterConfig(AdapterTrainingSettings settings, TrainingComponents components) =>
+        settings.ResolveAdapterConfig(components.Clap.EmbeddingSize, (int)components.UNet.TransformerBlockSites[0].CrossAttentionDim,
+            components.Clap.FrameWidth);
+
+    private static AudioAdapters CreateAdapters(AdapterTrainingSettings settings, TrainingComponents components, string? start)
     {
-        var start = checkpoint is not null ? Path.Combine(checkpoint, CheckpointAdaptersFolder) : settings.InitAdapters;
         if (start is not null)
         {
             // Trainable weights stay in float32 even when the frozen networks run in float16.
@@ -129,7 +142,7 @@ public sealed partial class AdapterTrainer : IDisposable
             var wanted = settings.WithLora(loaded.Config);
             return wanted == loaded.Config ? loaded : WithLora(loaded, wanted, components, settings.Seed);
         }
-        var config = settings.ResolveAdapterConfig(components.Clap.EmbeddingSize, (int)components.UNet.TransformerBlockSites[0].CrossAttentionDim);
+        var config = ResolveAdapterConfig(settings, components);
         manual_seed(settings.Seed);
         return new AudioAdapters(config, components.UNet.TransformerBlockSites, components.Target.Device);
     }

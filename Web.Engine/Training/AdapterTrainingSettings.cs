@@ -101,7 +101,8 @@ public sealed record AdapterTrainingSettings
 
     public static AdapterTrainingSettings Read(string path) => ConfigJson.Read<AdapterTrainingSettings>(path);
 
-    public V4AdapterConfig ResolveAdapterConfig(int clapDim, int crossAttentionDim)
+    /// <param name="frameWidth">Width of the CLAP's frame features, the temporal branch's input when the config has one.</param>
+    public V4AdapterConfig ResolveAdapterConfig(int clapDim, int crossAttentionDim, int frameWidth)
     {
         var config = AdapterConfig switch
         {
@@ -109,7 +110,10 @@ public sealed record AdapterTrainingSettings
             "compact" => V4AdapterConfig.Sd15Compact,
             _ => ConfigJson.Read<V4AdapterConfig>(AdapterConfig),
         };
-        return WithLora(config) with { ClapDim = clapDim, CrossAttentionDim = crossAttentionDim };
+        return WithLora(config) with
+        {
+            ClapDim = clapDim, CrossAttentionDim = crossAttentionDim, TemporalDim = config.Temporal ? frameWidth : config.TemporalDim,
+        };
     }
 
     /// <summary>The adapter config with this run's LoRA settings applied.</summary>

@@ -89,6 +89,8 @@ public sealed class AudioAdapters : nn.Module
             ("audio_encoder.projector", audio_encoder.projector.parameters().Sum(p => p.numel()) + audio_encoder.queries.numel()
                 + audio_encoder.level_embedding.numel() + Count(audio_encoder.norm_out) + (audio_encoder.proj_out is null ? 0 : Count(audio_encoder.proj_out))),
         };
+        if (audio_encoder.temporal is { } temporal)
+            parts.Add(($"audio_encoder.temporal ({temporal.convs.Count} scales)", Count(temporal)));
         foreach (var level in new[] { UNetLevel.Down, UNetLevel.Mid, UNetLevel.Up })
         {
             var sites = Sites.Where(s => s.Level == level).ToList();

@@ -31,6 +31,7 @@ public sealed class HybridAudioEncoder : nn.Module
     public readonly ModuleList<AudioProjectorBlock> projector;
     public readonly nn.Module<Tensor, Tensor> norm_out;
     public readonly nn.Module<Tensor, Tensor>? proj_out;
+    public readonly TemporalAudioBranch? temporal;
 
     private readonly V4AdapterConfig config;
 
@@ -59,28 +60,45 @@ public sealed class HybridAudioEncoder : nn.Module
         norm_out = nn.LayerNorm(width, device: device);
         if (width != config.CrossAttentionDim)
             proj_out = nn.Linear(width, config.CrossAttentionDim, device: device);
+        if (config.Temporal)
+        {
+            // The branch draws its initial weights off the side of the global random stream, so every other adapter
+            // weight starts the same with and without it, and a run with the branch compares fairly with one without.
+            using var state = random.get_rng_state();
+            temporal = new TemporalAudioBranch(config, device);
+            random.set_rng_state(state);
+        }
         RegisterComponents();
     }
 
     /// <summary>
     /// What each level reads of the embedding, [B, 3, clap_dim] in the order foreground, background, ambience:
-    /// its learned view when <see cref="V4AdapterConfig.LevelViews"/> is on, else the embedding itself.
+    /// its learned view when <see cref="V4AdapterConfig.LevelViews"/> is on, else the embedding itself; plus, with
+    /// the temporal branch, what the branch makes of the frames.
     /// </summary>
-    public Tensor LevelViews(Tensor audioEmbedding)
+    /// <param name="frames">CLAP's frame features [B, temporal_dim, T]; required exactly when the branch is on.</param>
+    public Tensor LevelViews(Tensor audioEmbedding, Tensor? frames = null)
     {
-        if (foreground_view is null || background_view is null || ambience_view is null)
-            return audioEmbedding.unsqueeze(1).expand(-1, 3, -1);
-        return stack([foreground_view.call(audioEmbedding), background_view.call(audioEmbedding), ambience_view.call(audioEmbedding)], 1);
+        var views = foreground_view is null || background_view is null || ambience_view is null
+            ? audioEmbedding.unsqueeze(1).expand(-1, 3, -1)
+            : stack([foreground_view.call(audioEmbedding), background_view.call(audioEmbedding), ambience_view.call(audioEmbedding)], 1);
+        if (temporal is null)
+            return views;
+        if (frames is null)
+            throw new InvalidOperationException("these adapters have the temporal branch: pass CLAP's frame features with the embedding");
+        using var scope = NewDisposeScope();
+        return views.add(temporal.forward(frames), Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <param name="audioEmbedding">CLAP audio embeddings, [B, clap_dim].</param>
-    public HybridAudioTokens forward(Tensor audioEmbedding, AudioLevelMask? mask = null)
+    /// <param name="frames">CLAP's frame features [B, temporal_dim, T], for the temporal branch; null without one.</param>
+    public HybridAudioTokens forward(Tensor audioEmbedding, AudioLevelMask? mask = null, Tensor? frames = null)
     {
         mask ??= AudioLevelMask.All;
         using var scope = NewDisposeScope();
         var batch = audioEmbedding.shape[0];
         var width = config.Width;
-        var views = LevelViews(audioEmbedding);
+        var views = LevelViews(audioEmbedding, frames);
 
         Tensor Level(nn.Module<Tensor, Tensor> projection, int tokens, AudioLevel level)
         {

@@ -62,6 +62,38 @@ public sealed record V4AdapterConfig
     /// <summary>The LoRA's alpha: its update is scaled by alpha / rank. Null means alpha = rank (scale 1).</summary>
     [JsonPropertyName("lora_alpha"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? LoraAlpha { get; init; }
 
+    /// <summary>
+    /// Adds the temporal branch (<c>audio_encoder.temporal.*</c>): CLAP's frame features before pooling go through
+    /// parallel 1-D convolutions at several time scales, and their pooled outputs add to what each level reads, so a
+    /// bark and a steady engine with the same average sound apart. Its output projection starts at zero, so an
+    /// untrained branch changes nothing. Off by default; off-configs save without any temporal key.
+    /// </summary>
+    [JsonPropertyName("temporal"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Temporal { get; init; }
+
+    /// <summary>Width of CLAP's frame features (the HTSAT encoder's width: 768 for HTSAT-tiny); null means 768.</summary>
+    [JsonPropertyName("temporal_dim"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? TemporalDim { get; init; }
+
+    /// <summary>Output channels of each temporal convolution; null means 128.</summary>
+    [JsonPropertyName("temporal_channels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? TemporalChannels { get; init; }
+
+    /// <summary>Kernel size of each temporal convolution, one per scale; null means [3, 3, 5].</summary>
+    [JsonPropertyName("temporal_kernels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? TemporalKernels { get; init; }
+
+    /// <summary>
+    /// Dilation of each temporal convolution, one per kernel; null means [1, 4, 8]. With HTSAT's 32 frames over a
+    /// 10 s window (about 0.3 s each), kernel 3 at dilation 1 sees about a second (a bark, a bell strike), kernel 3 at
+    /// dilation 4 about three, kernel 5 at dilation 8 the whole window (an engine, rain).
+    /// </summary>
+    [JsonPropertyName("temporal_dilations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? TemporalDilations { get; init; }
+
+    [JsonIgnore] public int TemporalWidth => TemporalDim ?? 768;
+
+    [JsonIgnore] public int TemporalChannelCount => TemporalChannels ?? 128;
+
+    [JsonIgnore] public IReadOnlyList<int> TemporalKernelSizes => TemporalKernels ?? [3, 3, 5];
+
+    [JsonIgnore] public IReadOnlyList<int> TemporalDilationRates => TemporalDilations ?? [1, 4, 8];
+
     [JsonIgnore] public int Width => ProjectorDim ?? CrossAttentionDim;
 
     [JsonIgnore] public int HierarchyTokens => ForegroundTokens + BackgroundTokens + AmbienceTokens;
@@ -105,6 +137,15 @@ public sealed record V4AdapterConfig
             throw new InputException(Problem($"lora_rank must be 0 (no LoRA) or positive, not {LoraRank}"));
         if (LoraAlpha is { } alpha && !(alpha > 0 && double.IsFinite(alpha)))
             throw new InputException(Problem($"lora_alpha must be positive, not {alpha}"));
+        if (TemporalWidth <= 0 || TemporalChannelCount <= 0)
+            throw new InputException(Problem($"temporal_dim and temporal_channels must be positive, not {TemporalWidth} and {TemporalChannelCount}"));
+        if (TemporalKernelSizes.Count == 0 || TemporalKernelSizes.Count != TemporalDilationRates.Count)
+            throw new InputException(Problem($"temporal_kernels and temporal_dilations need one value per scale, the same count of each " +
+                $"(not {TemporalKernelSizes.Count} and {TemporalDilationRates.Count})"));
+        if (TemporalKernelSizes.Any(k => k < 1 || k % 2 == 0))
+            throw new InputException(Problem($"temporal_kernels must be odd and positive (a centred window keeps the frame count), not [{string.Join(", ", TemporalKernelSizes)}]"));
+        if (TemporalDilationRates.Any(d => d < 1))
+            throw new InputException(Problem($"temporal_dilations must be positive, not [{string.Join(", ", TemporalDilationRates)}]"));
         if (UseAdapterList.Length != 3)
             throw new InputException(Problem("use_adapter_list needs three flags: [down, mid, up]"));
         foreach (var level in UNetLevels.All)

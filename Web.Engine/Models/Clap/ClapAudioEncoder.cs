@@ -127,6 +127,14 @@ public sealed class ClapAudioEncoder : nn.Module<Tensor, ClapAudioModelOutput>
     }
 
     /// <summary>
+    /// The grouped <c>last_hidden_state</c> (B, C, bins, bands·times) as a sequence over time, (B, C, bands·times):
+    /// the mean over each column's frequency bins. Its last axis runs in time order, since band k is the k-th chunk of
+    /// the clip (<see cref="ReshapeMel2Img"/>) and each band holds that chunk's columns in order; HTSAT-tiny gives 32
+    /// frames of about 0.3 s over its 10 s window. Not part of transformers: the adapters' temporal branch reads it.
+    /// </summary>
+    public static Tensor FramesOverTime(Tensor lastHiddenState) => lastHiddenState.mean([2]);
+
+    /// <summary>
     /// transformers' returned <c>last_hidden_state</c>: the final (B, 64, C) tokens as a (B, C, 8, 8) grid,
     /// its 8 frequency rows split into 4 bands of 2, regrouped to (B, C, 2, 4·8).
     /// </summary>

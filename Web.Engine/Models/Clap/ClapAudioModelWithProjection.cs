@@ -51,6 +51,19 @@ public sealed class ClapAudioModelWithProjection : nn.Module<Tensor, ClapAudioEm
     }
 
     /// <summary>
+    /// <see cref="GetAudioFeatures"/> and, from the same encoder pass, the frame features before pooling
+    /// (B, hidden_size, T) (<see cref="ClapAudioEncoder.FramesOverTime"/>).
+    /// </summary>
+    public (Tensor Features, Tensor Frames) GetAudioFeaturesAndFrames(Tensor inputFeatures)
+    {
+        using var scope = NewDisposeScope();
+        using var output = forward(inputFeatures);
+        var features = nn.functional.normalize(output.AudioEmbeds, dim: -1);
+        var frames = ClapAudioEncoder.FramesOverTime(output.LastHiddenState);
+        return (features.MoveToOuterDisposeScope(), frames.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// Loads a transformers folder: a <c>ClapAudioModelWithProjection</c> save (config model_type
     /// <c>clap_audio_model</c>) or a full <c>ClapModel</c> one, whose text half is then left on disk.
     /// Strict: every audio key must be present with its shape. The model comes back frozen, in eval mode.

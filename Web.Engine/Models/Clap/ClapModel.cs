@@ -43,6 +43,19 @@ public sealed class ClapModel : nn.Module
         return nn.functional.normalize(embeds, dim: -1);
     }
 
+    /// <summary>
+    /// <see cref="GetAudioFeatures"/> and, from the same encoder pass, the frame features before pooling
+    /// (B, hidden_size, T) (<see cref="ClapAudioEncoder.FramesOverTime"/>).
+    /// </summary>
+    public (Tensor Features, Tensor Frames) GetAudioFeaturesAndFrames(Tensor inputFeatures)
+    {
+        using var scope = NewDisposeScope();
+        using var encoded = audio_model.forward(ClapPretrained.ToModel(inputFeatures, audio_projection.linear1.weight!));
+        var features = nn.functional.normalize(audio_projection.forward(encoded.PoolerOutput), dim: -1);
+        var frames = ClapAudioEncoder.FramesOverTime(encoded.LastHiddenState);
+        return (features.MoveToOuterDisposeScope(), frames.MoveToOuterDisposeScope());
+    }
+
     /// <summary>Unit-length text embeddings (B, projection_dim) of RoBERTa token ids (B, L) and their attention mask.</summary>
     public Tensor GetTextFeatures(Tensor inputIds, Tensor? attentionMask = null)
     {

@@ -9,11 +9,16 @@ using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Engine.Training.Cache;
 
-/// <summary>One sample's frozen features, read back from the cache (CPU, float32).</summary>
-public sealed record CachedSample(string Id, Tensor VaeMean, Tensor VaeStd, Tensor ClapEmbeddings, Tensor Text, Tensor Caption, Tensor CaptionMask) : IDisposable
+/// <summary>
+/// One sample's frozen features, read back from the cache (CPU, float32). <see cref="ClapFrames"/>, [crops, C, T],
+/// only from a cache built for the temporal branch.
+/// </summary>
+public sealed record CachedSample(string Id, Tensor VaeMean, Tensor VaeStd, Tensor ClapEmbeddings, Tensor Text, Tensor Caption, Tensor CaptionMask,
+    Tensor? ClapFrames = null) : IDisposable
 {
     public void Dispose()
     {
+        ClapFrames?.Dispose();
         VaeMean.Dispose();
         VaeStd.Dispose();
         ClapEmbeddings.Dispose();
@@ -26,7 +31,8 @@ public sealed record CachedSample(string Id, Tensor VaeMean, Tensor VaeStd, Tens
 /// <summary>
 /// The frozen parts of training computed once and kept on disk as safetensors shards: per sample the VAE
 /// posterior's mean and standard deviation (both flips when flipping is on; a fresh latent is drawn every step),
-/// CLAP audio embeddings (several crops for clips longer than CLAP's window) and CLIP text states of the
+/// CLAP audio embeddings (several crops for clips longer than CLAP's window; each crop's frame features beside them
+/// when the adapters have the temporal branch) and CLIP text states of the
 /// conditioning text and of the caption. The folder is keyed by the frozen models' hashes and the preprocessing;
 /// each sample by its files' hashes and texts, so editing the dataset recomputes only what changed.
 /// Building it is also the dataset's validation pass: missing, unreadable and too-short files are reported and
@@ -36,6 +42,9 @@ public sealed class FeatureCache : IDisposable
 {
     private const int ShardSize = 128;
     private const string IndexFile = "index.json";
+
+    /// <summary>The sample's CLAP frame features, [crops, C, T], stored only for the temporal branch.</summary>
+    public const string ClapFramesKey = "clap_frames";
 
     private readonly Dictionary<string, SafeTensorsFile> shards = new(StringComparer.Ordinal);
     private readonly List<(string Id, string Shard, string Key)> samples;
@@ -61,7 +70,8 @@ public sealed class FeatureCache : IDisposable
             shards[shardName] = shard;
         }
         Tensor Read(string name) => shard.Load($"{key}.{name}", ScalarType.Float32);
-        return new CachedSample(id, Read("vae_mean"), Read("vae_std"), Read("clap"), Read("text"), Read("caption"), Read("caption_mask"));
+        var frames = shard.Contains($"{key}.{ClapFramesKey}") ? Read(ClapFramesKey) : null;
+        return new CachedSample(id, Read("vae_mean"), Read("vae_std"), Read("clap"), Read("text"), Read("caption"), Read("caption_mask"), frames);
     }
 
     public static (FeatureCache Cache, DatasetReport Report) Build(string folder, IReadOnlyList<AudioCapsEntry> entries, FrozenEncoders encoders,
