@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clap2Diffusion.Engine.Audio;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Generation;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Pipelines;
@@ -57,7 +58,8 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
         var heartbeat = Task.Run(() => HeartbeatAsync(client, hello, () => engine, TimeSpan.FromSeconds(welcome.LeaseSeconds) / 3, heartbeats.Token));
         try
         {
-            using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), Target: target));
+            using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), Target: target,
+                Composition: new CompositionStrategy(welcome.ContradictoryStrength)));
             engine = EngineDescription.Of(pipeline);
             Call(() => client.ReadyAsync(options.Name, engine, CancellationToken.None), "announce itself to");
             if (!_drain.IsCancellationRequested)

@@ -14,7 +14,8 @@ public sealed record WorkerHello(string Name, string Version, string Device, int
 /// <param name="LeaseSeconds">An entry idle this long may be reclaimed by another worker; the worker renews every third of it.</param>
 /// <param name="PreviewInterval">At most one preview per interval (the front end's <c>Queue:PreviewInterval</c>).</param>
 /// <param name="BlurPreviews">The front end's <c>Safety:BlurPreviews</c>.</param>
-public sealed record WorkerWelcome(string Session, int LeaseSeconds, TimeSpan PreviewInterval, bool BlurPreviews);
+/// <param name="ContradictoryStrength">The front end's <c>Composition:ContradictoryStrength</c>, so a job's images do not depend on where it ran.</param>
+public sealed record WorkerWelcome(string Session, int LeaseSeconds, TimeSpan PreviewInterval, bool BlurPreviews, double ContradictoryStrength);
 
 /// <summary>POST /api/worker/ready, once the models are loaded.</summary>
 public sealed record WorkerReady(string Name, string Session, EngineDescription Engine);
