@@ -196,7 +196,7 @@ public sealed class EngineWorkerProcessTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task A_wrong_key_a_live_name_and_an_unreachable_redis_each_stop_a_worker_with_exit_2_and_one_line()
+    public async Task A_wrong_key_a_live_name_an_unreachable_redis_or_front_end_each_stop_a_worker_with_exit_2_and_one_line()
     {
         await using var studio = await RemoteStudio.StartAsync();
         await studio.StartWorkerAsync("w1");
@@ -211,6 +211,8 @@ public sealed class EngineWorkerProcessTests(BrowserFixture browser)
                 (studio.StartWorkerProcess("w1"), "a worker named 'w1' is already live"),
                 (WorkerProcess.Start("w8", "--redis", "127.0.0.1:1", "--server", studio.Server.Address.ToString(), "--key-file", studio.KeyFile),
                     "cannot reach Redis at 127.0.0.1:1"),
+                (WorkerProcess.Start("w7", "--redis", studio.Redis.Configuration, "--server", "http://127.0.0.1:1", "--key-file", studio.KeyFile),
+                    "cannot say hello to the front end at http://127.0.0.1:1/"),
             };
             foreach (var (worker, message) in cases)
             {
