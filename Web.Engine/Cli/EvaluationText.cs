@@ -34,6 +34,10 @@ internal static class EvaluationText
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group.Scope,-14} {group.Variant,-14} {group.Cases,4} ") +
                     string.Join(" ", Columns.Select(c => $"{Percent(group[EvaluationSummary.AccuracyMetric(c)]),11}")));
         }
+        foreach (var group in report.Groups.Where(g => HeadlineVariants.Contains(g.Variant) && g[EvaluationSummary.PromptElementMetric] is not null))
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"contradictory, {group.Variant}: the prompt's element drawn in {Percent(group[EvaluationSummary.PromptElementMetric])}, " +
+                $"the sound's in {Percent(group[EvaluationSummary.AudioElementMetric])} of {group.Cases} pairs"));
         foreach (var group in report.Groups.Where(g => g.Scope == EvaluationSummary.AllScope && g[EvaluationSummary.ClipScoreMetric] is not null))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CLIP {group.Variant}: score {group[EvaluationSummary.ClipScoreMetric]!.Mean:0.00}, alignment {group[EvaluationSummary.AlignmentMetric]!.Mean:0.00}, " +

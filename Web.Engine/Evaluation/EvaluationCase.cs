@@ -18,10 +18,17 @@ public sealed record EvaluationCase(string Id, string Prompt, string AudioCaptio
     /// <summary>A synthetic world: the labels of the scene a good image shows (the prompt's object, the audio's scene, what a creative prompt adds).</summary>
     public IReadOnlyDictionary<string, string>? ExpectedLabels { get; init; }
 
+    /// <summary>
+    /// A synthetic world: the scene element the prompt itself names beyond its object, by level (a creative prompt's
+    /// addition, a contradictory prompt's rival to the audio's element); null when it names none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? PromptLabels { get; init; }
+
     // Two cases are equal when their labels are, not when they share the dictionaries.
     public bool Equals(EvaluationCase? other) =>
         other is not null && Id == other.Id && Prompt == other.Prompt && AudioCaption == other.AudioCaption && Seed == other.Seed
-        && Relation == other.Relation && SameLabels(AudioLabels, other.AudioLabels) && SameLabels(ExpectedLabels, other.ExpectedLabels);
+        && Relation == other.Relation && SameLabels(AudioLabels, other.AudioLabels) && SameLabels(ExpectedLabels, other.ExpectedLabels)
+        && SameLabels(PromptLabels, other.PromptLabels);
 
     public override int GetHashCode() => HashCode.Combine(Id, Prompt, AudioCaption, Seed, Relation);
 

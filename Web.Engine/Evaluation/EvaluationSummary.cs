@@ -20,6 +20,15 @@ public static class EvaluationSummary
     /// <summary>Demo world: how often the pipeline's assigned relation is the case's true one (with the case's own audio).</summary>
     public const string RelationAgreementMetric = "relation/agreement";
 
+    /// <summary>
+    /// Synthetic world, contradictory cases: how often the image shows the element the prompt names on the level where
+    /// it and the sound disagree, and how often the sound's element there instead. The accuracies hold a contradictory
+    /// case to the sound's element; these read the same images from the prompt's side, which the composition strategy favours.
+    /// </summary>
+    public const string PromptElementMetric = "conflict/prompt_element";
+
+    public const string AudioElementMetric = "conflict/audio_element";
+
     public static string AccuracyMetric(string attribute) => $"accuracy/{attribute}";
 
     public static string? RelationName(PromptAudioRelation? relation) => relation?.Name();
@@ -105,8 +114,19 @@ public static class EvaluationSummary
         yield return (RelationAgreementMetric, r => r.Case.Relation is { } truth && r.AssignedRelation is { } assigned && r.Variant != PairVariant.ShuffledAudio
             ? (assigned == truth ? 1 : 0)
             : null);
+        yield return (PromptElementMetric, r => Conflict(r) is var (level, prompt, _) ? (r.Prediction!.Labels[level] == prompt ? 1 : 0) : null);
+        yield return (AudioElementMetric, r => Conflict(r) is var (level, _, audio) ? (r.Prediction!.Labels[level] == audio ? 1 : 0) : null);
         if (includeSeconds)
             yield return (SecondsMetric, r => r.Seconds);
+    }
+
+    /// <summary>The level a contradictory case's prompt and sound disagree on, with both elements; null for any other image.</summary>
+    private static (string Level, string Prompt, string Audio)? Conflict(ImageRecord record)
+    {
+        if (record is not { Case: { Relation: PromptAudioRelation.Contradictory, PromptLabels: { Count: 1 } named, AudioLabels: { } audio }, Prediction: not null })
+            return null;
+        var (level, prompt) = named.First();
+        return audio.TryGetValue(level, out var heard) ? (level, prompt, heard) : null;
     }
 
     // The demo world knows each case's relation; for a dataset, the relation the pipeline assigned with the case's own audio.

@@ -50,6 +50,9 @@ public sealed class DemoEvaluationSource : IEvaluationSource
                 {
                     AudioLabels = SceneLabels.LabelsOf(pair.Audio),
                     ExpectedLabels = SceneLabels.LabelsOf(pair.Expected),
+                    PromptLabels = pair.NamedElement is { } named
+                        ? new Dictionary<string, string> { [SceneAttributes.Of(DemoVocabulary.LevelOf(named))] = named }
+                        : null,
                 });
             }
         Cases = cases;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Evaluation;
 
 namespace Clap2Diffusion.Engine.Evaluation.Reports;
@@ -71,6 +72,7 @@ public static class MarkdownSummary
         }
 
         CompositionTable(text, report);
+        ConflictTable(text, report);
 
         var ablations = report.Comparisons
             .Where(c => c.Baseline == PairVariant.Audio.Name() && c.Variant != PairVariant.AudioComposed.Name()
@@ -163,6 +165,21 @@ public static class MarkdownSummary
             }
             return (IEnumerable<string>)row;
         }));
+    }
+
+    /// <summary>Contradictory cases read from the prompt's side: whose element each variant draws on the disputed level.</summary>
+    private static void ConflictTable(StringBuilder text, EvaluationReport report)
+    {
+        var contradictory = PromptAudioRelation.Contradictory.Name();
+        var groups = report.Groups.Where(g => g.Scope == contradictory && g[EvaluationSummary.PromptElementMetric] is not null).ToList();
+        if (groups.Count == 0)
+            return;
+        text.AppendLine("## Contradictory pairs from the prompt's side (%)").AppendLine();
+        text.AppendLine("On the level where the prompt and the sound name different elements: how often the image shows the prompt's, and " +
+            "how often the sound's. The accuracies above hold these cases to the sound's element; the composition strategy lets the prompt's win.")
+            .AppendLine();
+        Table(text, ["variant", "n", "prompt's element", "sound's element"], groups.Select(g => (IEnumerable<string>)
+            [g.Variant, Count(g.Cases), Percent(g[EvaluationSummary.PromptElementMetric]), Percent(g[EvaluationSummary.AudioElementMetric])]));
     }
 
     private static List<(string Scope, Dictionary<string, Estimate> Rows)> Differences(EvaluationReport report, string variant, string baseline) =>

@@ -2,10 +2,13 @@ using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Models.Clap;
 using Clap2Diffusion.Engine.Models.Unets;
 using Clap2Diffusion.Engine.Runtime;
+using Clap2Diffusion.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace Clap2Diffusion.Tests.Engine.Adapters;
 
+// Two adapters built after the same manual_seed must draw the same weights: no other test may draw in between.
+[Collection(GlobalRandomCollection.Name)]
 public sealed class TemporalBranchTests
 {
     private const int FrameWidth = 16;

@@ -19,6 +19,48 @@ public sealed class EvaluationSummaryTests
     }
 
     [Fact]
+    public void Contradictory_pairs_are_also_read_from_the_prompts_side()
+    {
+        // The prompt names rain where the sound holds wind; a creative case names an element too, but disputes nothing.
+        EvaluationCase Conflict(string id) => Case(id, PromptAudioRelation.Contradictory) with
+        {
+            AudioLabels = new Dictionary<string, string> { [SceneAttributes.Ambience] = "wind" },
+            PromptLabels = new Dictionary<string, string> { [SceneAttributes.Ambience] = "rain" },
+        };
+        EvaluationCase[] cases = [Conflict("x1"), Conflict("x2"), Conflict("x3"), Conflict("x4"), Case("k1", PromptAudioRelation.Creative) with
+        {
+            AudioLabels = new Dictionary<string, string> { [SceneAttributes.Ambience] = "none" },
+            PromptLabels = new Dictionary<string, string> { [SceneAttributes.Ambience] = "rain" },
+        }];
+        var seen = new[] { ("x1", "rain", "wind"), ("x2", "rain", "rain"), ("x3", "wind", "rain"), ("x4", "none", "rain"), ("k1", "rain", "rain") };
+        var records = new List<ImageRecord>();
+        foreach (var (id, audio, composed) in seen)
+        {
+            var c = cases.Single(x => x.Id == id);
+            records.Add(Predicted(Image(c, PairVariant.Audio, 1, 20), audio));
+            records.Add(Predicted(Image(c, PairVariant.AudioComposed, 1, 20), composed));
+        }
+
+        var (groups, comparisons) = EvaluationSummary.Build(cases, records, [PairVariant.Audio, PairVariant.AudioComposed], Settings);
+
+        GroupResult Group(string scope, PairVariant variant) => groups.Single(g => g.Scope == scope && g.Variant == variant.Name());
+        Assert.Equal((0.5, 0.25), (Group("contradictory", PairVariant.Audio)[EvaluationSummary.PromptElementMetric]!.Mean,
+            Group("contradictory", PairVariant.Audio)[EvaluationSummary.AudioElementMetric]!.Mean));
+        Assert.Equal((0.75, 0.25), (Group("contradictory", PairVariant.AudioComposed)[EvaluationSummary.PromptElementMetric]!.Mean,
+            Group("contradictory", PairVariant.AudioComposed)[EvaluationSummary.AudioElementMetric]!.Mean));
+        // Only the contradictory scope disputes a level: nowhere else is there a figure.
+        Assert.All(groups.Where(g => g.Scope != "contradictory"), g => Assert.Null(g[EvaluationSummary.PromptElementMetric]));
+        Assert.Equal(0.25, comparisons.Single(c => c.Scope == "contradictory" && c.Metric == EvaluationSummary.PromptElementMetric).Difference.Mean, 12);
+    }
+
+    private static ImageRecord Predicted(ImageRecord record, string ambience)
+    {
+        record.Prediction = new Clap2Diffusion.Engine.Models.Classifiers.ScenePrediction(
+            new Dictionary<string, string> { [SceneAttributes.Ambience] = ambience }, new Dictionary<string, double> { [SceneAttributes.Ambience] = 1 });
+        return record;
+    }
+
+    [Fact]
     public void Means_per_scope_and_variant_and_paired_gains_come_out_as_counted_by_hand()
     {
         EvaluationCase[] cases =
