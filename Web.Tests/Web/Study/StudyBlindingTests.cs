@@ -66,13 +66,17 @@ public sealed class StudyBlindingTests : IDisposable
     [Fact]
     public async Task The_previews_of_a_study_job_are_for_admins_only()
     {
-        await using var factory = await new StudioFactory(_data.Path, new TestGenerationBackend()).ReadyAsync();
+        var backend = new TestGenerationBackend();
+        await using var factory = await new StudioFactory(_data.Path, backend).ReadyAsync();
         var pairs = await factory.PairsAsync(2);
         var board = factory.Get<ProgressBoard>();
-        // The runner's own store for previews, filled as it fills it mid-run: one study job, one that is not.
+        // The runner's own store for previews, filled as it fills it mid-run: one study job, one that is not. The other
+        // job is held mid-run while its preview is read: the runner drops a job's previews once it has ended, and a
+        // preview stored after the job's end was once dropped under the test's feet.
         var studyPreview = board.StorePreview(pairs[0], 3, TinyPng.Solid(8, 1, 2, 3));
+        backend.Gate.Reset();
         var otherJob = await factory.ClientFor(Owner).QueueAsync("a cat", null, steps: 2, seed: 5);
-        await factory.ClientFor(Owner).WaitForAsync(otherJob);
+        await factory.ClientFor(Owner).WaitForAsync(otherJob, "Running");
         var otherPreview = board.StorePreview(otherJob, 3, TinyPng.Solid(8, 1, 2, 3));
         await factory.OpenStudyAsync(pairs, attentionChecks: 0);
 
@@ -80,6 +84,8 @@ public sealed class StudyBlindingTests : IDisposable
         await NotFoundAsync(factory.ClientFor(Owner), studyPreview);
         using (var open = await factory.ClientFor(Participant).GetAsync(otherPreview))
             Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        backend.Gate.Set();
+        await factory.ClientFor(Owner).WaitForAsync(otherJob);
         await factory.CreateAccountAsync("admin@example.org", isAdmin: true);
         using var forAdmin = await (await factory.SignedInAsync("admin@example.org")).GetAsync(studyPreview);
         Assert.Equal(HttpStatusCode.OK, forAdmin.StatusCode);
