@@ -37,15 +37,21 @@ public sealed class StartupOptionsTests : IDisposable
 
         var failure = Record.Exception(() => factory.Services);
 
-        var invalid = Assert.IsType<OptionsValidationException>(Innermost(failure));
+        var invalid = Causes(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.True(invalid is not null, $"{feature}: start-up failed without naming a setting: {failure}");
         Assert.True(invalid.Message.Contains(named, StringComparison.Ordinal), $"{feature}: the message does not name {named}: {invalid.Message}");
     }
 
-    private static Exception? Innermost(Exception? failure)
+    // The failure and everything under it. A failed start can come wrapped with what the host's shutdown then threw
+    // (once an ObjectDisposedException beside the validation failure), so the whole tree is searched, not one branch.
+    private static IEnumerable<Exception> Causes(Exception? failure)
     {
-        while (failure is AggregateException { InnerExceptions.Count: 1 } or { InnerException: not null } && failure is not OptionsValidationException)
-            failure = failure.InnerException;
-        return failure;
+        if (failure is null)
+            yield break;
+        yield return failure;
+        var inner = failure is AggregateException aggregate ? aggregate.InnerExceptions : failure.InnerException is { } one ? [one] : [];
+        foreach (var cause in inner.SelectMany(Causes))
+            yield return cause;
     }
 
     public void Dispose() => _data.Dispose();
