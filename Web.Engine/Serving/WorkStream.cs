@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Clap2Diffusion.Engine.Serving;
 
 /// <summary>
@@ -19,4 +21,17 @@ public static class WorkStream
 
     /// <summary>How long a skip flag outlives the request: far beyond any job, short enough to leave no litter.</summary>
     public static readonly TimeSpan SkipFlagLifetime = TimeSpan.FromHours(6);
+
+    /// <summary>Creates the stream and its consumer group unless they exist (a fresh or restarted Redis has neither).</summary>
+    public static async Task EnsureGroupAsync(IDatabase redis)
+    {
+        try
+        {
+            await redis.StreamCreateConsumerGroupAsync(Key, Group, StreamPosition.Beginning, createStream: true);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // It exists: nothing to do.
+        }
+    }
 }

@@ -18,7 +18,7 @@ public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan leas
         catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
         {
             // A fresh or restarted Redis: make the group and look again.
-            await EnsureGroupAsync();
+            await WorkStream.EnsureGroupAsync(redis);
             return await TakeOnceAsync();
         }
     }
@@ -58,19 +58,6 @@ public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan leas
     }
 
     public async Task<bool> SkipRequestedAsync(Guid job) => await redis.KeyExistsAsync(WorkStream.SkipKey(job));
-
-    /// <summary>Creates the stream and group when a fresh or restarted Redis has neither.</summary>
-    public async Task EnsureGroupAsync()
-    {
-        try
-        {
-            await redis.StreamCreateConsumerGroupAsync(WorkStream.Key, WorkStream.Group, StreamPosition.Beginning, createStream: true);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // It exists.
-        }
-    }
 
     private StreamEntry? Read(StackExchange.Redis.StreamEntry entry)
     {

@@ -66,18 +66,15 @@ public sealed class JobRunner(JobStore store, JobOutcomes outcomes, EngineThread
         await store.PublishPositionsAsync(CancellationToken.None);
     }
 
-    /// <summary>
-    /// Called on the engine thread after every step: records progress and, when due, asks the engine for a preview.
-    /// The one place an engine step becomes the web's <see cref="ProgressEvent"/>.
-    /// </summary>
+    /// <summary>Called on the engine thread after every step: records progress and, when due, asks the engine for a preview.</summary>
     private void OnStep(Guid jobId, StepProgress step, PreviewThrottle throttle)
     {
-        string? previewUrl = null;
+        byte[]? preview = null;
         if (throttle.Due(step.Step == step.TotalSteps))
         {
             try
             {
-                previewUrl = board.StorePreview(jobId, step.Step, previews.Png(step));
+                preview = previews.Png(step);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -85,11 +82,7 @@ public sealed class JobRunner(JobStore store, JobOutcomes outcomes, EngineThread
             }
         }
 
-        var elapsedMs = (long)step.Elapsed.TotalMilliseconds;
-        var etaMs = step.Step > 0 ? elapsedMs * (step.TotalSteps - step.Step) / step.Step : 0;
-        var progress = new ProgressEvent(jobId, step.Step, step.TotalSteps, (int)Math.Round(step.Timestep), elapsedMs, Math.Max(0, etaMs),
-            previewUrl ?? board.LatestPreviewUrl(jobId), step.Phase.Name());
-        board.Report(progress);
-        events.Publish(progress);
+        events.Publish(board.Step(jobId, step.Step, step.TotalSteps, (int)Math.Round(step.Timestep), (long)step.Elapsed.TotalMilliseconds,
+            step.Phase.Name(), preview));
     }
 }

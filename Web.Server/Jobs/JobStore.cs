@@ -149,7 +149,7 @@ public sealed class JobStore(IDbContextFactory<StudioDbContext> contexts, Conten
     public const string InProcessWorker = "inprocess";
 
     /// <summary>Visitors' jobs before the examples; then round by round; within a round, first come first served.</summary>
-    private static IOrderedQueryable<JobEntity> InTurn(IQueryable<JobEntity> queued) =>
+    internal static IOrderedQueryable<JobEntity> InTurn(IQueryable<JobEntity> queued) =>
         queued.OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Round).ThenBy(j => j.Number);
 
     /// <summary>Withdraws a job that has not started; false when it already has (or never was queued).</summary>

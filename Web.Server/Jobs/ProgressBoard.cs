@@ -28,6 +28,19 @@ public sealed class ProgressBoard
         return PreviewUrl(jobId, step);
     }
 
+    /// <summary>
+    /// Records a step of a running job, wherever it ran, with its preview when one came: the one place a step becomes
+    /// the web's <see cref="ProgressEvent"/> (with the time left, extrapolated from the steps so far). Returns it to publish.
+    /// </summary>
+    public ProgressEvent Step(Guid jobId, int step, int totalSteps, int timestep, long elapsedMs, string phase, byte[]? previewPng)
+    {
+        var previewUrl = previewPng is { Length: > 0 } png ? StorePreview(jobId, step, png) : LatestPreviewUrl(jobId);
+        var etaMs = step > 0 ? elapsedMs * (totalSteps - step) / step : 0;
+        var progress = new ProgressEvent(jobId, step, totalSteps, timestep, elapsedMs, Math.Max(0, etaMs), previewUrl, phase);
+        Report(progress);
+        return progress;
+    }
+
     public void Report(ProgressEvent progress) => _jobs.GetOrAdd(progress.JobId, _ => new Live()).Latest = progress;
 
     public ProgressEvent? Latest(Guid jobId) => _jobs.TryGetValue(jobId, out var live) ? live.Latest : null;

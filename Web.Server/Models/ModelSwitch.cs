@@ -2,8 +2,6 @@ using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence;
-using Clap2Diffusion.Server.Persistence.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Server.Models;
 
@@ -12,30 +10,19 @@ namespace Clap2Diffusion.Server.Models;
 /// it on the engine thread between jobs and has the generation backend describe itself again. So a switch
 /// never interrupts a running job and applies from the next one, without a restart.
 /// </summary>
-public sealed class ModelSwitch(IDbContextFactory<StudioDbContext> contexts, IModelManager manager, ILogger<ModelSwitch> logger)
+public sealed class ModelSwitch(StoredSettings settings, IModelManager manager, ILogger<ModelSwitch> logger)
 {
     public const string SettingKey = "models.active";
 
     private ModelSelection? _pending;
 
-    public async Task<ModelSelection> ActiveAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
-        return row is null ? ModelSelection.Defaults : JsonSerializer.Deserialize<ModelSelection>(row.Value, JsonSerializerOptions.Web)!;
-    }
+    public async Task<ModelSelection> ActiveAsync(CancellationToken cancellationToken) =>
+        await settings.ReadAsync<ModelSelection>(SettingKey, JsonSerializerOptions.Web, cancellationToken) ?? ModelSelection.Defaults;
 
     /// <summary>Stores the selection and marks it for the worker to apply before the next job.</summary>
     public async Task RequestAsync(ModelSelection selection, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var value = JsonSerializer.Serialize(selection, JsonSerializerOptions.Web);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
-        if (row is null)
-            db.Settings.Add(new SettingEntity { Key = SettingKey, Value = value, UpdatedAt = DateTime.UtcNow });
-        else
-            (row.Value, row.UpdatedAt) = (value, DateTime.UtcNow);
-        await db.SaveChangesAsync(cancellationToken);
+        await settings.WriteAsync(SettingKey, selection, JsonSerializerOptions.Web, cancellationToken);
         Interlocked.Exchange(ref _pending, selection);
     }
 

@@ -10,6 +10,7 @@ public static class PersistenceServiceCollectionExtensions
     {
         services.AddSectionOptions<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<StoragePaths>();
+        services.AddSingleton<StoredSettings>();
         services.AddDbContextFactory<StudioDbContext>((provider, options) =>
             options.UseSqlite(provider.GetRequiredService<StoragePaths>().ConnectionString));
         services.AddHostedService<DatabaseMigrator>();

@@ -16,9 +16,7 @@ public sealed class DispatchStore(IDbContextFactory<StudioDbContext> contexts)
     public async Task<JobEntity?> NextToReleaseAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.AsNoTracking()
-            .Where(j => j.State == JobState.Queued && j.ReleasedAt == null)
-            .OrderBy(j => j.OwnerId == ExampleOwner.Id ? 1 : 0).ThenBy(j => j.Round).ThenBy(j => j.Number)
+        return await JobStore.InTurn(db.Jobs.AsNoTracking().Where(j => j.State == JobState.Queued && j.ReleasedAt == null))
             .FirstOrDefaultAsync(cancellationToken);
     }
 

@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence;
-using Clap2Diffusion.Server.Persistence.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Server.Workers;
 
@@ -11,7 +8,7 @@ namespace Clap2Diffusion.Server.Workers;
 /// In remote mode the studio describes the model its workers announce. The last announcement is kept in the database,
 /// so after a restart the front end accepts jobs (which wait) before any worker is back.
 /// </summary>
-public sealed class RemoteEngineDescription(IDbContextFactory<StudioDbContext> contexts, EngineState state, ILogger<RemoteEngineDescription> logger)
+public sealed class RemoteEngineDescription(StoredSettings settings, EngineState state, ILogger<RemoteEngineDescription> logger)
 {
     private const string SettingKey = "engine.remote-description";
 
@@ -20,9 +17,7 @@ public sealed class RemoteEngineDescription(IDbContextFactory<StudioDbContext> c
     /// <summary>Marks the studio ready on the stored description, if a worker ever announced one.</summary>
     public async Task LoadStoredAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == SettingKey, cancellationToken);
-        if (row is not null && JsonSerializer.Deserialize<EngineDescription>(row.Value, WorkerJson.Options) is { } stored)
+        if (await settings.ReadAsync<EngineDescription>(SettingKey, WorkerJson.Options, cancellationToken) is { } stored)
         {
             _current = stored;
             state.MarkReady(EngineInfos.From(stored));
@@ -41,13 +36,6 @@ public sealed class RemoteEngineDescription(IDbContextFactory<StudioDbContext> c
                 "the studio now describes this one, and jobs go to any worker", worker, engine.ModelHash, engine.AdaptersHash ?? "none");
         _current = engine;
         state.MarkReady(EngineInfos.From(engine));
-        await using var db = await contexts.CreateDbContextAsync();
-        var value = JsonSerializer.Serialize(engine, WorkerJson.Options);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKey);
-        if (row is null)
-            db.Settings.Add(new SettingEntity { Key = SettingKey, Value = value, UpdatedAt = DateTime.UtcNow });
-        else
-            (row.Value, row.UpdatedAt) = (value, DateTime.UtcNow);
-        await db.SaveChangesAsync();
+        await settings.WriteAsync(SettingKey, engine, WorkerJson.Options, CancellationToken.None);
     }
 }

@@ -106,14 +106,7 @@ public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatc
 
         if (current != (progress.Attempt, worker.Name))
             return;
-        string? previewUrl = null;
-        if (progress.PreviewPng is { Length: > 0 } png)
-            previewUrl = board.StorePreview(jobId, progress.Step, png);
-        var etaMs = progress.Step > 0 ? progress.ElapsedMs * (progress.TotalSteps - progress.Step) / progress.Step : 0;
-        var step = new ProgressEvent(jobId, progress.Step, progress.TotalSteps, progress.Timestep, progress.ElapsedMs, Math.Max(0, etaMs),
-            previewUrl ?? board.LatestPreviewUrl(jobId), progress.Phase);
-        board.Report(step);
-        events.Publish(step);
+        events.Publish(board.Step(jobId, progress.Step, progress.TotalSteps, progress.Timestep, progress.ElapsedMs, progress.Phase, progress.PreviewPng));
     }
 
     public async Task<ResultReceipt> ResultAsync(LiveWorker worker, Guid jobId, WorkerResult result)

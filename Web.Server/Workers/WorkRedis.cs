@@ -21,17 +21,7 @@ public sealed class WorkRedis(IOptions<RedisOptions> options) : IAsyncDisposable
     public IDatabase Database => _connection.Value.GetDatabase();
 
     /// <summary>Creates the stream and its consumer group unless they exist (a fresh or restarted Redis has neither).</summary>
-    public async Task EnsureGroupAsync()
-    {
-        try
-        {
-            await Database.StreamCreateConsumerGroupAsync(WorkStream.Key, WorkStream.Group, StreamPosition.Beginning, createStream: true);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // It exists: nothing to do.
-        }
-    }
+    public Task EnsureGroupAsync() => WorkStream.EnsureGroupAsync(Database);
 
     public async ValueTask DisposeAsync()
     {

@@ -40,16 +40,8 @@ public sealed class DemoStudioProcessTests(BrowserFixture browser) : IDisposable
             await page.EnterAsync("steps", "30");
             await page.Locator("[data-testid=generate-pair]").ClickAsync();
 
-            var previews = new HashSet<string>();
+            var previews = await page.WatchPreviewsUntilResultAsync(90, 5);
             var result = page.Locator("[data-testid=result]");
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (!await result.IsVisibleAsync() && DateTime.UtcNow < deadline)
-            {
-                var src = await page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=preview]')?.getAttribute('src')");
-                if (src is not null)
-                    previews.Add(src);
-                await Task.Delay(5);
-            }
 
             Assert.True(await result.IsVisibleAsync(), $"no result within 90 s; server said:\n{string.Join('\n', server.Output.TakeLast(30))}");
             Assert.True(previews.Count >= 2, $"only {previews.Count} distinct previews arrived");

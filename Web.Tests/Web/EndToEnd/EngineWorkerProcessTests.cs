@@ -62,16 +62,8 @@ public sealed class EngineWorkerProcessTests(BrowserFixture browser)
             await page.EnterAsync("steps", "40");
             await page.Locator("[data-testid=generate-pair]").ClickAsync();
 
-            var previews = new HashSet<string>();
+            var previews = await page.WatchPreviewsUntilResultAsync(90, 5);
             var result = page.Locator("[data-testid=result]");
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (!await result.IsVisibleAsync() && DateTime.UtcNow < deadline)
-            {
-                var src = await page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=preview]')?.getAttribute('src')");
-                if (src is not null)
-                    previews.Add(src);
-                await Task.Delay(5);
-            }
 
             Assert.True(await result.IsVisibleAsync(), $"no result within 90 s\n{studio.Logs()}");
             Assert.True(previews.Count >= 2, $"only {previews.Count} distinct previews arrived\n{studio.Logs()}");

@@ -39,16 +39,8 @@ public sealed class StudioFlowTests(BrowserFixture browser) : IDisposable
             await page.EnterAsync("steps", "15");
             await page.Locator("[data-testid=generate-pair]").ClickAsync();
 
-            var previews = new HashSet<string>();
+            var previews = await page.WatchPreviewsUntilResultAsync(60, 25);
             var result = page.Locator("[data-testid=result]");
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await result.IsVisibleAsync() && DateTime.UtcNow < deadline)
-            {
-                var src = await page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=preview]')?.getAttribute('src')");
-                if (src is not null)
-                    previews.Add(src);
-                await Task.Delay(25);
-            }
 
             Assert.True(previews.Count >= 3, $"only {previews.Count} distinct previews arrived: {string.Join(", ", previews)}");
             await Assertions.Expect(page.Locator("[data-testid=relation]")).ToHaveTextAsync("matching");

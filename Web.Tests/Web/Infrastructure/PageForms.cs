@@ -16,6 +16,26 @@ public static class PageForms
     public static Task EnterAsync(this IPage page, string testId, string value) =>
         page.Locator($"input[data-testid={testId}]").EnterAsync(value);
 
+    /// <summary>
+    /// Watches the studio's live preview until the result shows or <paramref name="seconds"/> pass, polling every
+    /// <paramref name="pollMs"/>; returns every distinct preview address seen.
+    /// </summary>
+    public static async Task<HashSet<string>> WatchPreviewsUntilResultAsync(this IPage page, int seconds, int pollMs)
+    {
+        var previews = new HashSet<string>();
+        var result = page.Locator("[data-testid=result]");
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await result.IsVisibleAsync() && DateTime.UtcNow < deadline)
+        {
+            var src = await page.EvaluateAsync<string?>("() => document.querySelector('[data-testid=preview]')?.getAttribute('src')");
+            if (src is not null)
+                previews.Add(src);
+            await Task.Delay(pollMs);
+        }
+
+        return previews;
+    }
+
     /// <summary>Signs in on the login page an admin page redirected to, and waits for the admin navigation to be live.</summary>
     public static async Task SignInAsAdminAsync(this IPage page, string email = "admin@example.org")
     {
