@@ -61,7 +61,7 @@ app.UseRateLimiter();
 app.MapStaticAssets();
 app.MapStudioHealthChecks();
 app.MapStudioApi();
-app.MapWorkerEndpoints();
+app.MapWorkerEndpoints().MapAdminWorkerEndpoints();
 app.MapExamples();
 app.MapAccountEndpoints();
 app.MapStudyEndpoints();

@@ -22,6 +22,7 @@ public sealed record EngineStatus(bool Ready, string? Problem, EngineInfo? Info,
 /// <param name="Defaults">The settings the studio starts from.</param>
 /// <param name="Limits">The most a job may ask for.</param>
 /// <param name="Loras">The LoRA files of the server's library; null when it has none configured.</param>
+/// <param name="ModelSet">The routing key of its model set (base, CLAP and adapters), as jobs name it.</param>
 public sealed record EngineInfo(
     string ModelName,
     string ModelHash,
@@ -33,7 +34,8 @@ public sealed record EngineInfo(
     IReadOnlyList<string> Schedulers,
     GenerationSettings Defaults,
     GenerationLimits Limits,
-    IReadOnlyList<string>? Loras = null)
+    IReadOnlyList<string>? Loras = null,
+    string? ModelSet = null)
 {
     public bool IsCpu => Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
 }

@@ -24,7 +24,8 @@ public enum JobState
 }
 
 /// <summary>A submission: the settings, and the caller's uploaded clip for a pair (none for a text-only image).</summary>
-public sealed record JobRequest(GenerationSettings Settings, Guid? AudioUploadId)
+/// <param name="ModelSet">The model set to run it on (a key from <c>/health</c>); null for the active one.</param>
+public sealed record JobRequest(GenerationSettings Settings, Guid? AudioUploadId, string? ModelSet = null)
 {
     public JobKind Kind => AudioUploadId is null ? JobKind.TextOnly : JobKind.Pair;
 }

@@ -32,6 +32,9 @@ public sealed record EngineDescription(
             [defaults.Scheduler, .. SchedulerFactory.Names.Where(n => n != defaults.Scheduler)], defaults, engine.Limits);
     }
 
+    /// <summary>The set's routing key: jobs for it go only to workers that announce the same key.</summary>
+    public string ModelSet => ModelSetKey.Of(ModelHash, ClapHash, AdaptersHash);
+
     /// <summary>"cpu" of "cpu float32".</summary>
     public string DeviceName => Device.Split(' ')[0];
 

@@ -38,13 +38,13 @@ public sealed class FrontEndClient : IDisposable
     }
 
     /// <summary>False when the front end forgot this worker's session.</summary>
-    public Task<bool> ReadyAsync(string name, EngineDescription engine, CancellationToken cancellationToken) =>
-        PostAsync("api/worker/ready", new WorkerReady(name, Session, engine), cancellationToken);
+    public Task<bool> ReadyAsync(string name, EngineDescription engine, long modelGeneration, CancellationToken cancellationToken) =>
+        PostAsync("api/worker/ready", new WorkerReady(name, Session, engine, modelGeneration), cancellationToken);
 
     /// <summary>The front end's answer; null when it forgot this worker.</summary>
-    public async Task<HeartbeatReply?> HeartbeatAsync(string name, string state, Guid? job, CancellationToken cancellationToken)
+    public async Task<HeartbeatReply?> HeartbeatAsync(string name, string state, Guid? job, string? error, Guid? run, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync("api/worker/heartbeat", new WorkerHeartbeat(name, Session, state, job), WorkerJson.Options,
+        using var response = await _http.PostAsJsonAsync("api/worker/heartbeat", new WorkerHeartbeat(name, Session, state, job, error, run), WorkerJson.Options,
             cancellationToken);
         if (response.StatusCode == HttpStatusCode.Gone)
             return null;
@@ -94,6 +94,27 @@ public sealed class FrontEndClient : IDisposable
         using var response = await _http.PostAsJsonAsync($"api/worker/jobs/{job:N}/release", new JobHandBack(name, Session, attempt), WorkerJson.Options,
             cancellationToken);
         return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>False when the front end forgot this worker; the receipt says whether the attempt still holds the run.</summary>
+    public async Task<bool?> RunReportAsync(Guid run, WorkerRunReport report, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/worker/runs/{run:N}/report", report with { Session = Session }, WorkerJson.Options,
+            cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Gone)
+            return null;
+        await EnsureAsync(response, "run report", cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<ResultReceipt>(WorkerJson.Options, cancellationToken))?.Accepted;
+    }
+
+    public async Task<ResultReceipt?> RunResultAsync(Guid run, WorkerRunResult result, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/worker/runs/{run:N}/result", result with { Session = Session }, WorkerJson.Options,
+            cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Gone)
+            return null;
+        await EnsureAsync(response, "run result", cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ResultReceipt>(WorkerJson.Options, cancellationToken);
     }
 
     private async Task<bool> PostAsync<T>(string url, T body, CancellationToken cancellationToken)

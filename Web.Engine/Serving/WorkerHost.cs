@@ -27,6 +27,15 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
     // The running job's cancellation, which the heartbeat thread triggers when the front end says the job moved on.
     private volatile CancellationTokenSource? _running;
     private volatile bool _jobLost;
+    private volatile ModelOrder? _order;
+    private volatile bool _paused;
+    private volatile string? _modelError;
+    // What this worker announced last, for a hello again after the front end forgot it.
+    private volatile Tuple<EngineDescription, long>? _announced;
+    // The training order the front end gave this worker, and the one it trains now (read by the heartbeat thread).
+    private volatile TrainingOrder? _training;
+    private volatile WorkerTraining? _trainingNow;
+    private readonly HashSet<(Guid Run, int Attempt)> _trained = [];
 
     public static string Version { get; } =
         typeof(WorkerHost).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -49,26 +58,50 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
         using var redis = Connect();
         using var client = new FrontEndClient(options.Server, options.Key);
         var target = ComputeTarget.Resolve(new DeviceSettings { Device = options.Device, Threads = options.Threads });
-        var hello = new WorkerHello(options.Name, Version, target.ToString(), options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+        var hello = new WorkerHello(options.Name, Version, target.ToString(), options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
+            options.SharedRoots.Select(Path.GetFullPath).ToList());
         var welcome = Call(() => client.HelloAsync(hello, CancellationToken.None), "say hello to");
+        Follow(welcome.Models, welcome.Paused);
         log.WriteLine($"serve: {options.Name} known to {options.Server} (lease {welcome.LeaseSeconds} s); loading the models");
 
         using var heartbeats = new CancellationTokenSource();
-        EngineDescription? engine = null;
-        var heartbeat = Task.Run(() => HeartbeatAsync(client, hello, () => engine, TimeSpan.FromSeconds(welcome.LeaseSeconds) / 3, heartbeats.Token));
+        var heartbeat = Task.Run(() => HeartbeatAsync(client, hello, TimeSpan.FromSeconds(welcome.LeaseSeconds) / 3, heartbeats.Token));
+        var models = new WorkerModels(options, target, welcome.ContradictoryStrength, log);
         try
         {
-            using var pipeline = ClapDiffusionPipeline.Load(new PipelineOptions(EmbeddedModel.Require(options.Model), Target: target,
-                Composition: new CompositionStrategy(welcome.ContradictoryStrength)));
-            engine = EngineDescription.Of(pipeline);
-            Call(() => client.ReadyAsync(options.Name, engine, CancellationToken.None), "announce itself to");
-            if (!_drain.IsCancellationRequested)
-                _state = WorkerStates.Idle;
-            log.WriteLine($"serve: ready: {engine.ModelName} on {engine.Device}, model {engine.ModelHash[..12]}");
+            models.LoadFirst(_order);
+            _modelError = models.Error;
+            Announce(client, models);
+            log.WriteLine($"serve: ready: {models.Engine.ModelName} on {models.Engine.Device}, model set {models.Engine.ModelSet}");
 
-            var stream = new WorkerStream(redis.GetDatabase(), options.Name, TimeSpan.FromSeconds(welcome.LeaseSeconds));
+            WorkerStream? stream = null;
             while (!_drain.IsCancellationRequested)
             {
+                if (_order is { } order && models.ShouldTry(order))
+                {
+                    // Between jobs: an admin switched the active set. Not idle while loading, so nothing is released to this worker.
+                    _state = WorkerStates.Loading;
+                    models.Switch(order);
+                    _modelError = models.Error;
+                    Announce(client, models);
+                }
+
+                if (_training is { } training && _trained.Add((training.RunId, training.Attempt)))
+                {
+                    Train(client, models, target, training);
+                    continue;
+                }
+
+                if (_paused)
+                {
+                    _state = WorkerStates.Paused;
+                    _drain.Token.WaitHandle.WaitOne(Idle);
+                    continue;
+                }
+
+                _state = WorkerStates.Idle;
+                if (stream?.ModelSet != models.Engine.ModelSet)
+                    stream = new WorkerStream(redis.GetDatabase(), options.Name, TimeSpan.FromSeconds(welcome.LeaseSeconds), models.Engine.ModelSet);
                 var entry = TryTake(stream);
                 if (entry is null)
                 {
@@ -76,13 +109,14 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
                     continue;
                 }
 
-                Serve(client, stream, pipeline, welcome, entry);
+                Serve(client, stream, models.Pipeline, welcome, entry);
             }
         }
         finally
         {
             heartbeats.Cancel();
             heartbeat.Wait();
+            models.Dispose();
             try
             {
                 client.GoodbyeAsync(options.Name, CancellationToken.None).GetAwaiter().GetResult();
@@ -95,6 +129,48 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
 
         log.WriteLine("serve: stopped");
         return 0;
+    }
+
+    /// <summary>A training order, on this (the engine) thread; the pipeline is released meanwhile and loaded again after.</summary>
+    private void Train(FrontEndClient client, WorkerModels models, ComputeTarget target, TrainingOrder order)
+    {
+        _state = WorkerStates.Busy;
+        log.WriteLine($"serve: run {order.RunId:N} attempt {order.Attempt}: training{(order.Settings.ResumeFrom is { } from ? $", resuming from {from}" : "")}");
+        using var cancellation = new CancellationTokenSource();
+        var training = new WorkerTraining(client, options.Name, order, cancellation, log);
+        _trainingNow = training;
+        WorkerRunResult? result;
+        try
+        {
+            models.Release();
+            result = training.Run(models.Set, target, _hardStop.Token);
+        }
+        finally
+        {
+            _trainingNow = null;
+            models.Restore();
+        }
+
+        if (result is null)
+            return;
+        var receipt = Retry(() => client.RunResultAsync(order.RunId, result, CancellationToken.None), "return a run's result");
+        log.WriteLine($"serve: run {order.RunId:N} attempt {order.Attempt} {result.Outcome} at step {result.Step}" +
+            (receipt is { Accepted: true } ? "" : $", discarded by the front end: {receipt?.Reason ?? "it forgot this worker"}"));
+    }
+
+    /// <summary>Takes the front end's model order and pause flag (from the welcome or a heartbeat's reply).</summary>
+    private void Follow(ModelOrder? order, bool paused)
+    {
+        _order = order;
+        _paused = paused;
+    }
+
+    private void Announce(FrontEndClient client, WorkerModels models)
+    {
+        _announced = Tuple.Create(models.Engine, models.Generation);
+        Call(() => client.ReadyAsync(options.Name, models.Engine, models.Generation, CancellationToken.None), "announce itself to");
+        if (_drain.IsCancellationRequested)
+            _state = WorkerStates.Draining;
     }
 
     private StreamEntry? TryTake(WorkerStream stream)
@@ -251,14 +327,22 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
         }
     }
 
-    private async Task HeartbeatAsync(FrontEndClient client, WorkerHello hello, Func<EngineDescription?> engine, TimeSpan every, CancellationToken stop)
+    private async Task HeartbeatAsync(FrontEndClient client, WorkerHello hello, TimeSpan every, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 var current = _current;
-                var reply = await client.HeartbeatAsync(options.Name, _state, current?.Job, stop);
+                var training = _trainingNow;
+                var reply = await client.HeartbeatAsync(options.Name, _state, current?.Job, _modelError, training?.Order.RunId, stop);
+                if (reply is not null)
+                {
+                    Follow(reply.Models, reply.Paused);
+                    _training = reply.Training;
+                    if (reply.RunLost && training is not null && _trainingNow == training)
+                        training.Abandon();
+                }
                 if (reply is { JobLost: true } && _running is { } running && _current == current)
                 {
                     log.WriteLine($"serve: job {current!.Job:N}: the front end says another worker took it over (this one stalled past the lease)");
@@ -269,9 +353,10 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
                 if (reply is null)
                 {
                     // The front end restarted and forgot this worker: introduce it again.
-                    await client.HelloAsync(hello, stop);
-                    if (engine() is { } described)
-                        await client.ReadyAsync(options.Name, described, stop);
+                    var welcome = await client.HelloAsync(hello, stop);
+                    Follow(welcome.Models, welcome.Paused);
+                    if (_announced is { } announced)
+                        await client.ReadyAsync(options.Name, announced.Item1, announced.Item2, stop);
                     log.WriteLine("serve: the front end had forgotten this worker; said hello again");
                 }
             }
@@ -334,25 +419,5 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
         }
     }
 
-    /// <summary>A call that must get through (a claim, a result): retried with growing pauses for up to five minutes.</summary>
-    private T Retry<T>(Func<Task<T>> call, string what)
-    {
-        var pause = TimeSpan.FromMilliseconds(250);
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            try
-            {
-                return call().GetAwaiter().GetResult();
-            }
-            catch (Exception exception) when (exception is HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError }
-                or TaskCanceledException && DateTime.UtcNow < deadline)
-            {
-                log.WriteLine($"serve: could not {what} ({exception.Message}); trying again in {pause.TotalSeconds:0.##} s");
-                Thread.Sleep(pause);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
-
+    private T Retry<T>(Func<Task<T>> call, string what) => WorkerCalls.Retry(call, what, log);
 }

@@ -6,8 +6,13 @@ namespace Clap2Diffusion.Engine.Serving;
 /// A worker's side of the work stream: it takes an entry another worker left idle past the lease first (that worker
 /// is gone or stalled), else a new one; renews the entry it holds; acknowledges it when the front end has the result.
 /// </summary>
-public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan lease)
+public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan lease, string modelSet)
 {
+    private readonly string _key = WorkStream.Key(modelSet);
+
+    /// <summary>The model set whose stream this reads.</summary>
+    public string ModelSet => modelSet;
+
     /// <summary>The next entry for this worker, or null when there is none.</summary>
     public async Task<StreamEntry?> TakeAsync()
     {
@@ -18,18 +23,18 @@ public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan leas
         catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
         {
             // A fresh or restarted Redis: make the group and look again.
-            await WorkStream.EnsureGroupAsync(redis);
+            await WorkStream.EnsureGroupAsync(redis, _key);
             return await TakeOnceAsync();
         }
     }
 
     private async Task<StreamEntry?> TakeOnceAsync()
     {
-        var reclaimed = await redis.StreamAutoClaimAsync(WorkStream.Key, WorkStream.Group, consumer, (long)lease.TotalMilliseconds, "0-0", 1);
+        var reclaimed = await redis.StreamAutoClaimAsync(_key, WorkStream.Group, consumer, (long)lease.TotalMilliseconds, "0-0", 1);
         foreach (var entry in reclaimed.ClaimedEntries)
             if (Read(entry) is { } old)
                 return old;
-        foreach (var entry in await redis.StreamReadGroupAsync(WorkStream.Key, WorkStream.Group, consumer, StreamPosition.NewMessages, 1))
+        foreach (var entry in await redis.StreamReadGroupAsync(_key, WorkStream.Group, consumer, StreamPosition.NewMessages, 1))
             if (Read(entry) is { } fresh)
                 return fresh;
         return null;
@@ -41,20 +46,20 @@ public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan leas
     /// </summary>
     public async Task<bool> RenewAsync(StreamEntry entry)
     {
-        var pending = await redis.StreamPendingMessagesAsync(WorkStream.Key, WorkStream.Group, 1, RedisValue.Null, entry.Id, entry.Id);
+        var pending = await redis.StreamPendingMessagesAsync(_key, WorkStream.Group, 1, RedisValue.Null, entry.Id, entry.Id);
         if (pending.Length == 0)
             return true; // Gone from Redis (it restarted): the front end knows from the heartbeats that this worker runs the job.
         if (pending[0].ConsumerName != consumer)
             return false;
         // Only an entry idle a sixth of the lease is re-claimed, so a renewal racing another worker's fresh claim cannot take it back.
-        await redis.StreamClaimIdsOnlyAsync(WorkStream.Key, WorkStream.Group, consumer, (long)(lease.TotalMilliseconds / 6), [entry.Id]);
+        await redis.StreamClaimIdsOnlyAsync(_key, WorkStream.Group, consumer, (long)(lease.TotalMilliseconds / 6), [entry.Id]);
         return true;
     }
 
     public async Task AcknowledgeAsync(StreamEntry entry)
     {
-        await redis.StreamAcknowledgeAsync(WorkStream.Key, WorkStream.Group, entry.Id);
-        await redis.StreamDeleteAsync(WorkStream.Key, [entry.Id]);
+        await redis.StreamAcknowledgeAsync(_key, WorkStream.Group, entry.Id);
+        await redis.StreamDeleteAsync(_key, [entry.Id]);
     }
 
     public async Task<bool> SkipRequestedAsync(Guid job) => await redis.KeyExistsAsync(WorkStream.SkipKey(job));
@@ -66,7 +71,7 @@ public sealed class WorkerStream(IDatabase redis, string consumer, TimeSpan leas
         if (Guid.TryParseExact(entry[WorkStream.JobField].ToString(), "N", out var job) && long.TryParse(entry[WorkStream.DispatchField].ToString(), out var dispatch))
             return new StreamEntry(entry.Id.ToString(), job, dispatch);
         // Not ours to run: acknowledge it so nobody trips over it again.
-        redis.StreamAcknowledge(WorkStream.Key, WorkStream.Group, entry.Id);
+        redis.StreamAcknowledge(_key, WorkStream.Group, entry.Id);
         return null;
     }
 }

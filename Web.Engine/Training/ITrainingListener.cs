@@ -1,7 +1,11 @@
 namespace Clap2Diffusion.Engine.Training;
 
 /// <summary>One sample image a run wrote: the validation pair's prompt and sound caption, with or without its audio.</summary>
-public sealed record TrainingSample(long Step, string Path, string Prompt, string AudioCaption, bool WithAudio);
+public sealed record TrainingSample(long Step, string Path, string Prompt, string AudioCaption, bool WithAudio)
+{
+    /// <summary>How the admin pages caption the sample.</summary>
+    public string Caption => WithAudio ? $"{Prompt} + sound: {AudioCaption}" : $"{Prompt} (text only)";
+}
 
 /// <summary>
 /// Told about each file a run completes, as soon as it is complete, so a host that shows a run live (the admin

@@ -101,7 +101,8 @@ public static class JobEndpoints
             if (await UploadEndpoints.SaveAsync(context, form, uploads, cancellationToken) is { } clip)
                 uploadId = clip.Id;
 
-            var result = await queue.SubmitAsync(context.ClientId(), new JobRequest(settings, uploadId), cancellationToken);
+            var modelSet = form.TryGetValue("modelSet", out var set) && set.ToString().Length > 0 ? set.ToString() : null;
+            var result = await queue.SubmitAsync(context.ClientId(), new JobRequest(settings, uploadId, modelSet), cancellationToken);
             if (!result.Accepted)
                 return ApiResults.Refused(result);
             var url = $"/api/jobs/{result.JobId}";

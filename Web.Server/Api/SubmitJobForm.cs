@@ -34,6 +34,8 @@ public sealed class SubmitJobForm
     public IFormFile? InitImage { get; set; }
     /// <summary>How far the edit of <see cref="InitImage"/> may move from it, in (0, 1]: near 0 keeps it, 1 redraws it.</summary>
     public double? Strength { get; set; }
+    /// <summary>The model set to run on (a key <c>/health</c> lists); omit for the active one. It waits while no worker holds it.</summary>
+    public string? ModelSet { get; set; }
 
     /// <summary>Reads the settings fields over <paramref name="defaults"/>; <paramref name="problems"/> names each unreadable field.</summary>
     public static GenerationSettings ReadSettings(IFormCollection form, GenerationSettings defaults, List<string> problems)

@@ -19,7 +19,8 @@ public static class EngineExtensions
         services.AddSingleton<ActiveModels>();
         services.AddSingleton<RunTimeModel>();
         services.AddSingleton<IGenerationBackend, EngineGenerationBackend>();
-        services.AddSingleton<ITrainingBackend, EngineTrainingBackend>();
+        services.AddSingleton<EngineTrainingBackend>();
+        services.AddSingleton<ITrainingBackend>(provider => provider.GetRequiredService<EngineTrainingBackend>());
         services.AddSingleton<IEvaluationBackend, EngineEvaluationBackend>();
         services.AddSingleton<EngineState>();
         services.AddSingleton<EngineThread>();

@@ -12,5 +12,5 @@ public static class EngineInfos
     public static EngineInfo From(EngineDescription engine) =>
         new(engine.ModelName, engine.ModelHash, engine.AdaptersHash, engine.Device, engine.HearsAudio, engine.KnownWords,
             engine.SafetyCheckerActive, engine.Schedulers, engine.Defaults,
-            engine.Limits with { MaxSide = Math.Min(engine.Limits.MaxSide, MaxSideOnline) });
+            engine.Limits with { MaxSide = Math.Min(engine.Limits.MaxSide, MaxSideOnline) }, ModelSet: engine.ModelSet);
 }

@@ -20,7 +20,7 @@ public sealed class EngineWorker(IGenerationBackend backend, EngineState state, 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Remote mode: the web process holds no engine; the dispatcher hands the jobs to workers.
-        if (mode.Value.IsRemote)
+        if (mode.Value.UsesWorkers)
             return;
         await Task.Yield();
         await store.RecoverAfterRestartAsync(stoppingToken);

@@ -19,10 +19,7 @@ public sealed class TrainingReportBridge(ITrainingReporter reporter) : IMetricSi
     }
 
     public void SampleWritten(TrainingSample sample) =>
-        reporter.Sample(sample.Step, File.ReadAllBytes(sample.Path), Caption(sample));
+        reporter.Sample(sample.Step, File.ReadAllBytes(sample.Path), sample.Caption);
 
     public void CheckpointWritten(long step, string folder) => reporter.Checkpoint(step, folder);
-
-    public static string Caption(TrainingSample sample) =>
-        sample.WithAudio ? $"{sample.Prompt} + sound: {sample.AudioCaption}" : $"{sample.Prompt} (text only)";
 }

@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace Clap2Diffusion.Server.Health;
 
 /// <summary>
-/// Ready when the database is migrated and the backend has described itself. In remote mode it lists the engine
-/// workers, and is Degraded (still HTTP 200: the studio takes jobs, which wait) while none is live.
+/// Ready when the database is migrated and the backend has described itself. With engine workers (remote and hybrid
+/// mode) it lists them and the known model sets, and is Degraded (still HTTP 200: the studio takes jobs, which wait) while none is live.
 /// </summary>
-public sealed class StudioHealthCheck(EngineState state, IOptions<EngineServiceOptions> mode, WorkerRegistry registry, TimeProvider clock) : IHealthCheck
+public sealed class StudioHealthCheck(EngineState state, IOptions<EngineServiceOptions> mode, WorkerRegistry registry, WorkerConsole workers,
+    FleetModels models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -27,7 +28,7 @@ public sealed class StudioHealthCheck(EngineState state, IOptions<EngineServiceO
         if (state.Backend is { } described)
             data["model"] = described.ModelName;
         data["engineMode"] = mode.Value.Mode;
-        if (mode.Value.IsRemote)
+        if (mode.Value.UsesWorkers)
             return Task.FromResult(Remote(data));
 
         return Task.FromResult(state.DatabaseReady && state.Status.Ready
@@ -37,20 +38,26 @@ public sealed class StudioHealthCheck(EngineState state, IOptions<EngineServiceO
 
     private HealthCheckResult Remote(Dictionary<string, object> data)
     {
-        var now = clock.GetUtcNow();
         var live = registry.Live();
-        data["workers"] = live.Select(w => new
+        data["workers"] = workers.Live().Select(w => new
         {
             name = w.Name,
-            device = w.Engine?.DeviceName ?? w.Device,
-            dtype = w.Engine?.Dtype ?? "",
+            device = w.Device,
+            dtype = w.Dtype,
             threads = w.Threads,
-            models = new { @base = w.Engine?.ModelHash, clap = w.Engine?.ClapHash, adapters = w.Engine?.AdaptersHash },
+            modelSet = w.ModelSet,
+            models = new { @base = w.BaseHash, clap = w.ClapHash, adapters = w.AdaptersHash },
             state = w.State,
+            paused = w.Paused,
             job = w.Job,
-            heartbeatAgeSeconds = Math.Round((now - w.LastSeen).TotalSeconds, 1),
+            jobsDone = w.JobsDone,
+            meanSecondsPerJob = w.MeanSecondsPerJob,
+            lastError = w.LastError,
+            heartbeatAgeSeconds = w.HeartbeatAgeSeconds,
             version = w.Version,
         }).ToList();
+        data["activeModelSet"] = models.Active ?? "";
+        data["modelSets"] = models.Known.ToDictionary(kv => kv.Key, kv => models.Name(kv.Key));
         if (!state.DatabaseReady)
             return HealthCheckResult.Unhealthy("database not ready", data: data);
         return live.Count > 0 && state.Status.Ready

@@ -49,6 +49,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
                 Seed = settings.Seed!.Value,
                 UploadId = checkedRequest.Upload?.Id,
                 InitImage = settings.InitImage,
+                ModelSet = request.ModelSet,
                 CreatedAt = DateTime.UtcNow,
                 Round = await store.RoundForNewJobAsync(clientId, cancellationToken),
             };
@@ -64,7 +65,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
         signal.Notify();
         var position = await store.PositionAsync(job, cancellationToken) ?? 0;
         events.Publish(new QueuePositionEvent(job.Id, position));
-        var estimate = await EstimateAsync(JobMapper.Settings(job), job.Kind, cancellationToken);
+        var estimate = await estimates.EstimateAsync(JobMapper.Settings(job), job.Kind, cancellationToken, job.ModelSet);
         return new SubmitResult(job.Id, position, estimate with { Wait = estimate.Wait - estimate.Run, JobsAhead = estimate.JobsAhead - 1 },
             null, []);
     }
@@ -75,7 +76,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
         if (job is null)
             return null;
         var position = await store.PositionAsync(job, cancellationToken);
-        return JobMapper.ToStatus(job, clientId, position, job.State == JobState.Running ? board.Latest(job.Id) : null, workers.WaitingReason());
+        return JobMapper.ToStatus(job, clientId, position, job.State == JobState.Running ? board.Latest(job.Id) : null, workers.WaitingReason(job));
     }
 
     public async Task<IReadOnlyList<JobStatus>> ListActiveAsync(string clientId, CancellationToken cancellationToken = default)
@@ -83,7 +84,7 @@ public sealed class JobQueue(JobStore store, EngineState engine, SubmissionCheck
         var jobs = await store.ActiveOfAsync(clientId, cancellationToken);
         var result = new List<JobStatus>(jobs.Count);
         foreach (var job in jobs)
-            result.Add(JobMapper.ToStatus(job, clientId, await store.PositionAsync(job, cancellationToken), board.Latest(job.Id), workers.WaitingReason()));
+            result.Add(JobMapper.ToStatus(job, clientId, await store.PositionAsync(job, cancellationToken), board.Latest(job.Id), workers.WaitingReason(job)));
         return result;
     }
 

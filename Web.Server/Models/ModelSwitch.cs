@@ -2,6 +2,8 @@ using System.Text.Json;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Workers;
+using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Models;
 
@@ -10,7 +12,8 @@ namespace Clap2Diffusion.Server.Models;
 /// it on the engine thread between jobs and has the generation backend describe itself again. So a switch
 /// never interrupts a running job and applies from the next one, without a restart.
 /// </summary>
-public sealed class ModelSwitch(StoredSettings settings, IModelManager manager, ILogger<ModelSwitch> logger)
+public sealed class ModelSwitch(StoredSettings settings, IModelManager manager, FleetModels fleet, IOptions<EngineServiceOptions> mode,
+    ILogger<ModelSwitch> logger)
 {
     public const string SettingKey = "models.active";
 
@@ -19,11 +22,17 @@ public sealed class ModelSwitch(StoredSettings settings, IModelManager manager, 
     public async Task<ModelSelection> ActiveAsync(CancellationToken cancellationToken) =>
         await settings.ReadAsync<ModelSelection>(SettingKey, JsonSerializerOptions.Web, cancellationToken) ?? ModelSelection.Defaults;
 
-    /// <summary>Stores the selection and marks it for the worker to apply before the next job.</summary>
+    /// <summary>
+    /// Stores the selection and marks it for the in-process engine to apply before the next job; with engine workers,
+    /// orders every worker to load it between jobs.
+    /// </summary>
     public async Task RequestAsync(ModelSelection selection, CancellationToken cancellationToken)
     {
         await settings.WriteAsync(SettingKey, selection, JsonSerializerOptions.Web, cancellationToken);
-        Interlocked.Exchange(ref _pending, selection);
+        if (mode.Value.UsesWorkers)
+            await fleet.OrderAsync(selection, cancellationToken);
+        else
+            Interlocked.Exchange(ref _pending, selection);
     }
 
     /// <summary>At start: the stored selection, so the engine comes up with the models chosen last time.</summary>

@@ -50,6 +50,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             job.Property(j => j.InitImage).HasMaxLength(64);
             job.Property(j => j.Worker).HasMaxLength(64);
             job.Property(j => j.StreamEntry).HasMaxLength(64);
+            job.Property(j => j.ModelSet).HasMaxLength(16);
+            job.Property(j => j.DispatchSet).HasMaxLength(16);
             job.HasIndex(j => new { j.State, j.Number });
             job.HasIndex(j => new { j.State, j.Round, j.Number });
             job.HasIndex(j => new { j.OwnerId, j.State });
@@ -171,6 +173,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
             run.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.Title).HasMaxLength(200);
+            run.Property(r => r.Worker).HasMaxLength(64);
             run.HasIndex(r => new { r.State, r.Number });
         });
 

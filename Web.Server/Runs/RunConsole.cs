@@ -6,12 +6,15 @@ using Clap2Diffusion.Server.Engine;
 using Clap2Diffusion.Server.Jobs;
 using Clap2Diffusion.Server.Models;
 using Clap2Diffusion.Server.Persistence.Entities;
+using Clap2Diffusion.Server.Workers;
+using Microsoft.Extensions.Options;
 
 namespace Clap2Diffusion.Server.Runs;
 
 /// <summary><see cref="IRunConsole"/>: launching, watching, cancelling and resuming runs, for the admin pages.</summary>
 public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPaths paths, ModelRoots modelRoots, DemoWorldDatasets demoWorld,
-    RunEventBus events, RunCancellations cancellations, QueueSignal signal, ILogger<RunConsole> logger) : IRunConsole
+    RunEventBus events, RunCancellations cancellations, QueueSignal signal, WorkerRegistry workers, IOptions<EngineServiceOptions> mode,
+    ILogger<RunConsole> logger) : IRunConsole
 {
     /// <summary>Charts draw at most this many points per series; longer series are thinned evenly (the last point kept).</summary>
     public const int MaxChartPoints = 400;
@@ -20,23 +23,31 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
 
     public EvaluationRunSettings EvaluationDefaults { get; } = new();
 
-    public IReadOnlyList<string> DatasetRoots => paths.DatasetRoots;
+    public IReadOnlyList<string> DatasetRoots => Roots;
+
+    /// <summary>
+    /// The configured dataset roots a run can train from: with engine workers, only those inside a live worker's shared
+    /// roots (the folders it reads at the front end's paths), since the run goes to such a worker.
+    /// </summary>
+    private IReadOnlyList<string> Roots => mode.Value.UsesWorkers
+        ? paths.DatasetRoots.Where(root => workers.Live().Any(w => w.SharedRoots.Any(shared => FolderGuard.IsUnder(root, shared)))).ToList()
+        : paths.DatasetRoots;
 
     /// <summary>The configured roots and, once it is built and while the model reads it, the demo world's dataset.</summary>
     private IReadOnlyList<string> DatasetChoices =>
-        demoWorld.Status is { State: DemoWorldState.Ready, Folder: { } folder } ? [.. paths.DatasetRoots, FolderGuard.Real(folder)] : paths.DatasetRoots;
+        demoWorld.Status is { State: DemoWorldState.Ready, Folder: { } folder } ? [.. Roots, FolderGuard.Real(folder)] : Roots;
 
     public FolderListing Browse(string? path)
     {
         if (string.IsNullOrEmpty(path))
-            return new FolderListing("", null, paths.DatasetRoots, paths.DatasetRoots.Count > 0 ? null
+            return new FolderListing("", null, Roots, Roots.Count > 0 ? null
                 : demoWorld.Status.Offered ? "No dataset roots are configured (Training:DatasetRoots): choose the demo world, or configure roots for datasets of your own."
                 : "No dataset roots are configured (Training:DatasetRoots).");
-        var (folder, problem) = FolderGuard.Resolve(path, paths.DatasetRoots);
+        var (folder, problem) = FolderGuard.Resolve(path, Roots);
         if (folder is null)
             return new FolderListing(path, null, [], problem);
         var parent = Path.GetDirectoryName(folder);
-        var parentAllowed = parent is not null && paths.DatasetRoots.Any(root => FolderGuard.IsUnder(parent, root));
+        var parentAllowed = parent is not null && Roots.Any(root => FolderGuard.IsUnder(parent, root));
         var folders = new DirectoryInfo(folder).EnumerateDirectories()
             .Where(d => !d.Name.StartsWith('.'))
             .Select(d => d.FullName).Order(StringComparer.Ordinal).Take(1000).ToList();
@@ -161,7 +172,18 @@ public sealed class RunConsole(ITrainingBackend trainer, RunStore store, RunPath
             return true;
         }
 
-        return cancellations.Cancel(runId);
+        if (cancellations.Cancel(runId))
+            return true;
+        // On an engine worker: the run ends here, and the worker's next heartbeat tells it to stop.
+        if (await store.FindAsync(runId, cancellationToken) is { State: RunState.Running, Worker: not null }
+            && await store.MoveAsync(runId, [RunState.Running], RunState.Cancelled, "Cancelled by an admin.", cancellationToken))
+        {
+            events.Publish(new RunEvent(runId, RunState.Cancelled, 0));
+            logger.LogInformation("Run {RunId} cancelled on its engine worker", runId);
+            return true;
+        }
+
+        return false;
     }
 
     public async Task<bool> ResumeAsync(Guid runId, CancellationToken cancellationToken = default)

@@ -54,6 +54,47 @@ public sealed class RunStore(IDbContextFactory<StudioDbContext> contexts, IOptio
         }
     }
 
+    /// <summary>
+    /// Gives a queued run to an engine worker as its next attempt; null when it left the queue meanwhile. The run's
+    /// reports and result count only while it is Running under this worker and attempt.
+    /// </summary>
+    public async Task<RunEntity?> AssignAsync(Guid runId, string worker, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        var taken = await db.Runs.Where(r => r.Id == runId && r.State == RunState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
+                .SetProperty(r => r.Attempts, r => r.Attempts + 1).SetProperty(r => r.Worker, worker).SetProperty(r => r.Error, (string?)null),
+                cancellationToken);
+        return taken == 1 ? await db.Runs.AsNoTracking().FirstAsync(r => r.Id == runId, cancellationToken) : null;
+    }
+
+    /// <summary>Moves a run only while attempt <paramref name="attempt"/> of <paramref name="worker"/> holds it.</summary>
+    public async Task<bool> MoveAttemptAsync(Guid runId, int attempt, string worker, RunState to, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        DateTime? finished = to is RunState.Completed or RunState.Failed or RunState.Cancelled ? DateTime.UtcNow : null;
+        return await db.Runs.Where(r => r.Id == runId && r.State == RunState.Running && r.Attempts == attempt && r.Worker == worker)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, to).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, finished),
+                cancellationToken) == 1;
+    }
+
+    /// <summary>Notes why a queued run cannot start yet (no worker can take it); cleared when it starts.</summary>
+    public async Task SetWaitingAsync(Guid runId, string? reason, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Runs.Where(r => r.Id == runId && r.State == RunState.Queued && r.Error != reason)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Error, reason), cancellationToken);
+    }
+
+    /// <summary>Queued and running runs, oldest first.</summary>
+    public async Task<List<RunEntity>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.State == RunState.Queued || r.State == RunState.Running).OrderBy(r => r.Number)
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>Changes the state only from one of <paramref name="from"/>; false when the run was in none of them.</summary>
     public async Task<bool> MoveAsync(Guid runId, RunState[] from, RunState to, string? error, CancellationToken cancellationToken)
     {

@@ -12,32 +12,37 @@ namespace Clap2Diffusion.Server.Workers;
 /// </summary>
 public sealed class DispatchStore(IDbContextFactory<StudioDbContext> contexts)
 {
-    /// <summary>The next queued job not yet released, in the queue's turn order (visitors before examples, rounds, arrival).</summary>
-    public async Task<JobEntity?> NextToReleaseAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The first <paramref name="count"/> queued jobs not yet released, in the queue's turn order (visitors before
+    /// examples, rounds, arrival). The dispatcher releases from them the first of each set that has an idle worker.
+    /// </summary>
+    public async Task<List<JobEntity>> NextToReleaseAsync(int count, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await JobStore.InTurn(db.Jobs.AsNoTracking().Where(j => j.State == JobState.Queued && j.ReleasedAt == null))
-            .FirstOrDefaultAsync(cancellationToken);
+            .Take(count).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Released jobs no worker has started yet.</summary>
-    public async Task<int> CountReleasedAsync(CancellationToken cancellationToken)
+    /// <summary>Released jobs no worker has started yet, by the model set they were released to.</summary>
+    public async Task<Dictionary<string, int>> CountReleasedBySetAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.CountAsync(j => j.State == JobState.Queued && j.ReleasedAt != null, cancellationToken);
+        return await db.Jobs.Where(j => j.State == JobState.Queued && j.ReleasedAt != null && j.DispatchSet != null)
+            .GroupBy(j => j.DispatchSet!).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
     }
 
     /// <summary>
     /// Records release <paramref name="dispatch"/> of the job before its entry is written, so a worker that reads the
     /// entry at once finds the release already there. False when the job left the queue meanwhile.
     /// </summary>
-    public async Task<bool> MarkReleasingAsync(Guid jobId, long dispatch, CancellationToken cancellationToken)
+    public async Task<bool> MarkReleasingAsync(Guid jobId, long dispatch, string modelSet, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = DateTime.UtcNow;
         return await db.Jobs.Where(j => j.Id == jobId && j.State == JobState.Queued && j.ReleasedAt == null && j.Dispatch == dispatch - 1)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Dispatch, dispatch).SetProperty(j => j.ReleasedAt, now)
-                .SetProperty(j => j.StreamEntry, (string?)null), cancellationToken) == 1;
+                .SetProperty(j => j.DispatchSet, modelSet).SetProperty(j => j.StreamEntry, (string?)null), cancellationToken) == 1;
     }
 
     /// <summary>Notes the stream entry of release <paramref name="dispatch"/>, once Redis has written it.</summary>
@@ -54,6 +59,17 @@ public sealed class DispatchStore(IDbContextFactory<StudioDbContext> contexts)
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Jobs.Where(j => j.Id == jobId && j.Dispatch == dispatch && j.State == JobState.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.ReleasedAt, (DateTime?)null), cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes back release <paramref name="dispatch"/> of a job no worker has claimed (no live worker holds its set any
+    /// more): it waits its turn again, and its next release writes a new number, so the old entry can never start it.
+    /// </summary>
+    public async Task<bool> TakeBackAsync(Guid jobId, long dispatch, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(j => j.Id == jobId && j.Dispatch == dispatch && j.State == JobState.Queued && j.ReleasedAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.ReleasedAt, (DateTime?)null).SetProperty(j => j.StreamEntry, (string?)null), cancellationToken) == 1;
     }
 
     /// <summary>The released and the running jobs, which the stream should still hold.</summary>

@@ -8,4 +8,7 @@ public static class EngineMode
 
     /// <summary>On engine workers that take jobs from a Redis stream; no engine in the web process.</summary>
     public const string Remote = "remote";
+
+    /// <summary>As remote, and the web process runs an engine worker of its own on the same streams.</summary>
+    public const string Hybrid = "hybrid";
 }

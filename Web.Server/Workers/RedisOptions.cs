@@ -17,7 +17,7 @@ public sealed class RedisOptionsValidator(IOptions<EngineServiceOptions> engine)
 {
     public ValidateOptionsResult Validate(string? name, RedisOptions options)
     {
-        if (!engine.Value.IsRemote)
+        if (!engine.Value.UsesWorkers)
             return ValidateOptionsResult.Success;
         if (string.IsNullOrWhiteSpace(options.Configuration))
             return ValidateOptionsResult.Fail("Redis:Configuration is required when Engine:Mode is remote, e.g. 127.0.0.1:6379.");

@@ -15,20 +15,33 @@ namespace Clap2Diffusion.Server.Workers;
 /// A worker sees a job's inputs only while it holds the job.
 /// </summary>
 public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatch, JobStore jobs, JobOutcomes outcomes, ContentStore content,
-    LoraLibrary loras, ProgressBoard board, JobEventBus events, QueueSignal signal, RemoteEngineDescription description, RunTimeModel runTime,
+    LoraLibrary loras, ProgressBoard board, JobEventBus events, QueueSignal signal, FleetModels models, RunTimeModel runTime,
     IOptions<QueueOptions> queue, ILogger<RemoteJobFlow> logger)
 {
     // The attempt each running job is on, so a step's progress is checked without a database read.
     private readonly ConcurrentDictionary<Guid, (int Attempt, string Worker)> _attempts = new();
 
-    public async Task ReadyAsync(LiveWorker worker, EngineDescription engine)
+    public async Task ReadyAsync(LiveWorker worker, EngineDescription engine, long modelGeneration)
     {
+        // The studio learns the set before the worker shows as idle: whoever sees it idle may submit at once.
+        await models.AnnounceAsync(worker.Name, engine, modelGeneration);
         worker.Engine = engine;
+        worker.ModelGeneration = modelGeneration;
         registry.Seen(worker.Name, worker.Session, WorkerStates.Idle, null, setJob: true);
-        await description.AnnounceAsync(worker.Name, engine);
-        logger.LogInformation("Engine worker {Worker} ready: {Model} ({Device}, {Threads} threads), model {ModelHash}, adapters {AdapterHash}",
-            worker.Name, engine.ModelName, engine.Device, worker.Threads, engine.ModelHash, engine.AdaptersHash ?? "none");
+        logger.LogInformation("Engine worker {Worker} ready: {Model} ({Device}, {Threads} threads), model set {Set}, model {ModelHash}, adapters {AdapterHash}",
+            worker.Name, engine.ModelName, engine.Device, worker.Threads, engine.ModelSet, engine.ModelHash, engine.AdaptersHash ?? "none");
         signal.Notify();
+    }
+
+    /// <summary>A worker reports whether its last model order loaded; a new failure is logged once.</summary>
+    public void ModelError(LiveWorker worker, string? error)
+    {
+        if (error is not null && error != worker.ModelError)
+        {
+            logger.LogWarning("Engine worker {Worker} keeps its model set: {Error}", worker.Name, error);
+            worker.LastError = error;
+        }
+        worker.ModelError = error;
     }
 
     public async Task<JobTicket> ClaimAsync(LiveWorker worker, Guid jobId, JobClaim claim, CancellationToken cancellationToken)
@@ -129,6 +142,7 @@ public sealed class RemoteJobFlow(WorkerRegistry registry, DispatchStore dispatc
         };
         if (accepted)
         {
+            worker.Finished(result.RunMs, result.Outcome == WorkerOutcomes.Failed ? result.Error : null);
             Ended(worker, jobId);
             if (result.Outcome == WorkerOutcomes.Completed)
                 runTime.Learn(JobMapper.Settings(job), job.Kind, result.Stages);

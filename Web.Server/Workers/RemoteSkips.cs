@@ -9,7 +9,7 @@ public sealed class RemoteSkips(IOptions<EngineServiceOptions> options, WorkRedi
     /// <summary>Raises the flag; false in in-process mode, where the engine thread's own handle skips.</summary>
     public async Task<bool> RequestAsync(Guid jobId)
     {
-        if (!options.Value.IsRemote)
+        if (!options.Value.UsesWorkers)
             return false;
         await redis.Database.StringSetAsync(WorkStream.SkipKey(jobId), "1", WorkStream.SkipFlagLifetime);
         return true;

@@ -20,8 +20,8 @@ public sealed class WorkRedis(IOptions<RedisOptions> options) : IAsyncDisposable
 
     public IDatabase Database => _connection.Value.GetDatabase();
 
-    /// <summary>Creates the stream and its consumer group unless they exist (a fresh or restarted Redis has neither).</summary>
-    public Task EnsureGroupAsync() => WorkStream.EnsureGroupAsync(Database);
+    /// <summary>Creates a set's stream and its consumer group unless they exist (a fresh or restarted Redis has neither).</summary>
+    public Task EnsureGroupAsync(string modelSet) => WorkStream.EnsureGroupAsync(Database, WorkStream.Key(modelSet));
 
     public async ValueTask DisposeAsync()
     {

@@ -30,14 +30,21 @@ public static class WorkerEndpoints
         {
             if (registry.Find(ready.Name, ready.Session) is not { } worker)
                 return Forgotten();
-            await flow.ReadyAsync(worker, ready.Engine);
+            await flow.ReadyAsync(worker, ready.Engine, ready.ModelGeneration);
             return Results.NoContent();
         });
 
-        group.MapPost("/heartbeat", async (WorkerHeartbeat beat, WorkerRegistry registry, RemoteJobFlow flow, CancellationToken cancellationToken) =>
-            registry.Seen(beat.Name, beat.Session, beat.State, beat.Job, setJob: true) is { } worker
-                ? Results.Ok(new HeartbeatReply(beat.Job is { } job && !await flow.HoldsAsync(worker, job, cancellationToken)))
-                : Forgotten());
+        group.MapPost("/heartbeat", async (WorkerHeartbeat beat, WorkerRegistry registry, RemoteJobFlow flow, RemoteRunFlow runs, FleetModels models,
+            CancellationToken cancellationToken) =>
+        {
+            if (registry.Seen(beat.Name, beat.Session, beat.State, beat.Job, setJob: true) is not { } worker)
+                return Forgotten();
+            worker.Run = beat.Run;
+            flow.ModelError(worker, beat.Error);
+            var lost = beat.Job is { } job && !await flow.HoldsAsync(worker, job, cancellationToken);
+            var runLost = await runs.LostAsync(worker, beat.Run, cancellationToken);
+            return Results.Ok(new HeartbeatReply(lost, registry.IsPaused(worker.Name), models.Order, worker.Training, runLost));
+        });
 
         group.MapPost("/goodbye", (WorkerGoodbye bye, WorkerRegistry registry) =>
         {
@@ -81,6 +88,14 @@ public static class WorkerEndpoints
                 ? Results.NoContent()
                 : Results.Problem("The attempt no longer holds the job.", statusCode: StatusCodes.Status409Conflict);
         });
+
+        group.MapPost("/runs/{id:guid}/report", async (Guid id, WorkerRunReport report, WorkerRegistry registry, RemoteRunFlow runs,
+            CancellationToken cancellationToken) =>
+            registry.Seen(report.Name, report.Session) is { } worker ? Results.Ok(await runs.ReportAsync(worker, id, report, cancellationToken)) : Forgotten())
+            .WithMetadata(new RequestSizeLimitAttribute(MaxResultBytes));
+
+        group.MapPost("/runs/{id:guid}/result", async (Guid id, WorkerRunResult result, WorkerRegistry registry, RemoteRunFlow runs) =>
+            registry.Seen(result.Name, result.Session) is { } worker ? Results.Ok(await runs.ResultAsync(worker, id, result)) : Forgotten());
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Server.Startup;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,13 +21,18 @@ public static class WorkerExtensions
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<WorkRedis>();
         services.AddSingleton<DispatchStore>();
-        services.AddSingleton<RemoteEngineDescription>();
+        services.AddSingleton<FleetModels>();
         services.AddSingleton<RemoteWorkerSettings>();
         services.AddSingleton<RemoteJobFlow>();
         services.AddSingleton<RemoteSkips>();
         services.AddSingleton<WorkerAvailability>();
         services.AddSingleton<WorkerKeyFilter>();
+        services.AddSingleton<WorkerConsole>();
+        services.AddSingleton<IWorkerConsole>(provider => provider.GetRequiredService<WorkerConsole>());
         services.AddHostedService<JobDispatcher>();
+        services.AddHostedService<LocalEngineWorker>();
+        services.AddSingleton<RemoteRunFlow>();
+        services.AddHostedService<RunAssigner>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Clap2Diffusion.Server.Workers;
 /// </summary>
 public sealed class WorkerKeyFilter(IOptions<EngineServiceOptions> options) : IEndpointFilter
 {
-    private readonly Lazy<string?> _key = new(() => options.Value.IsRemote ? WorkerKeys.Read(options.Value.WorkerKeyFile!, "Engine:WorkerKeyFile") : null);
+    private readonly Lazy<string?> _key = new(() => options.Value.UsesWorkers ? WorkerKeys.Read(options.Value.WorkerKeyFile!, "Engine:WorkerKeyFile") : null);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

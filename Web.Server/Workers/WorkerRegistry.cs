@@ -12,6 +12,8 @@ namespace Clap2Diffusion.Server.Workers;
 public sealed class WorkerRegistry(IOptions<EngineServiceOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, LiveWorker> _workers = new(StringComparer.Ordinal);
+    // Drained by an admin, by name: kept when the worker restarts or says hello again, until resumed.
+    private readonly ConcurrentDictionary<string, bool> _paused = new(StringComparer.Ordinal);
 
     private TimeSpan Lease => options.Value.Lease;
 
@@ -19,7 +21,12 @@ public sealed class WorkerRegistry(IOptions<EngineServiceOptions> options, TimeP
     public LiveWorker? Hello(WorkerHello hello)
     {
         var now = clock.GetUtcNow();
-        var worker = new LiveWorker(hello.Name, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), hello.Version, hello.Device, hello.Threads, now);
+        var worker = new LiveWorker(hello.Name, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), hello.Version, hello.Device, hello.Threads, now)
+        {
+            SharedRoots = hello.SharedRoots ?? [],
+        };
+        if (_workers.TryGetValue(hello.Name, out var earlier))
+            worker.CarryOver(earlier);
         while (true)
         {
             if (_workers.TryGetValue(hello.Name, out var existing))
@@ -68,8 +75,32 @@ public sealed class WorkerRegistry(IOptions<EngineServiceOptions> options, TimeP
         return _workers.Values.Where(w => IsLive(w, now)).OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Live workers waiting for work: the front end releases at most one stream entry for each.</summary>
-    public int IdleCount() => Live().Count(w => w.State == WorkerStates.Idle);
+    /// <summary>Idle live workers by the model set they hold: the front end releases at most one stream entry for each.</summary>
+    public Dictionary<string, int> IdleBySet() =>
+        Live().Where(w => w.State == WorkerStates.Idle && !IsPaused(w.Name) && w.Engine is not null && w.Training is null)
+            .GroupBy(w => w.Engine!.ModelSet).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    /// <summary>Live workers that hold <paramref name="set"/> and take work (not drained by an admin).</summary>
+    public int Serving(string set) => Live().Count(w => w.Engine?.ModelSet == set && !IsPaused(w.Name) && w.State != WorkerStates.Draining);
+
+    public bool IsPaused(string name) => _paused.ContainsKey(name);
+
+    /// <summary>An admin drains a worker (it finishes its job, then takes no work) or resumes it; false for a name never seen.</summary>
+    public bool SetPaused(string name, bool paused)
+    {
+        if (!_workers.ContainsKey(name))
+            return false;
+        if (paused)
+            _paused[name] = true;
+        else
+            _paused.TryRemove(name, out _);
+        return true;
+    }
+
+    /// <summary>Every worker heard from, live or not (the admin page shows the silent ones too).</summary>
+    public IReadOnlyList<LiveWorker> All() => _workers.Values.OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
+
+    public bool IsLive(LiveWorker worker) => IsLive(worker, clock.GetUtcNow());
 
     /// <summary>Whether a live worker says it runs <paramref name="jobId"/>.</summary>
     public bool Runs(Guid jobId) => Live().Any(w => w.Job == jobId);
@@ -98,4 +129,49 @@ public sealed class LiveWorker(string name, string session, string version, stri
     public Guid? Job { get; set; }
 
     public DateTimeOffset LastSeen { get; set; } = seen;
+
+    /// <summary>Folders it reads and writes at the front end's paths, as it announced them.</summary>
+    public IReadOnlyList<string> SharedRoots { get; init; } = [];
+
+    /// <summary>The training run the front end gave it, until that attempt ends; it takes no jobs meanwhile.</summary>
+    public TrainingOrder? Training { get; set; }
+
+    /// <summary>The training run it reports running.</summary>
+    public Guid? Run { get; set; }
+
+    /// <summary>The admin's model order it loaded; 0 for its own set.</summary>
+    public long ModelGeneration { get; set; }
+
+    /// <summary>Why its last model order failed, as it reports; null when it loaded.</summary>
+    public string? ModelError { get; set; }
+
+    public int JobsDone { get; private set; }
+
+    public double SecondsWorked { get; private set; }
+
+    /// <summary>The last job failure on this worker, or its model error.</summary>
+    public string? LastError { get; set; }
+
+    public DateTimeOffset Started { get; private set; } = seen;
+
+    /// <summary>Records a job it finished (completed, failed or skipped).</summary>
+    public void Finished(double runMs, string? error)
+    {
+        lock (this)
+        {
+            JobsDone++;
+            SecondsWorked += runMs / 1000;
+            if (error is not null)
+                LastError = error;
+        }
+    }
+
+    /// <summary>A worker that says hello again under the same name keeps its counts.</summary>
+    public void CarryOver(LiveWorker earlier)
+    {
+        JobsDone = earlier.JobsDone;
+        SecondsWorked = earlier.SecondsWorked;
+        LastError = earlier.LastError;
+        Started = earlier.Started;
+    }
 }

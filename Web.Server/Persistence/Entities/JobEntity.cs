@@ -63,6 +63,15 @@ public sealed class JobEntity
     /// <summary>Remote mode: when the current release reached the work stream; null while the job waits its turn.</summary>
     public DateTime? ReleasedAt { get; set; }
 
+    /// <summary>
+    /// The model set the job asked for (<c>ModelSetKey</c>); null for the active set, whichever that is when the job is
+    /// released.
+    /// </summary>
+    public string? ModelSet { get; set; }
+
+    /// <summary>Remote mode: the model set whose work stream holds the current release.</summary>
+    public string? DispatchSet { get; set; }
+
     /// <summary>Remote mode: the work stream's entry id of the current release.</summary>
     public string? StreamEntry { get; set; }
 

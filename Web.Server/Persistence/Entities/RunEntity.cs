@@ -27,6 +27,9 @@ public sealed class RunEntity
     /// <summary>How many times the run has been started; a run the server stopped in is given up after <c>Training:MaxAttempts</c>.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>The engine worker running (or last running) it, when runs go to workers; null for the in-process engine.</summary>
+    public string? Worker { get; set; }
+
     public string? LastCheckpoint { get; set; }
 
     public long LastCheckpointStep { get; set; }

@@ -134,6 +134,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
                     b.Property<long>("Dispatch")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DispatchSet")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -149,6 +153,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
 
                     b.Property<string>("Kind")
                         .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelSet")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
@@ -454,6 +462,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
 
                     b.Property<long>("TotalSteps")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Yields")
                         .HasColumnType("INTEGER");

@@ -75,7 +75,7 @@ public sealed class WorkerEndpointTests : IDisposable
         // Announced, so the studio knows the model's limits and takes jobs; the job waits (nothing reaches Redis here).
         var engine = new EngineDescription("demo", "model-hash", null, "adapter-hash", "cpu float32", true, [], false, [GenerationSettings.DefaultScheduler],
             new GenerationSettings { Prompt = "", Width = 64, Height = 64 }, GenerationLimits.Engine(8));
-        using (var ready = await http.PostAsJsonAsync("/api/worker/ready", new WorkerReady("w1", welcome!.Session, engine), WorkerJson.Options))
+        using (var ready = await http.PostAsJsonAsync("/api/worker/ready", new WorkerReady("w1", welcome!.Session, engine, 0), WorkerJson.Options))
             Assert.Equal(HttpStatusCode.NoContent, ready.StatusCode);
         using var visitor = factory.ClientFor("owner-0001");
         var job = await visitor.QueueAsync("a dog", Wav.Tone());
