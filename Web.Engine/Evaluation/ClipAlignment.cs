@@ -10,15 +10,12 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// </summary>
 internal static class ClipAlignment
 {
-    private const int TextBatch = 32;
-
-    public static void Score(ClipScore clip, IReadOnlyList<EvaluationCase> cases, List<ImageRecord> records)
+    /// <param name="textRows">The CLIP text embedding of every case's prompt and audio caption, by text.</param>
+    public static void Score(IReadOnlyDictionary<string, float[]> textRows, List<ImageRecord> records)
     {
         var embedded = records.Where(r => r.ClipEmbedding is not null).ToList();
         if (embedded.Count == 0)
             return;
-        var texts = cases.Select(c => c.Prompt).Concat(cases.Select(c => c.AudioCaption)).Distinct(StringComparer.Ordinal).ToList();
-        var textRows = TextEmbeddings(clip, texts);
 
         using var scope = NewDisposeScope();
         var images = stack(embedded.Select(r => tensor(r.ClipEmbedding!)).ToList());
@@ -43,7 +40,7 @@ internal static class ClipAlignment
     }
 
     // Row i: image i; column j: the caption of image j's case.
-    private static double[,] CaptionSimilarities(List<ImageRecord> rows, Dictionary<string, float[]> textRows)
+    private static double[,] CaptionSimilarities(List<ImageRecord> rows, IReadOnlyDictionary<string, float[]> textRows)
     {
         using var scope = NewDisposeScope();
         var images = Normalize(stack(rows.Select(r => tensor(r.ClipEmbedding!)).ToList()).to_type(ScalarType.Float64));
@@ -56,18 +53,18 @@ internal static class ClipAlignment
 
     private static Tensor Normalize(Tensor rows) => rows / rows.norm(-1, keepdim: true);
 
-    private static Dictionary<string, float[]> TextEmbeddings(ClipScore clip, List<string> texts)
+    /// <summary>
+    /// The text embeddings of one case's prompt and audio caption, in one batch of their own, so that a text's
+    /// embedding never depends on which other cases share its shard.
+    /// </summary>
+    public static (float[] Prompt, float[] Caption) TextEmbeddings(ClipScore clip, EvaluationCase evaluationCase)
     {
-        var rows = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var chunk in texts.Chunk(TextBatch))
-        {
-            using var scope = NewDisposeScope();
-            var features = clip.TextFeatures(chunk);
-            var values = features.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-            var width = values.Length / chunk.Length;
-            for (var i = 0; i < chunk.Length; i++)
-                rows[chunk[i]] = values[(i * width)..((i + 1) * width)];
-        }
-        return rows;
+        var texts = new[] { evaluationCase.Prompt, evaluationCase.AudioCaption }.Distinct(StringComparer.Ordinal).ToArray();
+        using var scope = NewDisposeScope();
+        var features = clip.TextFeatures(texts);
+        var values = features.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        var width = values.Length / texts.Length;
+        var prompt = values[..width];
+        return (prompt, texts.Length == 1 ? prompt : values[width..]);
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Clap2Diffusion.Engine.Evaluation.Fid;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Evaluation.Sharding;
 using Clap2Diffusion.Engine.Imaging;
 using Clap2Diffusion.Engine.Imaging.Png;
 using Clap2Diffusion.Engine.Runtime;
@@ -14,15 +16,35 @@ namespace Clap2Diffusion.Engine.Evaluation;
 /// each image saved and measured as soon as it exists (so memory does not grow with the run), then the scores
 /// that need all images (alignment ranks, distances), the summary per relation with bootstrap intervals, the
 /// acceptance checks, the design's success criteria, the report folder and one metric record of kind "eval".
+/// The first half runs per shard of cases (<see cref="ExecuteShard"/>), the second in <see cref="EvaluationMerge"/>;
+/// <see cref="Execute"/> is the one-shard case of both (decision record 0026).
 /// </summary>
 public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator generator, EvaluationMeasures measures,
     EvaluationSettings settings, IMetricSink? sink = null)
 {
+    /// <summary>The whole run: every case as one shard, merged on its own, so that one worker and many share one code path.</summary>
     public EvaluationReport Execute(IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var shard = ExecuteShard(EvaluationShard.All(source.Cases.Count), progress, cancellationToken);
+        return EvaluationMerge.Merge([new EvaluationShardInput(shard, settings.OutputFolder)], settings.OutputFolder, sink, progress,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Generates and measures the shard's cases only, saving their images under the output folder, and returns
+    /// what the merge needs of them. The shuffled-audio partner of a case is drawn over the full case list, so a
+    /// case pairs with the same sound whichever shard it falls in.
+    /// </summary>
+    public EvaluationShardResult ExecuteShard(EvaluationShard shard, IProgress<EvaluationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         if (settings.GridRows < 0)
             throw new InputException($"the grid cannot show {settings.GridRows} rows");
         var cases = source.Cases;
+        if (cases.Count == 0)
+            throw new InputException($"{source.Description} has no case to evaluate");
+        if (shard.TotalCases != cases.Count)
+            throw new InputException($"the shard cuts a list of {shard.TotalCases} cases, but {source.Description} has {cases.Count}");
         var notes = new List<string>();
         var variants = settings.Variants.ToList();
         if (variants.Contains(PairVariant.ShuffledAudio) && cases.Count < 2)
@@ -35,10 +57,10 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
         Directory.CreateDirectory(settings.OutputFolder);
 
         var partners = Partners(cases.Count);
-        var records = new List<ImageRecord>();
-        var grid = new List<GridRow>();
-        var total = cases.Count * variants.Count;
-        for (var i = 0; i < cases.Count; i++)
+        var shardCases = new List<ShardCase>();
+        var total = shard.CaseIndices.Count * variants.Count;
+        var done = 0;
+        foreach (var i in shard.CaseIndices)
         {
             var evaluationCase = cases[i];
             var audio = source.Audio(evaluationCase);
@@ -57,57 +79,73 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
                 var (record, image) = Generate(evaluationCase, variant, requestAudio, cancellationToken);
                 caseRecords.Add(record);
                 images.Add(image);
-                progress?.Report(new EvaluationProgress("generating", records.Count + caseRecords.Count, total, $"{evaluationCase.Id} {variant.Name()}"));
+                progress?.Report(new EvaluationProgress("generating", ++done, total, $"{evaluationCase.Id} {variant.Name()}"));
             }
             Measure(evaluationCase, caseRecords, images);
-            if (grid.Count < settings.GridRows)
-                grid.Add(new GridRow(evaluationCase, caseRecords.Select(r => r.Variant).ToList(), images.Select(Thumbnail).ToList()));
-            records.AddRange(caseRecords);
+            shardCases.Add(ShardCaseOf(i, evaluationCase, caseRecords, cancellationToken));
         }
-
-        progress?.Report(new EvaluationProgress("scoring", 0, 1, "alignment and distances"));
-        if (measures.Clip is not null)
-            ClipAlignment.Score(measures.Clip, cases, records);
-        var distances = measures.Features is null
-            ? []
-            : FrechetDistances.Compute(measures.Features, source, cases, records, variants, settings, notes, cancellationToken);
-        if (measures.FeatureNote is not null)
-            notes.Add(measures.FeatureNote);
-        if (measures.Features is null)
-            notes.Add("no feature space for distances: give --fid-weights for FID (or a demo classifier for a domain FID)");
-        if (measures.Scenes is not null && cases.Any(c => c.ExpectedLabels is null))
-            notes.Add("the scene reader only scores demo-world cases; cases without a demo scene have no accuracies");
-
-        var summary = EvaluationSummary.Build(cases, records, variants, settings);
-        var checks = measures.Scenes is not null && source.Kind == "demo"
-            ? AcceptanceChecks.Evaluate(summary.Groups, summary.Comparisons, cases)
-            : [];
-        var report = new EvaluationReport
+        return new EvaluationShardResult
         {
-            Run = settings.RunName,
-            Created = DateTimeOffset.UtcNow,
-            SourceKind = source.Kind,
-            Source = source.Description,
-            Generator = generator.Description,
-            SceneReader = measures.Scenes?.Description,
-            Clip = measures.ClipDescription,
-            Variants = variants.Select(v => v.Name()).ToList(),
-            Seed = settings.Seed,
-            Resamples = settings.Resamples,
-            Confidence = settings.Confidence,
-            Cases = CaseResults(cases, records),
-            Groups = summary.Groups,
-            Comparisons = summary.Comparisons,
-            Distances = distances,
-            Checks = checks,
-            Verdict = AcceptanceChecks.Verdict(checks),
-            Notes = notes,
+            Header = Header(variants, notes),
+            Cases = shardCases,
+            VariantStatistics = VariantStatistics(shardCases, variants),
+            ReferenceStatistics = measures.Features is { } space && shardCases.Any(c => c.ReferenceFeatures is not null)
+                ? FidSufficientStatistics.FromRows(shardCases.Select(c => c.ReferenceFeatures).OfType<double[]>().ToList(), space.FeatureSpace)
+                : null,
         };
-        report = report with { Criteria = SuccessCriteria.Evaluate(report) };
-        progress?.Report(new EvaluationProgress("writing", 0, 1, settings.OutputFolder));
-        ReportWriter.Write(settings.OutputFolder, report, grid);
-        sink?.Write(EvaluationMetrics.Record(report, settings.Step));
-        return report;
+    }
+
+    private EvaluationShardHeader Header(List<PairVariant> variants, List<string> notes) => new()
+    {
+        RunName = settings.RunName,
+        Seed = settings.Seed,
+        Resamples = settings.Resamples,
+        Confidence = settings.Confidence,
+        GridRows = settings.GridRows,
+        Step = settings.Step,
+        KidSubsets = settings.KidSubsets,
+        Variants = variants.Select(v => v.Name()).ToList(),
+        Notes = notes,
+        TotalCases = source.Cases.Count,
+        CasesDigest = EvaluationCaseDigest.Of(source.Cases),
+        SourceKind = source.Kind,
+        Source = source.Description,
+        ReferenceName = source.ReferenceName,
+        Generator = generator.Description,
+        SceneReader = measures.Scenes?.Description,
+        Clip = measures.ClipDescription,
+        DistanceName = measures.Features?.DistanceName,
+        FeatureSpace = measures.Features?.FeatureSpace,
+        InceptionFeatures = measures.Features is InceptionImageFeatures,
+        FeatureNote = measures.FeatureNote,
+    };
+
+    // What the merge needs of the case besides its images: the reference image's features, taken at the size of
+    // the case's own images, and the CLIP text embeddings; both per case, so that no batch spans two shards.
+    private ShardCase ShardCaseOf(int index, EvaluationCase evaluationCase, List<ImageRecord> records, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var referenceFeatures = measures.Features is null
+            ? null
+            : FrechetDistances.ReferenceFeatures(measures.Features, source, evaluationCase, Math.Max(records[0].Width, records[0].Height));
+        var (prompt, caption) = measures.Clip is null ? (null, null) : ClipAlignment.TextEmbeddings(measures.Clip, evaluationCase);
+        var images = records.Select(r => new ShardImage(r.Variant.Name(), r.File, r.Width, r.Height, r.Seconds, r.AssignedRelation,
+            r.Prediction, r.Hits, r.ClipEmbedding, r.Features)).ToList();
+        return new ShardCase(index, evaluationCase, images, referenceFeatures, prompt, caption);
+    }
+
+    private Dictionary<string, FidSufficientStatistics> VariantStatistics(List<ShardCase> shardCases, List<PairVariant> variants)
+    {
+        var statistics = new Dictionary<string, FidSufficientStatistics>();
+        if (measures.Features is not { } space)
+            return statistics;
+        foreach (var variant in variants.Select(v => v.Name()))
+        {
+            var rows = shardCases.Select(c => c.Images.Single(i => i.Variant == variant).Features).OfType<double[]>().ToList();
+            if (rows.Count > 0)
+                statistics[variant] = FidSufficientStatistics.FromRows(rows, space.FeatureSpace);
+        }
+        return statistics;
     }
 
     private (ImageRecord Record, RgbImage Image) Generate(EvaluationCase evaluationCase, PairVariant variant, EvaluationAudio? audio,
@@ -174,17 +212,5 @@ public sealed class EvaluationRun(IEvaluationSource source, IPairGenerator gener
             return new int[count];
         var shift = 1 + new SeededRandom((ulong)settings.Seed).Fork(0x5AFF1E).Next(count - 1);
         return Enumerable.Range(0, count).Select(i => (i + shift) % count).ToArray();
-    }
-
-    private static RgbImage Thumbnail(RgbImage image) => ImageGrid.Fit(image, ImageGrid.CellSize);
-
-    private static List<CaseResult> CaseResults(IReadOnlyList<EvaluationCase> cases, List<ImageRecord> records)
-    {
-        var byCase = records.GroupBy(r => r.Case.Id).ToDictionary(g => g.Key, g => g.ToList());
-        return cases.Select(c => new CaseResult(c.Id, EvaluationSummary.RelationName(c.Relation), c.Prompt, c.AudioCaption, c.Seed,
-            c.AudioLabels, c.ExpectedLabels,
-            byCase.GetValueOrDefault(c.Id, []).Select(r => new ImageResult(r.Variant.Name(), r.File, r.Seconds,
-                EvaluationSummary.RelationName(r.AssignedRelation), r.Prediction?.Labels, r.Prediction?.Confidence, r.Hits,
-                r.ClipScore, r.Alignment, r.AlignmentRank)).ToList())).ToList();
     }
 }

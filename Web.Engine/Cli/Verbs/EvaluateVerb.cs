@@ -3,6 +3,7 @@ using System.Globalization;
 using Clap2Diffusion.Engine.Composition;
 using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Evaluation.Reports;
+using Clap2Diffusion.Engine.Evaluation.Sharding;
 using Clap2Diffusion.Engine.Training.Metrics;
 
 namespace Clap2Diffusion.Engine.Cli.Verbs;
@@ -29,14 +30,18 @@ public sealed record EvaluateOptions
     public string? Run { get; init; }
     public bool Json { get; init; }
     public double ContradictoryStrength { get; init; } = CompositionStrategy.DefaultContradictoryStrength;
+    public string? Shard { get; init; }
+    public string? ShardOut { get; init; }
 }
 
 /// <summary>
 /// <c>evaluate [--world demo | --dataset DIR --split test] [--model DIR] [--clap DIR] [--adapters DIR]
 /// [--classifier DIR | --no-classifier] [--clip DIR] [--fid-weights FILE] [--limit N] [--per-relation N] [--seed S] [--steps N]
-/// [--variants LIST] [--contradictory-strength F] [--run NAME] [--out DIR] [--json]</c>: generates every case text-only, with its audio and
-/// under the ablations, measures the images, writes the report folder and prints the acceptance checks. Exits 1
-/// when a check fails. The images come from the <see cref="EvaluationGeneratorFactory"/> the program plugs in.
+/// [--variants LIST] [--contradictory-strength F] [--run NAME] [--out DIR] [--json] [--shard K/N --shard-out FILE]</c>: generates every
+/// case text-only, with its audio and under the ablations, measures the images, writes the report folder and prints the acceptance
+/// checks. Exits 1 when a check fails. The images come from the <see cref="EvaluationGeneratorFactory"/> the program plugs in.
+/// With <c>--shard K/N</c> it generates and measures only the K-th of N contiguous parts of the cases, saves their images
+/// under --out and writes the shard file that <c>evaluate merge</c> (<see cref="EvaluateMergeVerb"/>) turns into the report.
 /// </summary>
 public static class EvaluateVerb
 {
@@ -70,10 +75,12 @@ public static class EvaluateVerb
         var run = new Option<string?>("--run") { Description = "the run's name in metric records (default: the output folder's name)" };
         var output = new Option<string?>("--out") { Description = "report folder (default evaluations/<UTC time>)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout instead of text" };
+        var shard = new Option<string?>("--shard") { Description = "run only shard K of N (1-based, contiguous parts of the cases); needs --shard-out" };
+        var shardOut = new Option<string?>("--shard-out") { Description = "the shard file to write; its images go under --out; merge shards with 'evaluate merge'" };
         var command = new Command("evaluate", "Measure how audio changes the images: accuracies, CLIP score, alignment, FID and ablations, per relation.")
         {
             world, dataset, split, model, clap, adapters, classifier, noClassifier, clip, fidWeights, limit, perRelation, seed, steps, variants,
-            contradictoryStrength, run, output, json,
+            contradictoryStrength, run, output, json, shard, shardOut, EvaluateMergeVerb.Create(cli),
         };
         command.SetAction(result => VerbAction.Guard(cli, () => Run(cli, new EvaluateOptions
         {
@@ -96,6 +103,8 @@ public static class EvaluateVerb
             Run = result.GetValue(run),
             Out = result.GetValue(output),
             Json = result.GetValue(json),
+            Shard = result.GetValue(shard),
+            ShardOut = result.GetValue(shardOut),
         }, generators)));
         return command;
     }
@@ -105,9 +114,8 @@ public static class EvaluateVerb
         var demo = Validate(options);
         var composition = CompositionStrategy.FromSetting(options.ContradictoryStrength, "--contradictory-strength");
         var selected = options.Variants is null ? PairVariants.All : PairVariants.ParseList(options.Variants);
-        var folder = options.Out ?? Path.Combine("evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        if (File.Exists(Path.Combine(folder, ReportWriter.ReportFile)))
-            throw new InputException($"{folder} already holds an evaluation report; choose another --out");
+        var folder = options.Out ?? DefaultFolder();
+        CheckNoReport(folder);
         IEvaluationSource source = demo
             ? EvaluationWorlds.BuiltIn.Cases(options.PerRelation, options.Seed, options.Limit)
             : new AudioCapsEvaluationSource(options.Dataset!, options.Split ?? "test", options.Seed, options.Limit);
@@ -131,6 +139,9 @@ public static class EvaluateVerb
         };
         cli.Error.WriteLine($"evaluating {source.Description}; {selected.Count} variants; generator: {generator.Description}");
         using var progress = new ConsoleProgress(cli);
+        if (options.Shard is not null)
+            return RunShard(cli, new EvaluationRun(source, generator, measures, settings), EvaluationShard.Parse(options.Shard, source.Cases.Count),
+                options, folder, progress, cancellationToken);
         EvaluationReport report;
         using (var sink = new JsonlMetricSink(Path.Combine(folder, "metrics.jsonl")))
             report = new EvaluationRun(source, generator, measures, settings, sink).Execute(progress, cancellationToken);
@@ -141,6 +152,31 @@ public static class EvaluateVerb
         else
             EvaluationText.Write(cli.Out, report, folder);
         return report.Verdict == CheckResult.Fail ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    // A shard writes no report and no metric record: the merge does, once, for the whole run.
+    private static int RunShard(CliContext cli, EvaluationRun run, EvaluationShard shard, EvaluateOptions options, string folder,
+        ConsoleProgress progress, CancellationToken cancellationToken)
+    {
+        var result = run.ExecuteShard(shard, progress, cancellationToken);
+        progress.Finish();
+        EvaluationShardFile.Write(options.ShardOut!, result, folder);
+        var images = result.Cases.Sum(c => c.Images.Count);
+        if (options.Json)
+            cli.WriteJson(new { shard = options.Shard, shard_file = options.ShardOut, images_folder = folder, cases = result.Cases.Count, images });
+        else
+            cli.Out.WriteLine($"shard {options.Shard}: {result.Cases.Count} of {result.Header.TotalCases} cases, {images} images in {folder}; " +
+                $"shard file {options.ShardOut} (merge with: evaluate merge --out DIR SHARD_FILES...)");
+        return ExitCodes.Success;
+    }
+
+    internal static string DefaultFolder() =>
+        Path.Combine("evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+
+    internal static void CheckNoReport(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, ReportWriter.ReportFile)))
+            throw new InputException($"{folder} already holds an evaluation report; choose another --out");
     }
 
     // True for the demo world, false for a dataset.
@@ -167,10 +203,12 @@ public static class EvaluateVerb
             throw new InputException($"--steps must lie in 1..{MaxSteps}, not {options.Steps}");
         if (options.Run is { Length: 0 })
             throw new InputException("--run needs a name");
+        if (options.Shard is null != options.ShardOut is null)
+            throw new InputException("--shard and --shard-out go together: the shard's result needs a file, and a shard file a shard");
         return demo;
     }
 
-    private static object JsonSummary(EvaluationReport report, string folder) => new
+    internal static object JsonSummary(EvaluationReport report, string folder) => new
     {
         run = report.Run,
         report = Path.Combine(folder, ReportWriter.ReportFile),
