@@ -35,6 +35,9 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
     // The training order the front end gave this worker, and the one it trains now (read by the heartbeat thread).
     private volatile TrainingOrder? _training;
     private volatile WorkerTraining? _trainingNow;
+    private volatile EvaluationOrder? _evaluation;
+    private volatile WorkerEvaluation? _evaluationNow;
+    private readonly HashSet<(Guid Run, int Shard, int Attempt)> _evaluated = [];
     private readonly HashSet<(Guid Run, int Attempt)> _trained = [];
 
     public static string Version { get; } =
@@ -89,6 +92,12 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
                 if (_training is { } training && _trained.Add((training.RunId, training.Attempt)))
                 {
                     Train(client, models, target, training);
+                    continue;
+                }
+
+                if (_evaluation is { } shard && _evaluated.Add((shard.RunId, shard.Shard, shard.Attempt)))
+                {
+                    Evaluate(client, models, target, welcome, shard);
                     continue;
                 }
 
@@ -155,6 +164,33 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
             return;
         var receipt = Retry(() => client.RunResultAsync(order.RunId, result, CancellationToken.None), "return a run's result");
         log.WriteLine($"serve: run {order.RunId:N} attempt {order.Attempt} {result.Outcome} at step {result.Step}" +
+            (receipt is { Accepted: true } ? "" : $", discarded by the front end: {receipt?.Reason ?? "it forgot this worker"}"));
+    }
+
+    /// <summary>A shard of an evaluation run, on this (the engine) thread; the pipeline is released meanwhile and loaded again after.</summary>
+    private void Evaluate(FrontEndClient client, WorkerModels models, ComputeTarget target, WorkerWelcome welcome, EvaluationOrder order)
+    {
+        _state = WorkerStates.Busy;
+        log.WriteLine($"serve: run {order.RunId:N} shard {order.Shard}/{order.Shards} attempt {order.Attempt}: evaluating");
+        using var cancellation = new CancellationTokenSource();
+        var evaluation = new WorkerEvaluation(client, options.Name, order, cancellation, welcome.ContradictoryStrength, log);
+        _evaluationNow = evaluation;
+        WorkerRunResult? result;
+        try
+        {
+            models.Release();
+            result = evaluation.Run(models.Set, target, _hardStop.Token);
+        }
+        finally
+        {
+            _evaluationNow = null;
+            models.Restore();
+        }
+
+        if (result is null)
+            return;
+        var receipt = Retry(() => client.RunResultAsync(order.RunId, result, CancellationToken.None), "return a shard's result");
+        log.WriteLine($"serve: run {order.RunId:N} shard {order.Shard}/{order.Shards} attempt {order.Attempt} {result.Outcome}" +
             (receipt is { Accepted: true } ? "" : $", discarded by the front end: {receipt?.Reason ?? "it forgot this worker"}"));
     }
 
@@ -335,13 +371,18 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
             {
                 var current = _current;
                 var training = _trainingNow;
-                var reply = await client.HeartbeatAsync(options.Name, _state, current?.Job, _modelError, training?.Order.RunId, stop);
+                var evaluation = _evaluationNow;
+                var reply = await client.HeartbeatAsync(options.Name, _state, current?.Job, _modelError,
+                    training?.Order.RunId ?? evaluation?.Order.RunId, stop);
                 if (reply is not null)
                 {
                     Follow(reply.Models, reply.Paused);
                     _training = reply.Training;
+                    _evaluation = reply.Evaluation;
                     if (reply.RunLost && training is not null && _trainingNow == training)
                         training.Abandon();
+                    if (reply.RunLost && evaluation is not null && _evaluationNow == evaluation)
+                        evaluation.Abandon();
                 }
                 if (reply is { JobLost: true } && _running is { } running && _current == current)
                 {

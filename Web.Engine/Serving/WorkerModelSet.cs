@@ -10,7 +10,12 @@ namespace Clap2Diffusion.Engine.Serving;
 /// </summary>
 public sealed record WorkerModelSet(string Model, string? Clap, string? Adapters)
 {
-    public static WorkerModelSet Own(ServeOptions options) => new(EmbeddedModel.Require(options.Model), options.Clap, options.Adapters);
+    /// <summary>The worker's own set: its options, and where they name no CLAP or adapters, the model folder's own <c>clap/</c> and <c>adapters/</c>.</summary>
+    public static WorkerModelSet Own(ServeOptions options)
+    {
+        var model = EmbeddedModel.Require(options.Model);
+        return new WorkerModelSet(model, options.Clap ?? Inside(model, "clap"), options.Adapters ?? Inside(model, "adapters"));
+    }
 
     /// <summary>The folders <paramref name="order"/> stands for on this machine; <see cref="InputException"/> when one is missing here.</summary>
     public static WorkerModelSet Resolve(ModelOrder order, ServeOptions options)
@@ -18,12 +23,14 @@ public sealed record WorkerModelSet(string Model, string? Clap, string? Adapters
         var own = Own(options);
         var model = Present(order.BaseModelFolder, "base model") ?? own.Model;
         var sameBase = string.Equals(Path.GetFullPath(model), Path.GetFullPath(own.Model), StringComparison.Ordinal);
-        var clap = Present(order.ClapFolder, "CLAP") ?? (sameBase ? own.Clap : null);
+        var clap = Present(order.ClapFolder, "CLAP") ?? (sameBase ? own.Clap : Inside(model, "clap"));
         var adapters = Present(order.AdapterFolder, "adapter") is { } chosen
             ? AdapterTrainer.CheckpointAdapters(chosen) ?? chosen
-            : sameBase ? own.Adapters : null;
+            : sameBase ? own.Adapters : Inside(model, "adapters");
         return new WorkerModelSet(model, clap, adapters);
     }
+
+    private static string? Inside(string model, string part) => Directory.Exists(Path.Combine(model, part)) ? Path.Combine(model, part) : null;
 
     private static string? Present(string? folder, string what)
     {

@@ -58,7 +58,22 @@ public sealed record WorkerHeartbeat(string Name, string Session, string State, 
 /// <see cref="Training"/>: a training run the front end gave this worker. <see cref="RunLost"/>: the run it trains is
 /// no longer its own (cancelled, or given to another worker after this one went silent).
 /// </summary>
-public sealed record HeartbeatReply(bool JobLost, bool Paused = false, ModelOrder? Models = null, TrainingOrder? Training = null, bool RunLost = false);
+/// <see cref="Evaluation"/>: a shard of an evaluation run for this worker.
+public sealed record HeartbeatReply(bool JobLost, bool Paused = false, ModelOrder? Models = null, TrainingOrder? Training = null, bool RunLost = false,
+    EvaluationOrder? Evaluation = null);
+
+/// <summary>
+/// Shard <see cref="Shard"/> of <see cref="Shards"/> of an evaluation run, as attempt <see cref="Attempt"/>. Every
+/// shard makes the run's whole case list the same way and generates its own contiguous part of it on the worker's
+/// set (or the named adapters); its images and shard file go to <see cref="ShardFolder"/>, inside the run's folder.
+/// </summary>
+public sealed record EvaluationOrder(Guid RunId, int Shard, int Shards, int Attempt, string RunName, bool DemoWorld, string DatasetFolder, int Samples,
+    long Seed, int Steps, string? AdapterFolder, string? ClipFolder, string? FidWeights, string ShardFolder)
+{
+    public const string ShardFileName = "shard.json";
+
+    public string ShardFile => Path.Combine(ShardFolder, ShardFileName);
+}
 
 /// <summary>
 /// A training run for one worker, as attempt <see cref="Attempt"/>: the trainer's settings with the front end's paths
@@ -67,8 +82,10 @@ public sealed record HeartbeatReply(bool JobLost, bool Paused = false, ModelOrde
 public sealed record TrainingOrder(Guid RunId, int Attempt, Training.AdapterTrainingSettings Settings);
 
 /// <summary>POST /api/worker/runs/{id}/report: one metric record, sample or checkpoint of the attempt, in order and never dropped.</summary>
+/// <param name="Shard">For an evaluation shard: which one; <see cref="Done"/> of <see cref="Total"/> of its cases are generated.</param>
 public sealed record WorkerRunReport(string Name, string Session, int Attempt, Training.Metrics.MetricRecord? Metric = null, long? SampleStep = null,
-    byte[]? SamplePng = null, string? SampleCaption = null, long? CheckpointStep = null, string? CheckpointFolder = null);
+    byte[]? SamplePng = null, string? SampleCaption = null, long? CheckpointStep = null, string? CheckpointFolder = null, int? Shard = null,
+    long? Done = null, long? Total = null);
 
 /// <summary>How a worker's training attempt ended.</summary>
 public static class RunOutcomes
@@ -80,8 +97,8 @@ public static class RunOutcomes
     public const string HandedBack = "handed-back";
 }
 
-/// <summary>POST /api/worker/runs/{id}/result.</summary>
-public sealed record WorkerRunResult(string Name, string Session, int Attempt, string Outcome, long Step, string? Error);
+/// <summary>POST /api/worker/runs/{id}/result; for an evaluation shard, <see cref="Shard"/> names it and its file is the order's.</summary>
+public sealed record WorkerRunResult(string Name, string Session, int Attempt, string Outcome, long Step, string? Error, int? Shard = null);
 
 /// <summary>POST /api/worker/jobs/{id}/start: the worker took a stream entry and asks whether the job is still to run.</summary>
 public sealed record JobClaim(string Name, string Session, long Dispatch, string Entry);

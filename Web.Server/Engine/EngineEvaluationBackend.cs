@@ -5,7 +5,6 @@ using Clap2Diffusion.Engine.Evaluation;
 using Clap2Diffusion.Engine.Models.Adapters;
 using Clap2Diffusion.Engine.Pipelines;
 using Clap2Diffusion.Engine.Runtime;
-using Clap2Diffusion.Engine.Training.Data;
 using Clap2Diffusion.Engine.Training.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +20,6 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
     IOptions<CompositionOptions> composition, ActiveModels models)
     : IEvaluationBackend
 {
-    public static readonly IReadOnlyList<string> SplitPreference = ["test", "val", "train"];
-
     public EvaluationOutcome Run(EvaluationWork work, IEvaluationReporter reporter, CancellationToken cancellationToken)
     {
         var settings = work.Settings;
@@ -65,26 +62,9 @@ public sealed class EngineEvaluationBackend(IOptions<EngineModelOptions> engine,
         || name.StartsWith("distance/audio/", StringComparison.Ordinal)
         || name.StartsWith("distance/text_only/", StringComparison.Ordinal);
 
-    /// <summary>
-    /// The cases: the demo world's, as <c>evaluate --world demo --limit Samples</c> makes them (an equal share per
-    /// relation), or the dataset's preferred split.
-    /// </summary>
-    public static IEvaluationSource Source(EvaluationRunSettings settings)
-    {
-        if (!settings.DemoWorld)
-            return new AudioCapsEvaluationSource(settings.DatasetFolder, SplitOf(settings.DatasetFolder), settings.Seed, settings.Samples);
-        var relations = Enum.GetValues<PromptAudioRelation>().Length;
-        return EvaluationWorlds.BuiltIn.Cases((settings.Samples + relations - 1) / relations, settings.Seed, settings.Samples);
-    }
-
-    private static string SplitOf(string dataset)
-    {
-        if (!Directory.Exists(dataset))
-            throw new InputException($"The dataset folder {dataset} does not exist.");
-        var layout = new AudioCapsLayout(dataset);
-        return SplitPreference.FirstOrDefault(split => File.Exists(layout.SplitCsv(split)))
-            ?? throw new InputException($"{dataset} has none of {string.Join(", ", SplitPreference.Select(s => s + ".csv"))}: it is not an AudioCaps-format dataset.");
-    }
+    /// <summary>The cases, as every engine makes them (<see cref="EvaluationSources"/>).</summary>
+    public static IEvaluationSource Source(EvaluationRunSettings settings) =>
+        EvaluationSources.For(settings.DemoWorld, settings.DatasetFolder, settings.Samples, settings.Seed);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

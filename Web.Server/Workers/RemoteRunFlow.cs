@@ -13,7 +13,7 @@ namespace Clap2Diffusion.Server.Workers;
 /// result ends the run or, when it was handed back, queues it to resume from the last checkpoint.
 /// </summary>
 public sealed class RemoteRunFlow(RunStore runs, RunPaths paths, RunEventBus events, IOptions<RunOptions> options, QueueSignal signal,
-    ILogger<RemoteRunFlow> logger)
+    ShardedEvaluations evaluations, ILogger<RemoteRunFlow> logger)
 {
     private readonly ConcurrentDictionary<(Guid Run, int Attempt), RunReporter> _reporters = new();
 
@@ -22,13 +22,28 @@ public sealed class RemoteRunFlow(RunStore runs, RunPaths paths, RunEventBus eve
     {
         if (runId is not { } id)
             return false;
+        bool lost;
+        if (worker.Evaluation?.RunId == id)
+        {
+            lost = await evaluations.LostAsync(worker, id, cancellationToken);
+            if (lost)
+                worker.Evaluation = null;
+            return lost;
+        }
+
         var run = await runs.FindAsync(id, cancellationToken);
-        return run is null || run.State != RunState.Running || run.Worker != worker.Name
+        lost = run is null || run.State != RunState.Running || run.Worker != worker.Name
             || (worker.Training is { } order && order.RunId == id && order.Attempt != run.Attempts);
+        // Its order is void: the worker is free for other work once it stops.
+        if (lost && worker.Training?.RunId == id)
+            worker.Training = null;
+        return lost;
     }
 
     public async Task<ResultReceipt> ReportAsync(LiveWorker worker, Guid runId, WorkerRunReport report, CancellationToken cancellationToken)
     {
+        if (report.Shard is not null)
+            return await evaluations.ReportAsync(worker, runId, report, cancellationToken);
         var run = await runs.FindAsync(runId, cancellationToken);
         if (run is null || run.State != RunState.Running || run.Attempts != report.Attempt || run.Worker != worker.Name)
             return new ResultReceipt(false, $"attempt {report.Attempt} no longer holds the run");
@@ -49,6 +64,8 @@ public sealed class RemoteRunFlow(RunStore runs, RunPaths paths, RunEventBus eve
 
     public async Task<ResultReceipt> ResultAsync(LiveWorker worker, Guid runId, WorkerRunResult result)
     {
+        if (result.Shard is not null)
+            return await evaluations.ResultAsync(worker, runId, result, CancellationToken.None);
         var (state, error) = result.Outcome switch
         {
             RunOutcomes.Completed => (RunState.Completed, (string?)null),

@@ -16,10 +16,11 @@ namespace Clap2Diffusion.Server.Workers;
 /// model and whose shared roots hold its dataset and its run folder; until one is live, the run waits and says what
 /// it waits for. A run whose worker goes silent past the lease goes back to the queue and resumes from its last
 /// checkpoint on the next worker that can read the run's folder (up to <c>Training:MaxAttempts</c> starts).
+/// Evaluation runs are split across workers (<see cref="ShardedEvaluations"/>).
 /// </summary>
 public sealed class RunAssigner(IOptions<EngineServiceOptions> mode, IOptions<RunOptions> runOptions, EngineState state, RunStore runs, RunPaths paths,
-    WorkerRegistry registry, FleetModels fleet, ActiveModels models, EngineTrainingBackend trainer, RunEventBus events, TimeProvider clock,
-    ILogger<RunAssigner> logger) : BackgroundService
+    WorkerRegistry registry, FleetModels fleet, ActiveModels models, EngineTrainingBackend trainer, ShardedEvaluations evaluations, RunEventBus events,
+    TimeProvider clock, ILogger<RunAssigner> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
 
@@ -60,15 +61,21 @@ public sealed class RunAssigner(IOptions<EngineServiceOptions> mode, IOptions<Ru
     private async Task PassAsync(CancellationToken cancellationToken)
     {
         var live = registry.Live();
+        var silenceCounts = clock.GetUtcNow() - _started >= mode.Value.Lease;
         foreach (var run in await runs.ActiveAsync(cancellationToken))
         {
-            if (run.State == RunState.Running)
+            if (run.Kind == RunKind.Evaluation)
+            {
+                if (run.State == RunState.Queued)
+                    await evaluations.StartAsync(run, live, cancellationToken);
+                else if (run.Worker == ShardedEvaluations.Sharded)
+                    await evaluations.AdvanceAsync(run, live, silenceCounts, cancellationToken);
+                live = registry.Live();
+            }
+            else if (run.State == RunState.Running)
                 await CheckAliveAsync(run, live, cancellationToken);
-            else if (run.Kind == RunKind.Training)
-                await AssignAsync(run, live, cancellationToken);
             else
-                await runs.SetWaitingAsync(run.Id, "Evaluation runs do not run on engine workers yet: start the front end in inprocess mode to run it.",
-                    cancellationToken);
+                await AssignAsync(run, live, cancellationToken);
         }
     }
 
@@ -96,7 +103,7 @@ public sealed class RunAssigner(IOptions<EngineServiceOptions> mode, IOptions<Ru
             run.LastCheckpoint) with { Output = paths.RunFolder(run.Id) };
         var baseHash = BaseHash(settings);
         var folders = new[] { order.Dataset, order.Output, order.Cache, order.InitAdapters }.OfType<string>().Select(Path.GetFullPath).ToList();
-        var worker = live.FirstOrDefault(w => w.State == WorkerStates.Idle && !registry.IsPaused(w.Name) && w.Training is null
+        var worker = live.FirstOrDefault(w => w.State == WorkerStates.Idle && !registry.IsPaused(w.Name) && w.Training is null && w.Evaluation is null
             && w.Engine?.ModelHash == baseHash && folders.All(f => w.SharedRoots.Any(root => FolderGuard.IsUnder(f, root))));
         if (worker is null)
         {

@@ -43,7 +43,7 @@ public static class WorkerEndpoints
             flow.ModelError(worker, beat.Error);
             var lost = beat.Job is { } job && !await flow.HoldsAsync(worker, job, cancellationToken);
             var runLost = await runs.LostAsync(worker, beat.Run, cancellationToken);
-            return Results.Ok(new HeartbeatReply(lost, registry.IsPaused(worker.Name), models.Order, worker.Training, runLost));
+            return Results.Ok(new HeartbeatReply(lost, registry.IsPaused(worker.Name), models.Order, worker.Training, runLost, worker.Evaluation));
         });
 
         group.MapPost("/goodbye", (WorkerGoodbye bye, WorkerRegistry registry) =>

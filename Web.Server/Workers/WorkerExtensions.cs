@@ -32,6 +32,8 @@ public static class WorkerExtensions
         services.AddHostedService<JobDispatcher>();
         services.AddHostedService<LocalEngineWorker>();
         services.AddSingleton<RemoteRunFlow>();
+        services.AddSingleton<ShardBook>();
+        services.AddSingleton<ShardedEvaluations>();
         services.AddHostedService<RunAssigner>();
         return services;
     }

@@ -77,7 +77,7 @@ public sealed class WorkerRegistry(IOptions<EngineServiceOptions> options, TimeP
 
     /// <summary>Idle live workers by the model set they hold: the front end releases at most one stream entry for each.</summary>
     public Dictionary<string, int> IdleBySet() =>
-        Live().Where(w => w.State == WorkerStates.Idle && !IsPaused(w.Name) && w.Engine is not null && w.Training is null)
+        Live().Where(w => w.State == WorkerStates.Idle && !IsPaused(w.Name) && w.Engine is not null && w.Training is null && w.Evaluation is null)
             .GroupBy(w => w.Engine!.ModelSet).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>Live workers that hold <paramref name="set"/> and take work (not drained by an admin).</summary>
@@ -136,7 +136,10 @@ public sealed class LiveWorker(string name, string session, string version, stri
     /// <summary>The training run the front end gave it, until that attempt ends; it takes no jobs meanwhile.</summary>
     public TrainingOrder? Training { get; set; }
 
-    /// <summary>The training run it reports running.</summary>
+    /// <summary>The evaluation shard the front end gave it, until that attempt ends; it takes no jobs meanwhile.</summary>
+    public EvaluationOrder? Evaluation { get; set; }
+
+    /// <summary>The training run (or evaluation run) it reports working on.</summary>
     public Guid? Run { get; set; }
 
     /// <summary>The admin's model order it loaded; 0 for its own set.</summary>

@@ -30,6 +30,9 @@ public sealed class RunEntity
     /// <summary>The engine worker running (or last running) it, when runs go to workers; null for the in-process engine.</summary>
     public string? Worker { get; set; }
 
+    /// <summary>An evaluation split across engine workers: its shards' states as JSON (<c>EvaluationShardState</c>); null otherwise.</summary>
+    public string? ShardsJson { get; set; }
+
     public string? LastCheckpoint { get; set; }
 
     public long LastCheckpointStep { get; set; }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Clap2Diffusion.Server.Persistence.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261208003825_EngineFleet")]
+    [Migration("20261208010332_EngineFleet")]
     partial class EngineFleet
     {
         /// <inheritdoc />
@@ -442,6 +442,9 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
 
                     b.Property<string>("SettingsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShardsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartedAt")

@@ -11,6 +11,12 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "ShardsJson",
+                table: "Runs",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "Worker",
                 table: "Runs",
                 type: "TEXT",
@@ -35,6 +41,10 @@ namespace Clap2Diffusion.Server.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "ShardsJson",
+                table: "Runs");
+
             migrationBuilder.DropColumn(
                 name: "Worker",
                 table: "Runs");
