@@ -67,6 +67,9 @@ public static class EvaluationShardFile
         var header = result.Header;
         if (header.TotalCases < 1)
             throw new InputException($"the shard's run has {header.TotalCases} cases");
+        if (header.GridRows < 0 || header.Resamples < 1 || header.KidSubsets < 1 || !(header.Confidence is > 0 and < 1))
+            throw new InputException($"the shard's settings are out of range: grid rows {header.GridRows}, resamples {header.Resamples}, " +
+                $"KID subsets {header.KidSubsets}, confidence {header.Confidence}");
         if (header.Variants.Count == 0)
             throw new InputException("the shard names no variant");
         foreach (var name in header.Variants)
