@@ -16,14 +16,21 @@ public static class LoadTestProgram
             return 2;
         }
 
-        using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromMinutes(2) };
         try
         {
+            if (options.WorkerLayouts.Count > 0)
+            {
+                var reports = await new WorkerLoadTest(options, Console.Error).RunAsync(CancellationToken.None);
+                WorkerLoadTest.Print(reports, Console.Out);
+                return reports.All(r => r.Report.Passed) ? 0 : 1;
+            }
+
+            using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromMinutes(2) };
             var report = await new LoadTestRunner(http, options, Console.Error).RunAsync(CancellationToken.None);
             report.Print(Console.Out);
             return report.Passed ? 0 : 1;
         }
-        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or OperationCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or OperationCanceledException or IOException)
         {
             Console.Error.WriteLine($"load test stopped: {exception.Message}");
             return 1;
