@@ -38,7 +38,7 @@ public sealed class LocalStack : IAsyncDisposable
         var frontEnd = BuiltPrograms.FrontEnd;
         var engine = BuiltPrograms.Engine;
         // CreateTempSubdirectory makes the folder 0700 on Unix: the key file inside is nobody else's to read.
-        var stack = new LocalStack(Directory.CreateTempSubdirectory("c2d-load-").FullName, log);
+        var stack = new LocalStack(Directory.CreateTempSubdirectory("c2d-load-stack-").FullName, log);
         try
         {
             var redis = await stack.StartRedisAsync(redisServer, token);
