@@ -22,6 +22,9 @@ public sealed class WorkerLoadTest(LoadTestOptions options, TextWriter log)
             using var http = new HttpClient { BaseAddress = stack.Server, Timeout = TimeSpan.FromMinutes(2) };
             var report = await new LoadTestRunner(http, options with { Server = stack.Server }, log).RunAsync(cancellationToken);
             reports.Add(new LayoutReport(layout, report));
+            // Said at once, so a long comparison that is cut short still leaves the layouts it finished.
+            log.WriteLine($"{layout}: {report.JobsPerMinute:0.00} pairs/min, job latency p50 {report.JobLatency.Median / 1000:0.0} s, " +
+                          $"p95 {report.JobLatency.P95 / 1000:0.0} s, lost {report.Lost}");
         }
 
         return reports;
