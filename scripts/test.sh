@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine. The tests need a few Debian packages (a browser
 # for the page tests, ffmpeg and sox to make audio files, sound files nobody here wrote, redis-server for
-# the engine workers' tests); as root this installs what is missing, otherwise it prints the exact command
-# to run first.
+# the engine workers' tests, shellcheck and systemd-analyze for the operations scripts); as root this
+# installs what is missing, otherwise it prints the exact command to run first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium ffmpeg sox flac sound-theme-freedesktop alsa-utils sound-icons redis-server)
+packages=(chromium ffmpeg sox flac sound-theme-freedesktop alsa-utils sound-icons redis-server shellcheck systemd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

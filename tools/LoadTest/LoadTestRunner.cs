@@ -60,11 +60,18 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
         if (loaded.Errors > 0 || idle.Errors > 0)
             problems.Add($"{loaded.Errors + idle.Errors} page loads failed.");
 
+        var timed = ends.Where(e => e.QueuedMs is not null && e.RunMs is not null).ToList();
         return new LoadTestReport(expected, ids.Count, completed,
             ends.GroupBy(e => e.State).ToDictionary(g => g.Key, g => g.Count()), duplicates, gallery,
-            Figures.Of(submitLatency), Figures.Of(ends.Where(e => e.QueuedMs is not null).Select(e => e.QueuedMs!.Value).ToList()),
-            Figures.Of(ends.Where(e => e.RunMs is not null).Select(e => e.RunMs!.Value).ToList()),
-            idle.Figures, loaded.Figures, idle.Errors + loaded.Errors, wall, problems);
+            Figures.Of(submitLatency), Figures.Of(timed.Select(e => e.QueuedMs!.Value).ToList()),
+            Figures.Of(timed.Select(e => e.RunMs!.Value).ToList()),
+            idle.Figures, loaded.Figures, idle.Errors + loaded.Errors, wall, problems)
+        {
+            JobLatency = Figures.Of(timed.Select(e => e.QueuedMs!.Value + e.RunMs!.Value).ToList()),
+            JobsPerWorker = ends.Where(e => e.Worker is not null).GroupBy(e => e.Worker!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count()),
+            Retried = ends.Count(e => e.Attempts > 1),
+        };
     }
 
     /// <summary>One user: submits its jobs one after another, waiting politely when the server says it is busy.</summary>
@@ -121,6 +128,8 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
         {
             { new StringContent($"load {run} user {user} job {job}"), "prompt" },
         };
+        // The same seeds in every run, so runs that differ in layout only draw the same images.
+        form.Add(new StringContent((user * 1000 + job).ToString(System.Globalization.CultureInfo.InvariantCulture)), "seed");
         if (options.Steps is { } steps)
             form.Add(new StringContent(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)), "steps");
         if (audio is not null)
@@ -133,7 +142,8 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
         return form;
     }
 
-    private sealed record End(string State, double? QueuedMs, double? RunMs);
+    /// <summary>How a job ended; <see cref="Worker"/> and <see cref="Attempts"/> as the front end recorded them.</summary>
+    private sealed record End(string State, double? QueuedMs, double? RunMs, string? Worker, int Attempts);
 
     private async Task<End> WaitAsync(string id, CancellationToken token)
     {
@@ -143,10 +153,13 @@ public sealed class LoadTestRunner(HttpClient http, LoadTestOptions options, Tex
             var state = status.RootElement.GetProperty("state").GetString()!;
             if (Finished.Contains(state))
             {
-                var timings = status.RootElement.GetProperty("timings");
+                var root = status.RootElement;
+                var timings = root.GetProperty("timings");
+                var worker = root.TryGetProperty("worker", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+                var attempts = root.TryGetProperty("attempts", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 1;
                 return timings.ValueKind == JsonValueKind.Object
-                    ? new End(state, timings.GetProperty("queuedMs").GetDouble(), timings.GetProperty("runMs").GetDouble())
-                    : new End(state, null, null);
+                    ? new End(state, timings.GetProperty("queuedMs").GetDouble(), timings.GetProperty("runMs").GetDouble(), worker, attempts)
+                    : new End(state, null, null, worker, attempts);
             }
 
             await Task.Delay(options.PollInterval, token);

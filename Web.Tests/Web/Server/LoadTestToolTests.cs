@@ -33,6 +33,24 @@ public sealed class LoadTestToolTests
     [Theory]
     [InlineData(new[] { "--users", "0" }, "--users must be a positive whole number.")]
     [InlineData(new[] { "--frobnicate" }, "Unknown option '--frobnicate'.")]
+    [InlineData(new[] { "--workers", "0" }, "--workers '0' is not a layout: N or NxT (N workers of T threads each), several separated by commas: 1x2,2x1; N and T at least 1.")]
+    [InlineData(new[] { "--workers", "2x0" }, "--workers '2x0' is not a layout: N or NxT (N workers of T threads each), several separated by commas: 1x2,2x1; N and T at least 1.")]
+    [InlineData(new[] { "--worker-threads", "0", "--workers", "2" }, "--worker-threads must be a positive whole number.")]
+    [InlineData(new[] { "--worker-threads", "1" }, "--worker-threads needs --workers.")]
+    [InlineData(new[] { "--workers", "1", "--compare-workers" }, "--compare-workers chooses its layouts itself; give it or --workers, not both.")]
+    [InlineData(new[] { "--url", "http://127.0.0.1:5080", "--workers", "1" },
+        "--url loads a server already running; --workers and --compare-workers start their own. Give one or the other.")]
+    [InlineData(new[] { "--redis-server", "/usr/bin/redis-server" }, "--redis-server needs --workers or --compare-workers.")]
     public void Bad_arguments_are_named(string[] args, string message) =>
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => LoadTestOptions.Parse(args)).Message);
+
+    [Theory]
+    [InlineData(new[] { "--workers", "2" }, "2x1")]
+    [InlineData(new[] { "--workers", "1" }, "1x2")]
+    [InlineData(new[] { "--workers", "3", "--worker-threads", "2" }, "3x2")]
+    [InlineData(new[] { "--workers", "1x2,2x1" }, "1x2,2x1")]
+    [InlineData(new[] { "--compare-workers" }, "1x2,2x1")]
+    [InlineData(new string[0], "")]
+    public void Worker_layouts_share_two_cores_unless_told_otherwise(string[] args, string layouts) =>
+        Assert.Equal(layouts, string.Join(',', LoadTestOptions.Parse(args, cores: 2).WorkerLayouts.Select(l => $"{l.Workers}x{l.ThreadsEach}")));
 }
