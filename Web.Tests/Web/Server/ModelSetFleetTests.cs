@@ -71,6 +71,33 @@ public sealed class ModelSetFleetTests : IDisposable
     }
 
     [Fact]
+    public async Task The_wait_is_shared_among_the_live_workers_of_the_set_and_the_dataset_roots_offered_are_those_a_worker_reads()
+    {
+        var roots = _data.File("datasets");
+        Directory.CreateDirectory(roots);
+        await using var factory = Remote(new Dictionary<string, string?> { ["Training:DatasetRoots:0"] = roots });
+        using var http = factory.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+        var engine = Engine("adapters-a");
+        await ReadyAsync(http, "w1", await HelloAsync(http, "w1"), engine, 0);
+        using var visitor = factory.ClientFor("owner-0001");
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.Accepted, (await visitor.SubmitAsync($"a dog {i}", null, new Dictionary<string, string> { ["steps"] = "4" })).StatusCode);
+        var settings = new GenerationSettings { Prompt = "a cat", Steps = 4, Width = 64, Height = 64 };
+        var estimates = factory.Get<Clap2Diffusion.Server.Jobs.JobEstimates>();
+        var alone = await estimates.EstimateAsync(settings, JobKind.TextOnly, CancellationToken.None, engine.ModelSet);
+
+        await ReadyAsync(http, "w2", await HelloAsync(http, "w2", [roots]), engine, 0);
+        var shared = await estimates.EstimateAsync(settings, JobKind.TextOnly, CancellationToken.None, engine.ModelSet);
+
+        Assert.Equal(2, alone.JobsAhead);
+        Assert.True(alone.Wait > TimeSpan.Zero);
+        Assert.Equal(alone.Wait / 2, shared.Wait);
+        // Only w2 reads the configured root, and it is live: the form offers it.
+        Assert.Equal([Path.GetFullPath(roots)], factory.Get<IRunConsole>().DatasetRoots);
+    }
+
+    [Fact]
     public async Task In_process_mode_refuses_a_job_for_a_set_it_does_not_hold()
     {
         await using var factory = new StudioFactory(_data.File("data"), new TestGenerationBackend());
@@ -80,25 +107,28 @@ public sealed class ModelSetFleetTests : IDisposable
         Assert.Contains("in-process", await response.Content.ReadAsStringAsync());
     }
 
-    private StudioFactory Remote()
+    private StudioFactory Remote(IDictionary<string, string?>? extra = null)
     {
         var keyFile = _data.File("worker.key");
         File.WriteAllText(keyFile, _key);
-        return new StudioFactory(_data.File("data"), new TestGenerationBackend(), new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Engine:Mode"] = "remote",
             ["Engine:WorkerKeyFile"] = keyFile,
             ["Redis:Configuration"] = "127.0.0.1:1",
-        });
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return new StudioFactory(_data.File("data"), new TestGenerationBackend(), settings);
     }
 
     private static EngineDescription Engine(string adapters) =>
         new("demo", "model-hash", "clap-hash", adapters, "cpu float32", true, [], false, [GenerationSettings.DefaultScheduler],
             new GenerationSettings { Prompt = "", Width = 64, Height = 64 }, GenerationLimits.Engine(8));
 
-    private static async Task<string> HelloAsync(HttpClient http, string name)
+    private static async Task<string> HelloAsync(HttpClient http, string name, IReadOnlyList<string>? sharedRoots = null)
     {
-        using var hello = await http.PostAsJsonAsync("/api/worker/hello", new WorkerHello(name, "1", "cpu", 1), WorkerJson.Options);
+        using var hello = await http.PostAsJsonAsync("/api/worker/hello", new WorkerHello(name, "1", "cpu", 1, sharedRoots), WorkerJson.Options);
         return (await hello.Content.ReadFromJsonAsync<WorkerWelcome>(WorkerJson.Options))!.Session;
     }
 
