@@ -18,7 +18,7 @@ public sealed class Downsample2D : nn.Module<Tensor, Tensor>
         : base(nameof(Downsample2D))
     {
         this.padding = padding;
-        conv = OneDnn.Register(nn.Conv2d(channels, out_channels ?? channels, 3, stride: 2, padding: padding, device: device));
+        conv = OneDnn.Register(() => nn.Conv2d(channels, out_channels ?? channels, 3, stride: 2, padding: padding, device: device));
         RegisterComponents();
     }
 

@@ -46,14 +46,14 @@ public sealed class ResnetBlock2D : nn.Module
         nonlinearity = Activations.Get(non_linearity);
 
         norm1 = Norms.GroupNorm(groups, in_channels, eps, affine: true, device: device);
-        conv1 = OneDnn.Register(nn.Conv2d(in_channels, out_ch, 3, padding: 1, device: device));
+        conv1 = OneDnn.Register(() => nn.Conv2d(in_channels, out_ch, 3, padding: 1, device: device));
         if (temb_channels is { } temb)
             time_emb_proj = nn.Linear(temb, scale_shift ? 2 * out_ch : out_ch, device: device);
         norm2 = Norms.GroupNorm(groups, out_ch, eps, affine: true, device: device);
         dropout = nn.Dropout(0.0);
-        conv2 = OneDnn.Register(nn.Conv2d(out_ch, out_ch, 3, padding: 1, device: device));
+        conv2 = OneDnn.Register(() => nn.Conv2d(out_ch, out_ch, 3, padding: 1, device: device));
         if (in_channels != out_ch)
-            conv_shortcut = OneDnn.Register(nn.Conv2d(in_channels, out_ch, 1, device: device));
+            conv_shortcut = OneDnn.Register(() => nn.Conv2d(in_channels, out_ch, 1, device: device));
         RegisterComponents();
     }
 

@@ -41,14 +41,14 @@ public sealed class Transformer2DModel : nn.Module
         norm = Norms.GroupNorm(norm_num_groups, in_channels, 1e-6, affine: true, device: device);
         proj_in = use_linear_projection
             ? nn.Linear(in_channels, inner_dim, device: device)
-            : OneDnn.Register(nn.Conv2d(in_channels, inner_dim, 1, device: device));
+            : OneDnn.Register(() => nn.Conv2d(in_channels, inner_dim, 1, device: device));
         transformer_blocks = new ModuleList<BasicTransformerBlock>();
         for (var d = 0; d < num_layers; d++)
             transformer_blocks.Add(new BasicTransformerBlock(inner_dim, num_attention_heads, attention_head_dim,
                 cross_attention_dim, site: siteOf?.Invoke(d), device: device));
         proj_out = use_linear_projection
             ? nn.Linear(inner_dim, in_channels, device: device)
-            : OneDnn.Register(nn.Conv2d(inner_dim, in_channels, 1, device: device));
+            : OneDnn.Register(() => nn.Conv2d(inner_dim, in_channels, 1, device: device));
         RegisterComponents();
     }
 

@@ -13,7 +13,7 @@ public sealed class Upsample2D : nn.Module
 
     public Upsample2D(long channels, long? out_channels = null, Device? device = null) : base(nameof(Upsample2D))
     {
-        conv = OneDnn.Register(nn.Conv2d(channels, out_channels ?? channels, 3, padding: 1, device: device));
+        conv = OneDnn.Register(() => nn.Conv2d(channels, out_channels ?? channels, 3, padding: 1, device: device));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,12 +23,10 @@ public static class RandomWeights
             {
                 if (parameter.device.type == DeviceType.META)
                     continue;
-                if (isNorm)
-                    parameter.normal_(name == "weight" ? 1.0 : 0.0, 0.1, generator);
-                else if (parameter.ndim >= 2)
-                    parameter.normal_(0.0, 1.0 / Math.Sqrt(parameter.numel() / parameter.shape[0]), generator);
-                else
-                    parameter.normal_(0.0, 0.1, generator);
+                var (mean, deviation) = isNorm ? (name == "weight" ? 1.0 : 0.0, 0.1)
+                    : parameter.ndim >= 2 ? (0.0, 1.0 / Math.Sqrt(parameter.numel() / parameter.shape[0]))
+                    : (0.0, 0.1);
+                InPlace.Apply(parameter, p => p.normal_(mean, deviation, generator));
             }
         }
     }

@@ -30,7 +30,7 @@ internal static class TorchTestSetup
     {
         Clap2Diffusion.Engine.Runtime.MemoryAllocator.Apply(Clap2Diffusion.Engine.Runtime.MemoryAllocator.Tuned, Console.Error);
         Clap2Diffusion.Engine.Runtime.OneDnn.Apply(Clap2Diffusion.Engine.Runtime.OneDnn.Auto, Console.Error);
-        using (Clap2Diffusion.Engine.Runtime.OneDnn.Register(TorchSharp.torch.nn.Conv2d(24, 16, 3))) { }
+        using (Clap2Diffusion.Engine.Runtime.OneDnn.Register(() => TorchSharp.torch.nn.Conv2d(24, 16, 3))) { }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed class GatedHierarchicalAttention : nn.Module
         {
             using var noGrad = no_grad();
             foreach (var (_, parameter) in to_out[0].named_parameters())
-                parameter.zero_();
+                InPlace.Apply(parameter, p => p.zero_());
         }
         RegisterComponents();
     }

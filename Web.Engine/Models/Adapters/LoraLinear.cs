@@ -1,3 +1,4 @@
+using Clap2Diffusion.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         {
             using var noGrad = no_grad();
             foreach (var (_, parameter) in lora_B.named_parameters())
-                parameter.zero_();
+                InPlace.Apply(parameter, p => p.zero_());
         }
         RegisterComponents();
     }

@@ -30,7 +30,7 @@ public sealed class TemporalAudioBranch : nn.Module<Tensor, Tensor>
         {
             var (kernel, dilation) = (config.TemporalKernelSizes[i], config.TemporalDilationRates[i]);
             // Odd kernels with this padding keep the frame count, so every scale pools over the same frames.
-            convs.Add(OneDnn.Register(nn.Conv1d(config.TemporalWidth, channels, kernel, dilation: dilation,
+            convs.Add(OneDnn.Register(() => nn.Conv1d(config.TemporalWidth, channels, kernel, dilation: dilation,
                 padding: dilation * (kernel - 1) / 2, device: device)));
         }
         proj_out = nn.Linear(2L * channels * convs.Count, 3L * clapDim, device: device);
@@ -38,7 +38,7 @@ public sealed class TemporalAudioBranch : nn.Module<Tensor, Tensor>
         {
             using var noGrad = no_grad();
             foreach (var (_, parameter) in proj_out.named_parameters())
-                parameter.zero_();
+                InPlace.Apply(parameter, p => p.zero_());
         }
         RegisterComponents();
     }

@@ -24,9 +24,9 @@ public sealed partial class AutoencoderKL : nn.Module
         encoder = new Encoder(config, double_z: true, device);
         decoder = new Decoder(config, device);
         if (config.UseQuantConv)
-            quant_conv = OneDnn.Register(nn.Conv2d(2 * config.LatentChannels, 2 * config.LatentChannels, 1, device: device));
+            quant_conv = OneDnn.Register(() => nn.Conv2d(2 * config.LatentChannels, 2 * config.LatentChannels, 1, device: device));
         if (config.UsePostQuantConv)
-            post_quant_conv = OneDnn.Register(nn.Conv2d(config.LatentChannels, config.LatentChannels, 1, device: device));
+            post_quant_conv = OneDnn.Register(() => nn.Conv2d(config.LatentChannels, config.LatentChannels, 1, device: device));
         RegisterComponents();
     }
 

@@ -21,7 +21,7 @@ public sealed class Decoder : nn.Module
     public Decoder(AutoencoderKLConfig config, Device? device = null) : base(nameof(Decoder))
     {
         var channels = config.BlockOutChannels;
-        conv_in = OneDnn.Register(nn.Conv2d(config.LatentChannels, channels[^1], 3, padding: 1, device: device));
+        conv_in = OneDnn.Register(() => nn.Conv2d(config.LatentChannels, channels[^1], 3, padding: 1, device: device));
         mid_block = new UNetMidBlock2D(channels[^1], null, resnet_eps: 1e-6, resnet_act_fn: config.ActFn,
             resnet_groups: config.NormNumGroups, add_attention: config.MidBlockAddAttention, attention_head_dim: channels[^1],
             path: "decoder.mid_block", device: device);
@@ -37,7 +37,7 @@ public sealed class Decoder : nn.Module
                 path: $"decoder.up_blocks.{i}", device: device));
         }
         conv_norm_out = Norms.GroupNorm(config.NormNumGroups, channels[0], 1e-6, affine: true, device: device);
-        conv_out = OneDnn.Register(nn.Conv2d(channels[0], config.OutChannels, 3, padding: 1, device: device));
+        conv_out = OneDnn.Register(() => nn.Conv2d(channels[0], config.OutChannels, 3, padding: 1, device: device));
         RegisterComponents();
     }
 

@@ -21,7 +21,7 @@ public sealed class Encoder : nn.Module
     public Encoder(AutoencoderKLConfig config, bool double_z = true, Device? device = null) : base(nameof(Encoder))
     {
         var channels = config.BlockOutChannels;
-        conv_in = OneDnn.Register(nn.Conv2d(config.InChannels, channels[0], 3, padding: 1, device: device));
+        conv_in = OneDnn.Register(() => nn.Conv2d(config.InChannels, channels[0], 3, padding: 1, device: device));
         down_blocks = new ModuleList<DownEncoderBlock2D>();
         var output_channel = channels[0];
         for (var i = 0; i < channels.Length; i++)
@@ -36,7 +36,7 @@ public sealed class Encoder : nn.Module
             resnet_groups: config.NormNumGroups, add_attention: config.MidBlockAddAttention, attention_head_dim: channels[^1],
             path: "encoder.mid_block", device: device);
         conv_norm_out = Norms.GroupNorm(config.NormNumGroups, channels[^1], 1e-6, affine: true, device: device);
-        conv_out = OneDnn.Register(nn.Conv2d(channels[^1], double_z ? 2 * config.LatentChannels : config.LatentChannels, 3, padding: 1, device: device));
+        conv_out = OneDnn.Register(() => nn.Conv2d(channels[^1], double_z ? 2 * config.LatentChannels : config.LatentChannels, 3, padding: 1, device: device));
         RegisterComponents();
     }
 

@@ -15,7 +15,7 @@ public sealed class ClapAudioPatchEmbed : nn.Module<Tensor, Tensor>
     {
         var (kernel, stride) = ((config.PatchSize[0], config.PatchSize[1]), (config.PatchStride[0], config.PatchStride[1]));
         var padding = ((kernel.Item1 - stride.Item1) / 2, (kernel.Item2 - stride.Item2) / 2);
-        proj = OneDnn.Register(nn.Conv2d(config.PatchEmbedInputChannels, config.PatchEmbedsHiddenSize,
+        proj = OneDnn.Register(() => nn.Conv2d(config.PatchEmbedInputChannels, config.PatchEmbedsHiddenSize,
             kernel_size: (kernel.Item1, kernel.Item2), stride: (stride.Item1, stride.Item2),
             padding: (padding.Item1, padding.Item2), device: device));
         norm = config.EnablePatchLayerNorm ? nn.LayerNorm(config.PatchEmbedsHiddenSize, device: device) : nn.Identity();

@@ -22,7 +22,7 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
         this.config = config;
         using (var noise = randn(config.HiddenSize, device: device))
             class_embedding = new Parameter(Scalars.Times(Math.Pow(config.HiddenSize, -0.5), noise));
-        patch_embedding = OneDnn.Register(nn.Conv2d(config.NumChannels, config.HiddenSize, config.PatchSize, stride: config.PatchSize,
+        patch_embedding = OneDnn.Register(() => nn.Conv2d(config.NumChannels, config.HiddenSize, config.PatchSize, stride: config.PatchSize,
             bias: false, device: device));
         position_embedding = nn.Embedding(config.PatchesPerSide * config.PatchesPerSide + 1, config.HiddenSize, device: device);
         RegisterComponents();

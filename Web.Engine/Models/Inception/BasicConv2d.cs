@@ -16,7 +16,7 @@ public sealed class BasicConv2d : nn.Module<Tensor, Tensor>
     public BasicConv2d(long in_channels, long out_channels, (long, long) kernel_size, (long, long)? stride = null,
         (long, long)? padding = null, Device? device = null) : base(nameof(BasicConv2d))
     {
-        conv = OneDnn.Register(nn.Conv2d(in_channels, out_channels, kernel_size, stride: stride ?? (1, 1), padding: padding ?? (0, 0),
+        conv = OneDnn.Register(() => nn.Conv2d(in_channels, out_channels, kernel_size, stride: stride ?? (1, 1), padding: padding ?? (0, 0),
             bias: false, device: device));
         bn = nn.BatchNorm2d(out_channels, eps: 0.001, device: device);
         RegisterComponents();

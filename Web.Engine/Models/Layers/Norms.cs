@@ -36,9 +36,9 @@ public static class Norms
             if (parameter.device.type == DeviceType.META)
                 continue;
             if (name == "weight")
-                parameter.fill_(Scalars.One);
+                InPlace.Apply(parameter, p => p.fill_(Scalars.One));
             else if (name == "bias")
-                parameter.zero_();
+                InPlace.Apply(parameter, p => p.zero_());
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class UNet2DConditionModel : nn.Module
         var groups = config.NormNumGroups!.Value;
         var temb = config.TimeEmbedDim;
 
-        conv_in = OneDnn.Register(nn.Conv2d(config.InChannels, channels[0], config.ConvInKernel, padding: (config.ConvInKernel - 1) / 2, device: device));
+        conv_in = OneDnn.Register(() => nn.Conv2d(config.InChannels, channels[0], config.ConvInKernel, padding: (config.ConvInKernel - 1) / 2, device: device));
         time_proj = new Timesteps(channels[0], config.FlipSinToCos, config.FreqShift);
         time_embedding = new TimestepEmbedding(channels[0], temb, config.ActFn, config.TimestepPostAct, device);
         time_embed_act = config.TimeEmbeddingActFn is null ? null : Activations.Get(config.TimeEmbeddingActFn);
@@ -107,7 +107,7 @@ public sealed class UNet2DConditionModel : nn.Module
 
         conv_norm_out = Norms.GroupNorm(groups, channels[0], config.NormEps, affine: true, device: device);
         conv_act = Activations.Get(config.ActFn);
-        conv_out = OneDnn.Register(nn.Conv2d(channels[0], config.OutChannels, config.ConvOutKernel, padding: (config.ConvOutKernel - 1) / 2, device: device));
+        conv_out = OneDnn.Register(() => nn.Conv2d(channels[0], config.OutChannels, config.ConvOutKernel, padding: (config.ConvOutKernel - 1) / 2, device: device));
         RegisterComponents();
     }
 
