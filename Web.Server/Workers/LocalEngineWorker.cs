@@ -1,5 +1,7 @@
 using Clap2Diffusion.Engine.Serving;
 using Clap2Diffusion.Server.Engine;
+using Clap2Diffusion.Server.Persistence;
+using Clap2Diffusion.Server.Runs;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ namespace Clap2Diffusion.Server.Workers;
 /// of the queue beside its neighbours, with the same leases, fencing and routing and no second code path.
 /// </summary>
 public sealed class LocalEngineWorker(IOptions<EngineServiceOptions> mode, IOptions<RedisOptions> redis, IOptions<EngineModelOptions> engine,
-    IServer server, IHostApplicationLifetime lifetime, ILogger<LocalEngineWorker> logger) : IHostedService
+    RunPaths runs, StoragePaths storage, IServer server, IHostApplicationLifetime lifetime, ILogger<LocalEngineWorker> logger) : IHostedService
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
 
@@ -42,7 +44,11 @@ public sealed class LocalEngineWorker(IOptions<EngineServiceOptions> mode, IOpti
         var options = new ServeOptions(redis.Value.Configuration!, address, WorkerKeys.Read(mode.Value.WorkerKeyFile!, "Engine:WorkerKeyFile"), WorkerName,
             string.IsNullOrWhiteSpace(settings.ModelFolder) ? null : settings.ModelFolder, settings.Device, settings.Threads, Drain,
             string.IsNullOrWhiteSpace(settings.ClapFolder) ? null : settings.ClapFolder,
-            string.IsNullOrWhiteSpace(settings.AdaptersFolder) ? null : AdapterSets.Resolve(settings.AdaptersFolder));
+            string.IsNullOrWhiteSpace(settings.AdaptersFolder) ? null : AdapterSets.Resolve(settings.AdaptersFolder))
+        {
+            // It shares the front end's disk (data folder, runs folder, dataset roots), so training and evaluation runs go to it too.
+            SharedRoots = [Path.GetFullPath(storage.DataFolder), runs.OutputFolder, .. runs.DatasetRoots],
+        };
         _host = new WorkerHost(options, new LogLineWriter(logger));
         _thread = new Thread(() => RunWorker(_host)) { Name = "hybrid engine worker", IsBackground = true };
         _thread.Start();
