@@ -140,57 +140,68 @@ public sealed class WorkerHost(ServeOptions options, TextWriter log)
         return 0;
     }
 
-    /// <summary>A training order, on this (the engine) thread; the pipeline is released meanwhile and loaded again after.</summary>
+    /// <summary>A training order, on this (the engine) thread.</summary>
     private void Train(FrontEndClient client, WorkerModels models, ComputeTarget target, TrainingOrder order)
     {
-        _state = WorkerStates.Busy;
-        log.WriteLine($"serve: run {order.RunId:N} attempt {order.Attempt}: training{(order.Settings.ResumeFrom is { } from ? $", resuming from {from}" : "")}");
         using var cancellation = new CancellationTokenSource();
         var training = new WorkerTraining(client, options.Name, order, cancellation, log);
-        _trainingNow = training;
-        WorkerRunResult? result;
-        try
-        {
-            models.Release();
-            result = training.Run(models.Set, target, _hardStop.Token);
-        }
-        finally
-        {
-            _trainingNow = null;
-            models.Restore();
-        }
-
-        if (result is null)
-            return;
-        var receipt = Retry(() => client.RunResultAsync(order.RunId, result, CancellationToken.None), "return a run's result");
-        log.WriteLine($"serve: run {order.RunId:N} attempt {order.Attempt} {result.Outcome} at step {result.Step}" +
-            (receipt is { Accepted: true } ? "" : $", discarded by the front end: {receipt?.Reason ?? "it forgot this worker"}"));
+        RunWork(client, models, order.RunId, $"run {order.RunId:N} attempt {order.Attempt}",
+            $"training{(order.Settings.ResumeFrom is { } from ? $", resuming from {from}" : "")}", () =>
+            {
+                _trainingNow = training;
+                try
+                {
+                    return training.Run(models.Set, target, _hardStop.Token);
+                }
+                finally
+                {
+                    _trainingNow = null;
+                }
+            });
     }
 
-    /// <summary>A shard of an evaluation run, on this (the engine) thread; the pipeline is released meanwhile and loaded again after.</summary>
+    /// <summary>A shard of an evaluation run, on this (the engine) thread.</summary>
     private void Evaluate(FrontEndClient client, WorkerModels models, ComputeTarget target, WorkerWelcome welcome, EvaluationOrder order)
     {
-        _state = WorkerStates.Busy;
-        log.WriteLine($"serve: run {order.RunId:N} shard {order.Shard}/{order.Shards} attempt {order.Attempt}: evaluating");
         using var cancellation = new CancellationTokenSource();
         var evaluation = new WorkerEvaluation(client, options.Name, order, cancellation, welcome.ContradictoryStrength, log);
-        _evaluationNow = evaluation;
+        RunWork(client, models, order.RunId, $"run {order.RunId:N} shard {order.Shard}/{order.Shards} attempt {order.Attempt}", "evaluating", () =>
+        {
+            _evaluationNow = evaluation;
+            try
+            {
+                return evaluation.Run(models.Set, target, _hardStop.Token);
+            }
+            finally
+            {
+                _evaluationNow = null;
+            }
+        });
+    }
+
+    /// <summary>
+    /// A piece of a run: busy meanwhile, the pipeline released (the run loads its own models, and two copies may not
+    /// fit a GPU) and loaded again after; its result, unless the run was lost, told to the front end.
+    /// </summary>
+    private void RunWork(FrontEndClient client, WorkerModels models, Guid runId, string what, string doing, Func<WorkerRunResult?> run)
+    {
+        _state = WorkerStates.Busy;
+        log.WriteLine($"serve: {what}: {doing}");
         WorkerRunResult? result;
         try
         {
             models.Release();
-            result = evaluation.Run(models.Set, target, _hardStop.Token);
+            result = run();
         }
         finally
         {
-            _evaluationNow = null;
             models.Restore();
         }
 
         if (result is null)
             return;
-        var receipt = Retry(() => client.RunResultAsync(order.RunId, result, CancellationToken.None), "return a shard's result");
-        log.WriteLine($"serve: run {order.RunId:N} shard {order.Shard}/{order.Shards} attempt {order.Attempt} {result.Outcome}" +
+        var receipt = Retry(() => client.RunResultAsync(runId, result, CancellationToken.None), "return a run's result");
+        log.WriteLine($"serve: {what} {result.Outcome}{(result.Shard is null ? $" at step {result.Step}" : "")}" +
             (receipt is { Accepted: true } ? "" : $", discarded by the front end: {receipt?.Reason ?? "it forgot this worker"}"));
     }
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Evaluation.Reports;
-using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Clap2Diffusion.Server.Workers;
 using Clap2Diffusion.Tests.Web.Infrastructure;
@@ -17,7 +15,7 @@ namespace Clap2Diffusion.Tests.Web.EndToEnd;
 /// by one worker alone (per-case records and scene scores, checks; FID and KID to rounding).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class EvaluationOnWorkersTests(BrowserFixture browser)
+public sealed class EvaluationOnWorkersTests(BrowserFixture browser)
 {
     [Fact]
     public async Task An_evaluation_split_over_two_workers_equals_the_same_evaluation_on_one()
@@ -75,7 +73,7 @@ public sealed partial class EvaluationOnWorkersTests(BrowserFixture browser)
         await page.EnterAsync("evaluation-steps", "2");
         await page.Locator("[data-testid=launch-evaluation]").ClickAsync();
         await page.WaitForURLAsync("**/admin/evaluation/*", new() { Timeout = 90_000 });
-        return Guid.Parse(RunId().Match(page.Url).Value);
+        return RemoteStudio.RunIdOf(page.Url);
     }
 
     private static async Task<RunEntity> WaitForEndAsync(RemoteStudio studio, Guid runId)
@@ -83,7 +81,7 @@ public sealed partial class EvaluationOnWorkersTests(BrowserFixture browser)
         var deadline = DateTime.UtcNow.AddSeconds(300);
         while (true)
         {
-            await using (var db = Database(studio))
+            await using (var db = studio.Database())
             {
                 var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
                 if (run.State is RunState.Completed)
@@ -103,11 +101,4 @@ public sealed partial class EvaluationOnWorkersTests(BrowserFixture browser)
         cases.Select(c => c with { Images = c.Images.Select(i => i with { Seconds = 0 }).ToList() }).ToList();
 
     private static string Json(object value) => JsonSerializer.Serialize(value, ReportWriter.Json);
-
-    private static StudioDbContext Database(RemoteStudio studio) =>
-        new(new DbContextOptionsBuilder<StudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(studio.Server.DataFolder, "studio.db")};Mode=ReadOnly").Options);
-
-    [GeneratedRegex("[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")]
-    private static partial Regex RunId();
 }

@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Clap2Diffusion.Client.Contracts;
 using Clap2Diffusion.Engine.Demo.Build;
-using Clap2Diffusion.Server.Persistence;
 using Clap2Diffusion.Server.Persistence.Entities;
 using Clap2Diffusion.Tests.Infrastructure;
 using Clap2Diffusion.Tests.Web.Infrastructure;
@@ -17,7 +15,7 @@ namespace Clap2Diffusion.Tests.Web.EndToEnd;
 /// other and ends with the same final loss as an uninterrupted run of the same settings.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class TrainingOnWorkersTests(BrowserFixture browser)
+public sealed class TrainingOnWorkersTests(BrowserFixture browser)
 {
     private const int Steps = 30;
 
@@ -78,7 +76,7 @@ public sealed partial class TrainingOnWorkersTests(BrowserFixture browser)
         await page.EnterAsync("samples-every", "1000");
         await page.Locator("[data-testid=launch-training]").ClickAsync();
         await page.WaitForURLAsync("**/admin/training/*", new() { Timeout = 90_000 });
-        return Guid.Parse(RunId().Match(page.Url).Value);
+        return RemoteStudio.RunIdOf(page.Url);
     }
 
     private static async Task<RunEntity> WaitUntilAsync(RemoteStudio studio, Guid runId, Func<RunEntity, bool> condition, string what, int seconds = 180)
@@ -97,23 +95,15 @@ public sealed partial class TrainingOnWorkersTests(BrowserFixture browser)
 
     private static async Task<RunEntity> RunAsync(RemoteStudio studio, Guid runId)
     {
-        await using var db = Database(studio);
+        await using var db = studio.Database();
         return await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
     }
 
     private static async Task<double> FinalLossAsync(RemoteStudio studio, Guid runId)
     {
-        await using var db = Database(studio);
+        await using var db = studio.Database();
         var last = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId && m.Name == "loss/total" && m.Step == Steps)
             .OrderByDescending(m => m.Id).FirstAsync();
         return last.Value!.Value;
     }
-
-    // The front end's own database, read only, as an operator would inspect it.
-    private static StudioDbContext Database(RemoteStudio studio) =>
-        new(new DbContextOptionsBuilder<StudioDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(studio.Server.DataFolder, "studio.db")};Mode=ReadOnly").Options);
-
-    [GeneratedRegex("[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")]
-    private static partial Regex RunId();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace Clap2Diffusion.Tests.Web.Infrastructure;
 
@@ -67,6 +68,14 @@ public sealed class RemoteStudio : IAsyncDisposable
     /// <summary>Starts <c>serve</c> against this studio without waiting for anything.</summary>
     public WorkerProcess StartWorkerProcess(string name, params string[] extra) =>
         WorkerProcess.Start(name, ["--redis", Redis.Configuration, "--server", Server.Address.ToString(), "--key-file", KeyFile, .. extra]);
+
+    /// <summary>The front end's own database, read only, as an operator would inspect it.</summary>
+    public Clap2Diffusion.Server.Persistence.StudioDbContext Database() =>
+        new(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Clap2Diffusion.Server.Persistence.StudioDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(Server.DataFolder, "studio.db")};Mode=ReadOnly").Options);
+
+    /// <summary>The run an admin run page's address names (<c>/admin/training/{id}</c>, <c>/admin/evaluation/{id}</c>).</summary>
+    public static Guid RunIdOf(string url) => Guid.Parse(url.TrimEnd('/').Split('/')[^1].Split('?')[0]);
 
     public HttpClient Client(string? clientId = null)
     {
